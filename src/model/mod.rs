@@ -1,0 +1,210 @@
+//! The one article model every source reads into and every writer reads from.
+//!
+//! Policy: nothing here knows a wire format. Fields a spec calls required are still
+//! `Option`s, because real feeds omit them; writers supply fallbacks. Times keep the
+//! offset they were written with ([`Timestamp`]); compare them as instants.
+//! Entry points: [`Feed`] holding [`Article`]s.
+
+mod text;
+
+pub use text::{Text, TextKind};
+
+use chrono::{DateTime, FixedOffset};
+
+/// An instant with the UTC offset it was written in (`+09:00` stays `+09:00`).
+pub type Timestamp = DateTime<FixedOffset>;
+
+/// A parsed feed: channel-level metadata plus its articles, in document order.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Feed {
+    /// Title of the feed.
+    pub title: Option<Text>,
+    /// Home page of the site the feed belongs to (the "alternate" link).
+    pub link: Option<String>,
+    /// Every link the feed declared, including `link`, in document order.
+    pub links: Vec<Link>,
+    /// The feed's own URL (`rel="self"`), if it states one.
+    pub self_link: Option<String>,
+    /// Stable identifier (Atom `id`); `None` when the document has none.
+    pub id: Option<String>,
+    /// Description (RSS) or subtitle (Atom).
+    pub description: Option<Text>,
+    /// Language tag such as `en-US`.
+    pub language: Option<String>,
+    /// When the feed last changed.
+    pub updated: Option<Timestamp>,
+    /// When the feed was first published, where it says.
+    pub published: Option<Timestamp>,
+    /// A large logo or channel image.
+    pub image: Option<Image>,
+    /// A small square icon (favicon-like).
+    pub icon: Option<String>,
+    /// Feed-level authors.
+    pub authors: Vec<Person>,
+    /// Copyright or rights statement.
+    pub rights: Option<Text>,
+    /// The program that wrote the feed.
+    pub generator: Option<Generator>,
+    /// Feed-level categories.
+    pub tags: Vec<Tag>,
+    /// iTunes `explicit` flag, where stated.
+    pub explicit: Option<bool>,
+    /// The articles, in the order the document lists them.
+    pub articles: Vec<Article>,
+}
+
+/// One entry of a feed.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Article {
+    /// Stable identifier: the document's guid/id, or one derived deterministically.
+    pub id: String,
+    /// Where [`Article::id`] came from.
+    pub id_origin: IdOrigin,
+    /// Title, as text or HTML.
+    pub title: Option<Text>,
+    /// Canonical link to the article's page.
+    pub link: Option<String>,
+    /// Every link the article declared (alternate, related, via …), including `link`.
+    pub links: Vec<Link>,
+    /// When the article was first published.
+    pub published: Option<Timestamp>,
+    /// When the article last changed.
+    pub updated: Option<Timestamp>,
+    /// Authors and contributors in document order.
+    pub authors: Vec<Person>,
+    /// Short description or excerpt.
+    pub summary: Option<Text>,
+    /// Full content, where the document carries it separately from the summary.
+    pub content: Option<Text>,
+    /// Tags (RSS categories, Atom categories, keywords).
+    pub tags: Vec<Tag>,
+    /// Attached media files.
+    pub enclosures: Vec<Enclosure>,
+    /// Link to the article's comments page.
+    pub comments: Option<String>,
+    /// A representative image (thumbnail, iTunes image, og:image).
+    pub image: Option<String>,
+    /// Language of the article, when it differs from or refines the feed's.
+    pub language: Option<String>,
+    /// Rights statement for this article.
+    pub rights: Option<Text>,
+    /// Running time of an episode (iTunes `duration`), in seconds.
+    pub duration_seconds: Option<u64>,
+    /// iTunes `explicit` flag, where stated.
+    pub explicit: Option<bool>,
+    /// Where the article was read from.
+    pub source: Option<SourceRef>,
+}
+
+/// How an [`Article`]'s id was obtained. Derived ids are stable across runs, never random.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub enum IdOrigin {
+    /// The document stated it (RSS `guid`, Atom `id`, JSON Feed `id`, RDF `rdf:about`).
+    #[default]
+    Stated,
+    /// Taken from the article's link because no id was stated.
+    FromLink,
+    /// A hash of title, date and content because neither id nor link was stated.
+    FromHash,
+}
+
+/// A typed link.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Link {
+    /// Target URL, absolute where a base was known.
+    pub href: String,
+    /// Relation such as `alternate`, `self`, `related`, `enclosure`.
+    pub rel: Option<String>,
+    /// Media type of the target.
+    pub media_type: Option<String>,
+    /// Human-readable title of the link.
+    pub title: Option<String>,
+    /// Language of the target.
+    pub hreflang: Option<String>,
+    /// Size of the target in bytes.
+    pub length: Option<u64>,
+}
+
+/// A person: an author or contributor.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Person {
+    /// Display name.
+    pub name: Option<String>,
+    /// E-mail address.
+    pub email: Option<String>,
+    /// Home page.
+    pub uri: Option<String>,
+}
+
+impl Person {
+    /// True when no field is set.
+    pub fn is_empty(&self) -> bool {
+        self.name.is_none() && self.email.is_none() && self.uri.is_none()
+    }
+}
+
+/// A tag or category.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Tag {
+    /// The tag itself, as written (`North Korea`).
+    pub term: String,
+    /// A human-readable label, when it differs from the term.
+    pub label: Option<String>,
+    /// The vocabulary the term belongs to (RSS `domain`, Atom `scheme`).
+    pub scheme: Option<String>,
+}
+
+impl Tag {
+    /// A tag with only a term.
+    pub fn new(term: impl Into<String>) -> Self {
+        Tag {
+            term: term.into(),
+            label: None,
+            scheme: None,
+        }
+    }
+}
+
+/// A media file attached to an article.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Enclosure {
+    /// Where the file is.
+    pub url: String,
+    /// Its media type, such as `audio/mpeg`.
+    pub media_type: Option<String>,
+    /// Its size in bytes.
+    pub length: Option<u64>,
+}
+
+/// A feed image or logo.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Image {
+    /// Where the image is.
+    pub url: String,
+    /// Alternative text.
+    pub title: Option<String>,
+    /// Where clicking the image leads.
+    pub link: Option<String>,
+}
+
+/// The program that produced a feed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Generator {
+    /// Its name.
+    pub name: String,
+    /// Its home page.
+    pub uri: Option<String>,
+    /// Its version.
+    pub version: Option<String>,
+}
+
+/// The feed an article was read from, kept when articles from many feeds are merged.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SourceRef {
+    /// Title of the source feed.
+    pub title: Option<String>,
+    /// URL of the source feed document.
+    pub url: Option<String>,
+    /// Home page of the source feed.
+    pub link: Option<String>,
+}

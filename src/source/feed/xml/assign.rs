@@ -1,0 +1,707 @@
+//! Puts finished fields into the feed or article being built, with the precedence rules
+//! between alternatives (`pubDate` over `dc:date`, `description` over `itunes:summary` …).
+//!
+//! Policy: the first value of a field wins; fallbacks fill only what is still empty;
+//! a date that cannot be parsed is dropped with a warning.
+
+use url::Url;
+
+use super::capture::{Finished, attribute};
+use super::elements::{AttrElement, Context, Field};
+use super::markup::resolve_url;
+use super::names::Ns;
+use crate::model::{
+    Article, Enclosure, Feed, Generator, Image, Link, Person, SourceRef, Tag, Text, Timestamp,
+};
+use crate::source::date;
+use crate::source::feed::{FeedFormat, Warning, WarningKind};
+
+/// What a feed or article collected that only decides something at its end.
+#[derive(Debug, Default)]
+struct Pending {
+    dc_date: Option<Timestamp>,
+    created: Option<Timestamp>,
+    fallback_title: Option<Text>,
+    fallback_summary: Option<Text>,
+    permalink_guid: Option<String>,
+    rdf_about: Option<String>,
+    contributors: Vec<Person>,
+}
+
+/// Builds the model from the reader's callbacks.
+#[derive(Debug, Default)]
+pub(super) struct Builder {
+    pub format: Option<FeedFormat>,
+    pub root_name: String,
+    pub warnings: Vec<Warning>,
+    feed: Feed,
+    feed_pending: Pending,
+    article: Option<(Article, Pending)>,
+    person: Option<(Person, bool)>,
+    image: Option<Image>,
+    root_language: Option<String>,
+}
+
+impl Builder {
+    pub fn root(&mut self, ns: Ns, local: &str, attributes: &[(String, String)]) {
+        self.root_name = local.to_owned();
+        let version = attribute(attributes, "version");
+        self.format = format_for_root(ns, local, version);
+        if self.format == Some(FeedFormat::Rss10)
+            && attributes
+                .iter()
+                .any(|(key, value)| key == "xmlns" && value.contains("netscape.com/rdf/simple/0.9"))
+        {
+            self.format = Some(FeedFormat::Rss090);
+        }
+    }
+
+    pub fn is_atom(&self) -> bool {
+        matches!(self.format, Some(FeedFormat::Atom03 | FeedFormat::Atom10))
+    }
+
+    /// The Atom namespace matching the document's version.
+    pub fn atom_ns(&self) -> Ns {
+        match self.format {
+            Some(FeedFormat::Atom03) => Ns::Atom03,
+            _ => Ns::Atom10,
+        }
+    }
+
+    pub fn root_language(&mut self, lang: String) {
+        self.root_language.get_or_insert(lang);
+    }
+
+    pub fn start_article(&mut self, attributes: &[(String, String)], lang: Option<String>) {
+        let pending = Pending {
+            rdf_about: attribute(attributes, "about").map(|a| a.trim().to_owned()),
+            ..Pending::default()
+        };
+        let article = Article {
+            language: lang,
+            ..Article::default()
+        };
+        self.article = Some((article, pending));
+    }
+
+    pub fn end_article(&mut self) {
+        let Some((mut article, pending)) = self.article.take() else {
+            return;
+        };
+        if article.published.is_none() {
+            article.published = pending.created;
+        }
+        match (article.published, article.updated) {
+            (None, _) => article.published = pending.dc_date,
+            (Some(_), None) => article.updated = pending.dc_date,
+            _ => {}
+        }
+        if article.title.is_none() {
+            article.title = pending.fallback_title;
+        }
+        if article.summary.is_none() {
+            article.summary = pending.fallback_summary;
+        }
+        if article.link.is_none() {
+            article.link = pending.permalink_guid;
+        }
+        if article.id.is_empty() {
+            article.id = pending.rdf_about.unwrap_or_default();
+        }
+        article.authors.extend(pending.contributors);
+        self.feed.articles.push(article);
+    }
+
+    /// Drops an article the document ended in the middle of.
+    pub fn abandon_open_article(&mut self) {
+        self.article = None;
+        self.person = None;
+        self.image = None;
+    }
+
+    pub fn start_person(&mut self, contributor: bool) {
+        self.person = Some((Person::default(), contributor));
+    }
+
+    pub fn end_person(&mut self) {
+        let Some((person, contributor)) = self.person.take() else {
+            return;
+        };
+        if person.is_empty() {
+            return;
+        }
+        match (&mut self.article, contributor) {
+            (Some((_, pending)), true) => pending.contributors.push(person),
+            (Some((article, _)), false) => article.authors.push(person),
+            (None, true) => self.feed_pending.contributors.push(person),
+            (None, false) => self.feed.authors.push(person),
+        }
+    }
+
+    pub fn start_image(&mut self) {
+        self.image = Some(Image::default());
+    }
+
+    pub fn end_image(&mut self) {
+        if let Some(image) = self.image.take().filter(|image| !image.url.is_empty()) {
+            self.feed.image.get_or_insert(image);
+        }
+    }
+
+    fn date(&mut self, value: &str, element: &str) -> Option<Timestamp> {
+        let value = value.trim();
+        if value.is_empty() {
+            return None;
+        }
+        let parsed = date::parse(value);
+        if parsed.is_none() {
+            self.warnings.push(Warning {
+                kind: WarningKind::Date,
+                message: format!("could not understand the date `{value}` in <{element}>"),
+                line: None,
+            });
+        }
+        parsed
+    }
+
+    /// Stores a finished field in the person, image, article or feed being built.
+    pub fn apply(&mut self, finished: Finished, context: Option<Context>, lang: Option<String>) {
+        let _ = lang;
+        match context {
+            Some(Context::Person) => return self.apply_person(finished),
+            Some(Context::Image) => return self.apply_image(finished),
+            _ => {}
+        }
+        let base = finished.base.clone();
+        let plain = finished.value.value.clone();
+        let date = match finished.field {
+            Field::Published | Field::Updated | Field::Created | Field::DcDate => {
+                self.date(&plain, field_element_name(finished.field))
+            }
+            _ => None,
+        };
+        let in_article = self.article.is_some();
+        let (target, pending) = match self.article.as_mut() {
+            Some((article, pending)) => (Target::Article(article), pending),
+            None => (Target::Feed(&mut self.feed), &mut self.feed_pending),
+        };
+        match finished.field {
+            Field::Title => target.set_title(finished.value),
+            Field::FallbackTitle => set_if_none(&mut pending.fallback_title, finished.value),
+            Field::Summary => target.set_summary(finished.value),
+            Field::FallbackSummary => set_if_none(&mut pending.fallback_summary, finished.value),
+            Field::Content => match target {
+                Target::Article(article) => set_if_none(&mut article.content, finished.value),
+                Target::Feed(_) => {}
+            },
+            Field::Link => {
+                if !plain.is_empty() {
+                    let href = resolve_url(base.as_ref(), &plain);
+                    target.add_link(alternate(href), true);
+                }
+            }
+            Field::Id => target.set_id(&plain),
+            Field::Guid => {
+                target.set_id(&plain);
+                let permalink = finished
+                    .attribute("ispermalink")
+                    .is_none_or(|v| v.trim().eq_ignore_ascii_case("true"));
+                if permalink && in_article && looks_like_url(&plain) {
+                    pending.permalink_guid = Some(resolve_url(base.as_ref(), &plain));
+                }
+            }
+            Field::Published => target.set_published(date),
+            Field::Updated => target.set_updated(date),
+            Field::Created => pending.created = pending.created.or(date),
+            Field::DcDate => pending.dc_date = pending.dc_date.or(date),
+            Field::RssAuthor => target.add_author(parse_rss_person(&plain)),
+            Field::Creator => target.add_author(Person {
+                name: Some(plain).filter(|n| !n.is_empty()),
+                ..Person::default()
+            }),
+            Field::Category => {
+                let scheme = finished.attribute("domain").map(|d| d.trim().to_owned());
+                target.add_tag(plain, scheme.filter(|s| !s.is_empty()), None);
+            }
+            Field::Keywords => {
+                target.add_tags(plain.split(',').map(|k| k.trim().to_owned()));
+            }
+            Field::Comments => {
+                if let Target::Article(article) = target {
+                    set_if_none(&mut article.comments, resolve_url(base.as_ref(), &plain));
+                }
+            }
+            Field::Language => target.set_language(plain),
+            Field::Rights => target.set_rights(finished.value),
+            Field::Generator => {
+                if let Target::Feed(feed) = target {
+                    let uri = finished.attribute("uri").or(finished.attribute("url"));
+                    feed.generator.get_or_insert(Generator {
+                        name: plain,
+                        uri: uri.map(|u| resolve_url(base.as_ref(), u)),
+                        version: finished.attribute("version").map(str::to_owned),
+                    });
+                }
+            }
+            Field::Icon => {
+                if let Target::Feed(feed) = target {
+                    set_if_none(&mut feed.icon, resolve_url(base.as_ref(), &plain));
+                }
+            }
+            Field::Logo => {
+                if let Target::Feed(feed) = target {
+                    feed.image.get_or_insert(Image {
+                        url: resolve_url(base.as_ref(), &plain),
+                        ..Image::default()
+                    });
+                }
+            }
+            Field::Source => {
+                if let Target::Article(article) = target {
+                    article.source.get_or_insert(SourceRef {
+                        title: Some(plain).filter(|t| !t.is_empty()),
+                        url: finished.attribute("url").map(|u| resolve_url(base.as_ref(), u)),
+                        link: None,
+                    });
+                }
+            }
+            Field::Duration => {
+                if let Target::Article(article) = target {
+                    article.duration_seconds = parse_duration(&plain);
+                }
+            }
+            Field::Explicit => target.set_explicit(parse_explicit(&plain)),
+            Field::PersonName
+            | Field::PersonEmail
+            | Field::PersonUri
+            | Field::ImageUrl
+            | Field::ImageTitle
+            | Field::ImageLink => {}
+        }
+    }
+
+    fn apply_person(&mut self, finished: Finished) {
+        let Some((person, _)) = self.person.as_mut() else {
+            return;
+        };
+        let value = finished.value.to_plain();
+        if value.is_empty() {
+            return;
+        }
+        match finished.field {
+            Field::PersonName => set_if_none(&mut person.name, value),
+            Field::PersonEmail => set_if_none(&mut person.email, value),
+            Field::PersonUri => {
+                set_if_none(&mut person.uri, resolve_url(finished.base.as_ref(), &value));
+            }
+            _ => {}
+        }
+    }
+
+    fn apply_image(&mut self, finished: Finished) {
+        let Some(image) = self.image.as_mut() else {
+            return;
+        };
+        let value = finished.value.to_plain();
+        match finished.field {
+            Field::ImageUrl => image.url = resolve_url(finished.base.as_ref(), &value),
+            Field::ImageTitle => image.title = Some(value),
+            Field::ImageLink => image.link = Some(resolve_url(finished.base.as_ref(), &value)),
+            _ => {}
+        }
+    }
+
+    /// Reads an element that carries its data in attributes (Atom links and categories,
+    /// enclosures, Media RSS, iTunes images and categories).
+    pub fn attributes_element(
+        &mut self,
+        element: AttrElement,
+        ns: Ns,
+        attributes: &[(String, String)],
+        base: Option<&Url>,
+        in_article: bool,
+    ) {
+        let _ = (ns, in_article);
+        let get = |name: &str| attribute(attributes, name).map(str::trim).filter(|v| !v.is_empty());
+        let target = match self.article.as_mut() {
+            Some((article, _)) => Target::Article(article),
+            None => Target::Feed(&mut self.feed),
+        };
+        match element {
+            AttrElement::AtomLink => {
+                let Some(href) = attribute(attributes, "href").or(attribute(attributes, "url")) else {
+                    return;
+                };
+                let link = Link {
+                    href: resolve_url(base, href),
+                    rel: Some(get("rel").unwrap_or("alternate").to_ascii_lowercase()),
+                    media_type: get("type").map(str::to_owned),
+                    title: get("title").map(str::to_owned),
+                    hreflang: get("hreflang").map(str::to_owned),
+                    length: get("length").and_then(|l| l.parse().ok()),
+                };
+                target.add_atom_link(link);
+            }
+            AttrElement::AtomCategory => {
+                if let Some(term) = get("term") {
+                    let scheme = get("scheme").map(str::to_owned);
+                    let label = get("label").map(str::to_owned);
+                    target.add_tag(term.to_owned(), scheme, label);
+                }
+            }
+            AttrElement::Enclosure | AttrElement::MediaContent => {
+                let Some(url) = get("url") else {
+                    return;
+                };
+                let enclosure = Enclosure {
+                    url: resolve_url(base, url),
+                    media_type: get("type").map(str::to_owned),
+                    length: get("length").or(get("filesize")).and_then(|l| l.parse().ok()),
+                };
+                let is_image = get("medium") == Some("image")
+                    || enclosure.media_type.as_deref().is_some_and(|t| t.starts_with("image/"));
+                if let Target::Article(article) = target {
+                    if element == AttrElement::MediaContent && is_image && article.image.is_none() {
+                        article.image = Some(enclosure.url.clone());
+                    }
+                    if !article.enclosures.iter().any(|e| e.url == enclosure.url) {
+                        article.enclosures.push(enclosure);
+                    }
+                }
+            }
+            AttrElement::MediaThumbnail | AttrElement::ItunesImage => {
+                let Some(url) = get("url").or(get("href")) else {
+                    return;
+                };
+                let url = resolve_url(base, url);
+                match target {
+                    Target::Article(article) => set_if_none(&mut article.image, url),
+                    Target::Feed(feed) => {
+                        feed.image.get_or_insert(Image {
+                            url,
+                            ..Image::default()
+                        });
+                    }
+                }
+            }
+            AttrElement::ItunesCategory => {
+                if let Some(text) = get("text") {
+                    target.add_tag(text.to_owned(), Some("itunes".to_owned()), None);
+                }
+            }
+        }
+    }
+
+    /// Completes the feed: fallbacks, then the feed's language.
+    pub fn into_feed(mut self) -> (Feed, Vec<Warning>) {
+        let pending = std::mem::take(&mut self.feed_pending);
+        let feed = &mut self.feed;
+        if feed.updated.is_none() {
+            feed.updated = pending.dc_date;
+        }
+        if feed.published.is_none() {
+            feed.published = pending.created;
+        }
+        if feed.title.is_none() {
+            feed.title = pending.fallback_title;
+        }
+        if feed.description.is_none() {
+            feed.description = pending.fallback_summary;
+        }
+        feed.authors.extend(pending.contributors);
+        if feed.language.is_none() {
+            feed.language = self.root_language.take().filter(|l| !l.is_empty());
+        }
+        (self.feed, self.warnings)
+    }
+}
+
+/// The feed or the article a field belongs to.
+enum Target<'a> {
+    Feed(&'a mut Feed),
+    Article(&'a mut Article),
+}
+
+impl Target<'_> {
+    fn set_title(self, value: Text) {
+        match self {
+            Target::Feed(feed) => set_if_none(&mut feed.title, value),
+            Target::Article(article) => set_if_none(&mut article.title, value),
+        }
+    }
+
+    fn set_summary(self, value: Text) {
+        match self {
+            Target::Feed(feed) => set_if_none(&mut feed.description, value),
+            Target::Article(article) => set_if_none(&mut article.summary, value),
+        }
+    }
+
+    fn set_rights(self, value: Text) {
+        match self {
+            Target::Feed(feed) => set_if_none(&mut feed.rights, value),
+            Target::Article(article) => set_if_none(&mut article.rights, value),
+        }
+    }
+
+    fn set_id(self, id: &str) {
+        let id = id.trim();
+        if id.is_empty() {
+            return;
+        }
+        match self {
+            Target::Feed(feed) => set_if_none(&mut feed.id, id.to_owned()),
+            Target::Article(article) if article.id.is_empty() => article.id = id.to_owned(),
+            Target::Article(_) => {}
+        }
+    }
+
+    fn set_published(self, date: Option<Timestamp>) {
+        let Some(date) = date else { return };
+        match self {
+            Target::Feed(feed) => set_if_none(&mut feed.published, date),
+            Target::Article(article) => set_if_none(&mut article.published, date),
+        }
+    }
+
+    fn set_updated(self, date: Option<Timestamp>) {
+        let Some(date) = date else { return };
+        match self {
+            Target::Feed(feed) => set_if_none(&mut feed.updated, date),
+            Target::Article(article) => set_if_none(&mut article.updated, date),
+        }
+    }
+
+    fn set_language(self, language: String) {
+        if language.is_empty() {
+            return;
+        }
+        match self {
+            Target::Feed(feed) => set_if_none(&mut feed.language, language),
+            Target::Article(article) => article.language = Some(language),
+        }
+    }
+
+    fn set_explicit(self, explicit: Option<bool>) {
+        match self {
+            Target::Feed(feed) => feed.explicit = feed.explicit.or(explicit),
+            Target::Article(article) => article.explicit = article.explicit.or(explicit),
+        }
+    }
+
+    fn add_author(self, person: Person) {
+        if person.is_empty() {
+            return;
+        }
+        let authors = match self {
+            Target::Feed(feed) => &mut feed.authors,
+            Target::Article(article) => &mut article.authors,
+        };
+        if !authors.contains(&person) {
+            authors.push(person);
+        }
+    }
+
+    fn add_tag(self, term: String, scheme: Option<String>, label: Option<String>) {
+        if term.is_empty() {
+            return;
+        }
+        let tags = match self {
+            Target::Feed(feed) => &mut feed.tags,
+            Target::Article(article) => &mut article.tags,
+        };
+        if !tags.iter().any(|tag| tag.term == term && tag.scheme == scheme) {
+            tags.push(Tag {
+                term,
+                label,
+                scheme,
+            });
+        }
+    }
+
+    fn add_tags(self, terms: impl Iterator<Item = String>) {
+        let tags = match self {
+            Target::Feed(feed) => &mut feed.tags,
+            Target::Article(article) => &mut article.tags,
+        };
+        for term in terms.filter(|term| !term.is_empty()) {
+            if !tags.iter().any(|tag| tag.term == term && tag.scheme.is_none()) {
+                tags.push(Tag::new(term));
+            }
+        }
+    }
+
+    /// Records a link; an alternate one becomes the main link when there is none yet.
+    fn add_link(self, link: Link, is_main: bool) {
+        let (main, links) = match self {
+            Target::Feed(feed) => (&mut feed.link, &mut feed.links),
+            Target::Article(article) => (&mut article.link, &mut article.links),
+        };
+        if is_main && main.is_none() {
+            *main = Some(link.href.clone());
+        }
+        links.push(link);
+    }
+
+    fn add_atom_link(self, link: Link) {
+        let rel = link.rel.as_deref().unwrap_or("alternate");
+        match (rel, self) {
+            ("self", Target::Feed(feed)) => {
+                set_if_none(&mut feed.self_link, link.href.clone());
+                feed.links.push(link);
+            }
+            ("enclosure", Target::Article(article)) => {
+                if !article.enclosures.iter().any(|e| e.url == link.href) {
+                    article.enclosures.push(Enclosure {
+                        url: link.href.clone(),
+                        media_type: link.media_type.clone(),
+                        length: link.length,
+                    });
+                }
+                article.links.push(link);
+            }
+            ("replies", Target::Article(article))
+                if link.media_type.as_deref().is_none_or(|t| t == "text/html") =>
+            {
+                set_if_none(&mut article.comments, link.href.clone());
+                article.links.push(link);
+            }
+            ("alternate", target) => target.add_link(link, true),
+            (_, target) => target.add_link(link, false),
+        }
+    }
+}
+
+fn set_if_none<T>(slot: &mut Option<T>, value: T) {
+    if slot.is_none() {
+        *slot = Some(value);
+    }
+}
+
+fn alternate(href: String) -> Link {
+    Link {
+        href,
+        rel: Some("alternate".to_owned()),
+        ..Link::default()
+    }
+}
+
+fn looks_like_url(value: &str) -> bool {
+    let lower = value.trim_start().get(..8).unwrap_or("").to_ascii_lowercase();
+    lower.starts_with("http://") || lower.starts_with("https://")
+}
+
+fn field_element_name(field: Field) -> &'static str {
+    match field {
+        Field::Published => "pubDate/published",
+        Field::Updated => "updated",
+        Field::Created => "created",
+        _ => "dc:date",
+    }
+}
+
+/// Reads RSS's `email (Name)` convention, and the `Name <email>` one.
+fn parse_rss_person(value: &str) -> Person {
+    let value = value.trim();
+    if value.is_empty() {
+        return Person::default();
+    }
+    if let (Some(open), true) = (value.find('('), value.ends_with(')')) {
+        let email = value[..open].trim();
+        let name = value[open + 1..value.len() - 1].trim();
+        if email.contains('@') {
+            return Person {
+                name: Some(name.to_owned()).filter(|n| !n.is_empty()),
+                email: Some(email.to_owned()),
+                uri: None,
+            };
+        }
+    }
+    if let (Some(open), true) = (value.find('<'), value.ends_with('>')) {
+        let name = value[..open].trim();
+        let email = value[open + 1..value.len() - 1].trim();
+        if email.contains('@') {
+            return Person {
+                name: Some(name.to_owned()).filter(|n| !n.is_empty()),
+                email: Some(email.to_owned()),
+                uri: None,
+            };
+        }
+    }
+    if value.contains('@') && !value.contains(' ') {
+        return Person {
+            email: Some(value.to_owned()),
+            ..Person::default()
+        };
+    }
+    Person {
+        name: Some(value.to_owned()),
+        ..Person::default()
+    }
+}
+
+/// iTunes durations: `SS`, `MM:SS` or `HH:MM:SS`.
+fn parse_duration(value: &str) -> Option<u64> {
+    let mut seconds: u64 = 0;
+    let parts: Vec<&str> = value.trim().split(':').collect();
+    if parts.len() > 3 {
+        return None;
+    }
+    for part in parts {
+        let number: u64 = part.trim().split('.').next()?.parse().ok()?;
+        seconds = seconds.checked_mul(60)?.checked_add(number)?;
+    }
+    Some(seconds)
+}
+
+fn parse_explicit(value: &str) -> Option<bool> {
+    match value.trim().to_ascii_lowercase().as_str() {
+        "yes" | "true" | "explicit" => Some(true),
+        "no" | "false" | "clean" => Some(false),
+        _ => None,
+    }
+}
+
+/// Used by `assign` to recognise the root element.
+fn format_for_root(ns: Ns, local: &str, version: Option<&str>) -> Option<FeedFormat> {
+    let version = version.map(str::trim);
+    match (ns, local) {
+        (_, "rss") => Some(match version {
+            Some("2.0" | "2.0.1" | "2") => FeedFormat::Rss20,
+            Some("0.91") => FeedFormat::Rss091,
+            Some("0.92") => FeedFormat::Rss092,
+            Some("0.93") => FeedFormat::Rss093,
+            Some("0.94") => FeedFormat::Rss094,
+            Some("0.90" | "0.9") => FeedFormat::Rss090,
+            _ => FeedFormat::RssUnknownVersion,
+        }),
+        (Ns::Rdf | Ns::Other | Ns::Rss, "rdf") => Some(FeedFormat::Rss10),
+        (Ns::Atom03, "feed") => Some(FeedFormat::Atom03),
+        (_, "feed") if version == Some("0.3") => Some(FeedFormat::Atom03),
+        (_, "feed") => Some(FeedFormat::Atom10),
+        (_, "channel") => Some(FeedFormat::RssUnknownVersion),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rss_author_conventions_split_into_name_and_email() {
+        let person = parse_rss_person("me@example.com (Me Myself)");
+        assert_eq!(person.email.as_deref(), Some("me@example.com"));
+        assert_eq!(person.name.as_deref(), Some("Me Myself"));
+        let person = parse_rss_person("Me Myself <me@example.com>");
+        assert_eq!(person.name.as_deref(), Some("Me Myself"));
+        assert_eq!(parse_rss_person("Jane").name.as_deref(), Some("Jane"));
+    }
+
+    #[test]
+    fn itunes_durations_are_read_in_seconds() {
+        assert_eq!(parse_duration("1:02:03"), Some(3723));
+        assert_eq!(parse_duration("45"), Some(45));
+        assert_eq!(parse_duration("abc"), None);
+    }
+}

@@ -1,0 +1,378 @@
+//! Collects one field's content while the reader is inside it, and decides at its end
+//! whether the value is plain text or HTML (Atom `type`/`mode`, RSS conventions).
+//!
+//! Policy: child elements inside a field are kept as markup, never dropped; a value that
+//! cannot be decoded (bad base64) is kept as written, with a warning.
+
+use base64::Engine;
+use url::Url;
+
+use super::elements::Field;
+use super::markup::{self, absolutize_html};
+use super::names::Ns;
+use crate::model::{Text, TextKind};
+use crate::source::feed::{Warning, WarningKind};
+
+/// A field being read.
+pub(super) struct Capture {
+    field: Field,
+    ns: Ns,
+    depth: usize,
+    attributes: Vec<(String, String)>,
+    base: Option<Url>,
+    text: String,
+    markup: Option<String>,
+    close_written: bool,
+}
+
+/// A field that has been read completely.
+pub(super) struct Finished {
+    pub field: Field,
+    pub value: Text,
+    pub attributes: Vec<(String, String)>,
+    pub base: Option<Url>,
+}
+
+impl Finished {
+    /// The value of attribute `name` (matched case-insensitively).
+    pub fn attribute(&self, name: &str) -> Option<&str> {
+        attribute(&self.attributes, name)
+    }
+}
+
+/// Looks up an attribute by local name, ignoring case and any prefix.
+pub(super) fn attribute<'a>(attributes: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    attributes
+        .iter()
+        .find(|(key, _)| {
+            let local = key.rsplit(':').next().unwrap_or(key);
+            local.eq_ignore_ascii_case(name)
+        })
+        .map(|(_, value)| value.as_str())
+}
+
+/// How a field's content is to be read.
+enum Declared {
+    Plain,
+    Html,
+    /// Inline XHTML; `strip_div` removes Atom 1.0's wrapping `<div>`.
+    Xhtml {
+        strip_div: bool,
+    },
+    /// Base64 of a text or HTML value.
+    Base64 {
+        html: bool,
+    },
+    /// RSS titles: plain unless the text looks like HTML.
+    Sniff,
+}
+
+/// The name an element gets in HTML: XHTML, SVG and MathML lose their prefix.
+fn html_name<'a>(raw_name: &'a str, local: &'a str, ns: Ns) -> &'a str {
+    match ns {
+        Ns::Xhtml | Ns::Svg | Ns::MathMl => local,
+        _ => raw_name,
+    }
+}
+
+/// HTML void elements, written as `<br />` when they arrive empty.
+fn is_void(local: &str) -> bool {
+    matches!(
+        local.to_ascii_lowercase().as_str(),
+        "area"
+            | "base"
+            | "br"
+            | "col"
+            | "embed"
+            | "hr"
+            | "img"
+            | "input"
+            | "link"
+            | "meta"
+            | "param"
+            | "source"
+            | "track"
+            | "wbr"
+    )
+}
+
+impl Capture {
+    pub fn new(
+        field: Field,
+        ns: Ns,
+        depth: usize,
+        attributes: Vec<(String, String)>,
+        base: Option<Url>,
+    ) -> Self {
+        Capture {
+            field,
+            ns,
+            depth,
+            attributes,
+            base,
+            text: String::new(),
+            markup: None,
+            close_written: false,
+        }
+    }
+
+    /// Stack depth of the element being captured.
+    pub fn depth(&self) -> usize {
+        self.depth
+    }
+
+    fn markup(&mut self) -> &mut String {
+        let text = &self.text;
+        self.markup.get_or_insert_with(|| {
+            let mut escaped = String::with_capacity(text.len() + 64);
+            markup::push_escaped(&mut escaped, text);
+            escaped
+        })
+    }
+
+    pub fn push_text(&mut self, text: &str) {
+        match self.markup.as_mut() {
+            Some(markup) => markup::push_escaped(markup, text),
+            None => self.text.push_str(text),
+        }
+    }
+
+    pub fn push_raw_reference(&mut self, name: &str) {
+        let reference = format!("&{name};");
+        match self.markup.as_mut() {
+            Some(markup) => markup.push_str(&reference),
+            None => self.text.push_str(&reference),
+        }
+    }
+
+    pub fn open_child(
+        &mut self,
+        raw_name: &str,
+        local: &str,
+        ns: Ns,
+        parent_ns: Option<Ns>,
+        attributes: &[(String, String)],
+        empty: bool,
+    ) {
+        let name = html_name(raw_name, local, ns).to_owned();
+        let markup = self.markup();
+        markup.push('<');
+        markup.push_str(&name);
+        if let Some(uri) = ns.html_xmlns().filter(|_| parent_ns != Some(ns)) {
+            markup.push_str(" xmlns=\"");
+            markup.push_str(uri);
+            markup.push('"');
+        }
+        for (key, value) in attributes {
+            if key == "xmlns" || key.starts_with("xmlns:") {
+                continue;
+            }
+            markup.push(' ');
+            markup.push_str(key);
+            markup.push_str("=\"");
+            markup::push_escaped_attribute(markup, value);
+            markup.push('"');
+        }
+        if empty {
+            if is_void(local) {
+                markup.push_str(" />");
+            } else {
+                markup.push_str("></");
+                markup.push_str(&name);
+                markup.push('>');
+            }
+            self.close_written = true;
+        } else {
+            markup.push('>');
+        }
+    }
+
+    pub fn close_child(&mut self, raw_name: &str, ns: Ns) {
+        if std::mem::take(&mut self.close_written) {
+            return;
+        }
+        let local = raw_name.rsplit(':').next().unwrap_or(raw_name);
+        let name = html_name(raw_name, local, ns).to_owned();
+        let markup = self.markup();
+        markup.push_str("</");
+        markup.push_str(&name);
+        markup.push('>');
+    }
+
+    /// An end tag that matched no open element: dropped from the markup.
+    pub fn stray_end(&mut self, _raw_name: &str) {}
+
+    fn declared(&self) -> Declared {
+        let type_attr = attribute(&self.attributes, "type").map(|t| t.trim().to_ascii_lowercase());
+        let is_text_construct = matches!(
+            self.field,
+            Field::Title | Field::Summary | Field::Content | Field::Rights | Field::FallbackSummary
+        );
+        match self.ns {
+            Ns::Atom10 if is_text_construct => match type_attr.as_deref() {
+                None | Some("text" | "") => Declared::Plain,
+                Some("html") => Declared::Html,
+                Some("xhtml") => Declared::Xhtml { strip_div: true },
+                Some(mime) => declared_for_mime(mime, "xml"),
+            },
+            Ns::Atom03 if is_text_construct => {
+                let mode = attribute(&self.attributes, "mode").map(|m| m.trim().to_ascii_lowercase());
+                let mime = type_attr.as_deref().unwrap_or("text/plain");
+                declared_for_mime(mime, mode.as_deref().unwrap_or("xml"))
+            }
+            Ns::Media if self.field == Field::FallbackSummary => match type_attr.as_deref() {
+                Some("html") => Declared::Html,
+                _ => Declared::Plain,
+            },
+            _ => match self.field {
+                Field::Summary | Field::Content | Field::FallbackSummary => Declared::Html,
+                Field::Title | Field::FallbackTitle | Field::Rights => Declared::Sniff,
+                _ => Declared::Plain,
+            },
+        }
+    }
+
+    /// Completes the field: decodes base64, strips Atom's xhtml wrapper, resolves
+    /// relative URLs in HTML.
+    pub fn finish(self, warnings: &mut Vec<Warning>) -> Finished {
+        let declared = self.declared();
+        let had_markup = self.markup.is_some();
+        let raw = match &self.markup {
+            Some(markup) => markup.as_str(),
+            None => self.text.as_str(),
+        };
+        let (kind, value) = match declared {
+            Declared::Plain if had_markup => (TextKind::Html, raw.trim().to_owned()),
+            Declared::Plain => (TextKind::Plain, raw.trim().to_owned()),
+            Declared::Html => (TextKind::Html, raw.trim().to_owned()),
+            Declared::Xhtml { strip_div } => {
+                let trimmed = raw.trim();
+                let value = if strip_div { strip_wrapper_div(trimmed) } else { trimmed };
+                (TextKind::Html, value.trim().to_owned())
+            }
+            Declared::Base64 { html } => {
+                let compact: String = raw.chars().filter(|c| !c.is_whitespace()).collect();
+                match base64::engine::general_purpose::STANDARD.decode(compact.as_bytes()) {
+                    Ok(bytes) => {
+                        let kind = if html { TextKind::Html } else { TextKind::Plain };
+                        (kind, String::from_utf8_lossy(&bytes).trim().to_owned())
+                    }
+                    Err(error) => {
+                        warnings.push(Warning {
+                            kind: WarningKind::Value,
+                            message: format!("base64 content could not be decoded: {error}"),
+                            line: None,
+                        });
+                        (TextKind::Plain, raw.trim().to_owned())
+                    }
+                }
+            }
+            Declared::Sniff if had_markup || looks_like_html(raw) => {
+                (TextKind::Html, raw.trim().to_owned())
+            }
+            Declared::Sniff => (TextKind::Plain, raw.trim().to_owned()),
+        };
+        let value = if kind == TextKind::Html {
+            normalize_html_value(value, self.base.as_ref())
+        } else {
+            value
+        };
+        Finished {
+            field: self.field,
+            value: Text { kind, value },
+            attributes: self.attributes,
+            base: self.base,
+        }
+    }
+}
+
+/// Brings an HTML value to the form an HTML serializer would give it: bare `&` escaped,
+/// `<svg>`/`<math>` roots declared, relative URLs resolved against `base`.
+fn normalize_html_value(value: String, base: Option<&Url>) -> String {
+    let mut value = if value.contains('&') {
+        markup::escape_bare_ampersands(&value)
+    } else {
+        value
+    };
+    if !value.contains('<') {
+        return value;
+    }
+    if value.contains("<svg") || value.contains("<math") {
+        value = markup::declare_foreign_roots(&value);
+    }
+    match base {
+        Some(base) => absolutize_html(&value, base),
+        None => value,
+    }
+}
+
+fn declared_for_mime(mime: &str, mode: &str) -> Declared {
+    let html = mime == "text/html" || mime == "html";
+    if mode == "base64" {
+        return Declared::Base64 { html };
+    }
+    if mode == "escaped" {
+        return if html || mime.contains("xhtml") || mime.ends_with("xml") {
+            Declared::Html
+        } else {
+            Declared::Plain
+        };
+    }
+    if html {
+        Declared::Html
+    } else if mime.contains("xhtml") || mime.ends_with("+xml") || mime.ends_with("/xml") {
+        Declared::Xhtml { strip_div: false }
+    } else if mime.starts_with("text/") || mime == "text" {
+        Declared::Plain
+    } else {
+        Declared::Base64 { html: false }
+    }
+}
+
+/// Removes Atom 1.0's required `<div>` around xhtml content.
+fn strip_wrapper_div(markup: &str) -> &str {
+    if !(markup.starts_with("<div") && markup.ends_with("</div>")) {
+        return markup;
+    }
+    match markup.find('>') {
+        Some(gt) if gt + 1 <= markup.len() - "</div>".len() => {
+            &markup[gt + 1..markup.len() - "</div>".len()]
+        }
+        _ => markup,
+    }
+}
+
+/// feedparser's test for text that is really HTML: an end tag or an entity reference.
+fn looks_like_html(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let has_end_tag = text.match_indices("</").any(|(idx, _)| {
+        let rest = &bytes[idx + 2..];
+        let name_len = rest.iter().take_while(|b| b.is_ascii_alphanumeric()).count();
+        name_len > 0 && rest.get(name_len) == Some(&b'>')
+    });
+    let has_entity = text.match_indices('&').any(|(idx, _)| {
+        let rest = &bytes[idx + 1..];
+        let rest = rest.strip_prefix(b"#").unwrap_or(rest);
+        let name_len = rest.iter().take_while(|b| b.is_ascii_alphanumeric()).count();
+        name_len > 0 && rest.get(name_len) == Some(&b';')
+    });
+    has_end_tag || has_entity
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn atom_xhtml_wrapper_div_is_removed() {
+        assert_eq!(strip_wrapper_div("<div xmlns=\"x\">a <b>b</b></div>"), "a <b>b</b>");
+        assert_eq!(strip_wrapper_div("<p>a</p>"), "<p>a</p>");
+    }
+
+    #[test]
+    fn end_tags_and_entities_look_like_html() {
+        assert!(looks_like_html("<b>bold</b>"));
+        assert!(looks_like_html("a &amp; b"));
+        assert!(!looks_like_html("AT&T < 3"));
+    }
+}

@@ -1,0 +1,498 @@
+//! Streaming reader for XML feeds (RSS 0.9x/1.0/2.0, Atom 0.3/1.0): one pass of quick-xml
+//! events into the model.
+//!
+//! Policy: tolerate what feedparser tolerates. Mismatched and unclosed tags are closed
+//! implicitly, unknown entities are kept as written, a truncated document keeps every
+//! complete article before the cut; each becomes a [`Warning`]. Entry point: [`read`].
+
+mod assign;
+mod capture;
+mod elements;
+mod markup;
+mod names;
+
+use std::collections::HashMap;
+
+use quick_xml::Reader;
+use quick_xml::events::{BytesStart, Event};
+use url::Url;
+
+use self::assign::Builder;
+use self::capture::Capture;
+use self::elements::{Action, Context};
+use self::names::{Ns, Scopes};
+use super::{ReadError, ReadOptions, ReadOutcome, Warning, WarningKind};
+
+/// More recovered errors than this and the document is taken to be garbage from there on.
+const MAX_SYNTAX_ERRORS: usize = 1000;
+
+pub(super) fn read(text: &str, options: &ReadOptions) -> Result<ReadOutcome, ReadError> {
+    let mut state = State::new(text, options);
+    let mut reader = Reader::from_str(text);
+    let config = reader.config_mut();
+    config.check_end_names = false;
+    config.allow_unmatched_ends = true;
+    config.allow_dangling_amp = true;
+    config.check_comments = false;
+    let mut n_errors = 0;
+    loop {
+        let position = reader.buffer_position();
+        match reader.read_event() {
+            Ok(Event::Start(start)) => state.start(&start, false),
+            Ok(Event::Empty(start)) => state.start(&start, true),
+            Ok(Event::End(end)) => state.end(end.name().0),
+            Ok(Event::Text(text)) => state.text(&text.xml10_content()),
+            Ok(Event::CData(cdata)) => state.cdata(&cdata.xml10_content()),
+            Ok(Event::GeneralRef(reference)) => state.reference(&reference),
+            Ok(Event::DocType(doctype)) => markup::declared_entities(&doctype, &mut state.entities),
+            Ok(Event::Decl(_) | Event::PI(_) | Event::Comment(_)) => {}
+            Ok(Event::Eof) => break,
+            Err(error) => {
+                n_errors += 1;
+                let at = reader.error_position() as usize;
+                let eof = reader.buffer_position() as usize >= text.len();
+                let kind = if eof {
+                    WarningKind::Truncated
+                } else {
+                    WarningKind::Syntax
+                };
+                state.warn_at(kind, format!("malformed XML: {error}"), at);
+                if eof || reader.buffer_position() == position || n_errors > MAX_SYNTAX_ERRORS {
+                    break;
+                }
+            }
+        }
+    }
+    state.finish()
+}
+
+/// One open element.
+struct Frame {
+    /// The name as written, to match its end tag.
+    raw_name: String,
+    ns: Ns,
+    /// The context this element opened, if it opened one.
+    opened: Option<Context>,
+    /// True when this element is inside a skipped subtree (or is its root).
+    skipped: bool,
+    /// Bindings in scope before this element declared its own.
+    scope_len: usize,
+    pushed_base: bool,
+    pushed_lang: bool,
+}
+
+struct State<'t> {
+    text: &'t str,
+    stack: Vec<Frame>,
+    contexts: Vec<Context>,
+    scopes: Scopes,
+    bases: Vec<Url>,
+    langs: Vec<String>,
+    capture: Option<Capture>,
+    entities: HashMap<String, String>,
+    builder: Builder,
+    saw_root: bool,
+    root_closed: bool,
+    junk_warned: bool,
+}
+
+impl<'t> State<'t> {
+    fn new(text: &'t str, options: &ReadOptions) -> Self {
+        let document_url = options
+            .content_location
+            .as_deref()
+            .and_then(|location| {
+                let base = options.url.as_deref().and_then(|u| Url::parse(u).ok());
+                match base {
+                    Some(base) => base.join(location).ok(),
+                    None => Url::parse(location).ok(),
+                }
+            })
+            .or_else(|| options.url.as_deref().and_then(|u| Url::parse(u).ok()));
+        let mut langs = Vec::new();
+        if let Some(language) = options.content_language.as_deref() {
+            langs.push(language.trim().to_owned());
+        }
+        State {
+            text,
+            stack: Vec::new(),
+            contexts: vec![Context::Feed],
+            scopes: Scopes::default(),
+            bases: document_url.into_iter().collect(),
+            langs,
+            capture: None,
+            entities: HashMap::new(),
+            builder: Builder::default(),
+            saw_root: false,
+            root_closed: false,
+            junk_warned: false,
+        }
+    }
+
+    fn line_of(&self, offset: usize) -> usize {
+        let end = offset.min(self.text.len());
+        self.text.as_bytes()[..end]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count()
+            + 1
+    }
+
+    fn warn_at(&mut self, kind: WarningKind, message: String, offset: usize) {
+        let line = Some(self.line_of(offset));
+        self.builder.warnings.push(Warning {
+            kind,
+            message,
+            line,
+        });
+    }
+
+    fn warn(&mut self, kind: WarningKind, message: String) {
+        self.builder.warnings.push(Warning {
+            kind,
+            message,
+            line: None,
+        });
+    }
+
+    fn context(&self) -> Context {
+        self.contexts.last().copied().unwrap_or(Context::Feed)
+    }
+
+    fn in_skipped(&self) -> bool {
+        self.stack.last().is_some_and(|frame| frame.skipped)
+    }
+
+    fn start(&mut self, start: &BytesStart<'_>, empty: bool) {
+        if self.root_closed {
+            self.junk_after_root();
+            return;
+        }
+        let raw_name = start.name().0;
+        let scope_len = self.scopes.len();
+        let mut pushed_base = false;
+        let mut pushed_lang = false;
+        let mut attributes = Vec::new();
+        for attr in start.html_attributes().with_checks(false).flatten() {
+            let key = attr.key.0;
+            let value = self.attribute_value(&attr.value);
+            if key == "xmlns" {
+                self.scopes.declare("", &value);
+                attributes.push((key.to_owned(), value));
+            } else if let Some(prefix) = key.strip_prefix("xmlns:") {
+                self.scopes.declare(prefix, &value);
+            } else if key == "xml:base" {
+                let base = match self.bases.last() {
+                    Some(current) => current.join(value.trim()).ok(),
+                    None => Url::parse(value.trim()).ok(),
+                };
+                if let Some(base) = base {
+                    self.bases.push(base);
+                    pushed_base = true;
+                }
+            } else if key == "xml:lang" {
+                self.langs.push(value.trim().to_owned());
+                pushed_lang = true;
+            } else {
+                attributes.push((key.to_owned(), value));
+            }
+        }
+        let (prefix, local) = split_name(raw_name);
+        let mut ns = self.scopes.element_ns(prefix);
+        if !self.saw_root {
+            ns = self.adopt_root_namespace(prefix, ns, local, &attributes);
+        } else if ns == Ns::Rss && self.builder.is_atom() {
+            // Atom elements written without any namespace.
+            ns = self.builder.atom_ns();
+        }
+        let mut frame = Frame {
+            raw_name: raw_name.to_owned(),
+            ns,
+            opened: None,
+            skipped: self.in_skipped(),
+            scope_len,
+            pushed_base,
+            pushed_lang,
+        };
+        let local_lower = lowercase(local);
+
+        if let Some(capture) = self.capture.as_mut() {
+            let parent_ns = self.stack.last().map(|frame| frame.ns);
+            capture.open_child(raw_name, local, ns, parent_ns, &attributes, empty);
+        } else if !frame.skipped {
+            if !self.saw_root {
+                self.saw_root = true;
+                self.builder.root(ns, &local_lower, &attributes);
+            } else {
+                self.dispatch(&mut frame, ns, &local_lower, attributes);
+            }
+        }
+        self.stack.push(frame);
+        if empty {
+            self.close_top();
+        }
+    }
+
+    /// A feed root in an unknown namespace (`<feed xmlns="http://example.com/newformat#">`)
+    /// is still RSS or Atom: its namespace is rebound to the vocabulary its name implies.
+    fn adopt_root_namespace(
+        &mut self,
+        prefix: &str,
+        ns: Ns,
+        local: &str,
+        attributes: &[(String, String)],
+    ) -> Ns {
+        if ns != Ns::Other {
+            return ns;
+        }
+        let version = capture::attribute(attributes, "version").map(str::trim);
+        let adopted = match local.to_ascii_lowercase().as_str() {
+            "feed" if version == Some("0.3") => Ns::Atom03,
+            "feed" => Ns::Atom10,
+            "rss" | "channel" => Ns::Rss,
+            _ => return ns,
+        };
+        self.scopes.declare_ns(prefix, adopted);
+        adopted
+    }
+
+    /// Acts on an element outside any capture: opens a context, starts a capture, reads
+    /// attributes, or skips it.
+    fn dispatch(&mut self, frame: &mut Frame, ns: Ns, local: &str, attributes: Vec<(String, String)>) {
+        let action = elements::classify(self.context(), ns, local);
+        match action {
+            Action::Article => {
+                let lang = self.current_lang().map(str::to_owned);
+                self.builder.start_article(&attributes, lang);
+                frame.opened = Some(Context::Article);
+            }
+            Action::Person => {
+                self.builder.start_person(local == "contributor");
+                frame.opened = Some(Context::Person);
+            }
+            Action::Image => {
+                self.builder.start_image();
+                frame.opened = Some(Context::Image);
+            }
+            Action::Field(field) => {
+                let base = self.bases.last().cloned();
+                self.capture = Some(Capture::new(field, ns, self.stack.len(), attributes, base));
+            }
+            Action::Attributes(element) => {
+                let base = self.bases.last().cloned();
+                let in_article = self.context() == Context::Article;
+                self.builder
+                    .attributes_element(element, ns, &attributes, base.as_ref(), in_article);
+            }
+            Action::Skip => frame.skipped = true,
+            Action::Transparent => {}
+        }
+        if let Some(context) = frame.opened {
+            self.contexts.push(context);
+        }
+    }
+
+    fn attribute_value(&mut self, raw: &str) -> String {
+        if !raw.contains('&') {
+            return raw.to_owned();
+        }
+        let mut out = String::with_capacity(raw.len());
+        let mut rest = raw;
+        while let Some(amp) = rest.find('&') {
+            out.push_str(&rest[..amp]);
+            let after = &rest[amp + 1..];
+            let resolved = after
+                .find(';')
+                .filter(|&end| end > 0 && end <= 32)
+                .and_then(|end| {
+                    markup::resolve_reference(&after[..end], &self.entities).map(|v| (v, end))
+                });
+            match resolved {
+                Some((value, end)) => {
+                    out.push_str(&value);
+                    rest = &after[end + 1..];
+                }
+                None => {
+                    out.push('&');
+                    rest = after;
+                }
+            }
+        }
+        out.push_str(rest);
+        out
+    }
+
+    fn current_lang(&self) -> Option<&str> {
+        self.langs.last().map(String::as_str).filter(|l| !l.is_empty())
+    }
+
+    fn end(&mut self, raw_name: &str) {
+        if self.root_closed {
+            return;
+        }
+        let trimmed = raw_name.trim();
+        let Some(depth) = self.stack.iter().rposition(|frame| frame.raw_name == trimmed) else {
+            if let Some(capture) = self.capture.as_mut() {
+                capture.stray_end(trimmed);
+            }
+            self.warn(
+                WarningKind::Syntax,
+                format!("end tag `</{trimmed}>` has no matching start tag"),
+            );
+            return;
+        };
+        let n_unclosed = self.stack.len() - depth - 1;
+        if n_unclosed > 0 {
+            let names: Vec<String> = self.stack[depth + 1..]
+                .iter()
+                .map(|frame| format!("<{}>", frame.raw_name))
+                .collect();
+            self.warn(
+                WarningKind::Syntax,
+                format!("`</{trimmed}>` closes unclosed {}", names.join(", ")),
+            );
+        }
+        for _ in 0..=n_unclosed {
+            self.close_top();
+        }
+    }
+
+    /// Closes the innermost open element.
+    fn close_top(&mut self) {
+        let Some(frame) = self.stack.pop() else {
+            return;
+        };
+        let depth = self.stack.len();
+        if let Some(capture) = self.capture.as_mut() {
+            if depth > capture.depth() {
+                capture.close_child(&frame.raw_name, frame.ns);
+            } else if let Some(capture) = self.capture.take() {
+                let lang = self.current_lang().map(str::to_owned);
+                let finished = capture.finish(&mut self.builder.warnings);
+                self.builder.apply(finished, self.contexts.last().copied(), lang);
+            }
+        }
+        if let Some(context) = frame.opened {
+            self.contexts.pop();
+            match context {
+                Context::Article => self.builder.end_article(),
+                Context::Person => self.builder.end_person(),
+                Context::Image => self.builder.end_image(),
+                Context::Feed => {}
+            }
+        }
+        self.scopes.truncate(frame.scope_len);
+        if frame.pushed_base {
+            self.bases.pop();
+        }
+        if frame.pushed_lang {
+            // The root's xml:lang is the feed's language when it states none.
+            if depth == 0 {
+                if let Some(lang) = self.langs.last().cloned() {
+                    self.builder.root_language(lang);
+                }
+            }
+            self.langs.pop();
+        }
+        if depth == 0 {
+            self.root_closed = true;
+        }
+    }
+
+    fn text(&mut self, text: &str) {
+        if let Some(capture) = self.capture.as_mut() {
+            capture.push_text(text);
+        } else if (self.root_closed || !self.saw_root) && !text.trim().is_empty() {
+            self.junk_after_root();
+        }
+    }
+
+    fn cdata(&mut self, text: &str) {
+        if let Some(capture) = self.capture.as_mut() {
+            capture.push_text(text);
+        }
+    }
+
+    fn reference(&mut self, name: &str) {
+        let resolved = markup::resolve_reference(name, &self.entities);
+        let Some(capture) = self.capture.as_mut() else {
+            if resolved.is_none() {
+                self.warn(WarningKind::Syntax, format!("unknown entity `&{name};`"));
+            }
+            return;
+        };
+        match resolved {
+            Some(value) => capture.push_text(&value),
+            None => {
+                capture.push_raw_reference(name);
+                self.warn(WarningKind::Syntax, format!("unknown entity `&{name};`"));
+            }
+        }
+    }
+
+    fn junk_after_root(&mut self) {
+        if !self.junk_warned {
+            self.junk_warned = true;
+            let message = if self.saw_root {
+                "content after the end of the root element was ignored"
+            } else {
+                "text before the root element was ignored"
+            };
+            self.warn(WarningKind::Junk, message.to_owned());
+        }
+    }
+
+    fn finish(mut self) -> Result<ReadOutcome, ReadError> {
+        if !self.saw_root {
+            return Err(ReadError::NotAFeed {
+                reason: "no XML element found".into(),
+            });
+        }
+        if !self.root_closed && !self.stack.is_empty() {
+            let open: Vec<String> = self
+                .stack
+                .iter()
+                .map(|frame| format!("<{}>", frame.raw_name))
+                .collect();
+            self.warn(
+                WarningKind::Truncated,
+                format!(
+                    "the document ends inside {}; the unfinished part was dropped",
+                    open.join(" > ")
+                ),
+            );
+            // Close the feed-level elements so what was read is kept; an article cut off
+            // in the middle is dropped.
+            self.capture = None;
+            self.builder.abandon_open_article();
+        }
+        let format = self.builder.format;
+        let Some(format) = format else {
+            return Err(ReadError::NotAFeed {
+                reason: format!("root element is `<{}>`", self.builder.root_name),
+            });
+        };
+        let (feed, warnings) = self.builder.into_feed();
+        Ok(ReadOutcome {
+            feed,
+            format,
+            encoding: "UTF-8",
+            warnings,
+        })
+    }
+}
+
+fn split_name(name: &str) -> (&str, &str) {
+    match name.split_once(':') {
+        Some((prefix, local)) => (prefix, local),
+        None => ("", name),
+    }
+}
+
+fn lowercase(name: &str) -> std::borrow::Cow<'_, str> {
+    if name.bytes().any(|b| b.is_ascii_uppercase()) {
+        std::borrow::Cow::Owned(name.to_ascii_lowercase())
+    } else {
+        std::borrow::Cow::Borrowed(name)
+    }
+}

@@ -11,7 +11,8 @@ use super::{Warning, WarningKind};
 
 pub(super) struct Decoded {
     pub text: String,
-    pub encoding: &'static Encoding,
+    /// The label to report: as declared when honoured, else the encoding's name.
+    pub label: String,
     pub warnings: Vec<Warning>,
 }
 
@@ -25,9 +26,13 @@ enum Utf32 {
 pub(super) fn decode(bytes: &[u8], content_type: Option<&str>) -> Decoded {
     let mut warnings = Vec::new();
     if let Some((utf32, bom_len)) = utf32_signature(bytes) {
+        let label = match utf32 {
+            Utf32::Big => "utf-32be",
+            Utf32::Little => "utf-32le",
+        };
         return Decoded {
             text: decode_utf32(&bytes[bom_len..], utf32),
-            encoding: UTF_8,
+            label: label.to_owned(),
             warnings,
         };
     }
@@ -36,7 +41,7 @@ pub(super) fn decode(bytes: &[u8], content_type: Option<&str>) -> Decoded {
         if let Some(text) = decode_strict(encoding, body) {
             return Decoded {
                 text,
-                encoding,
+                label: encoding.name().to_ascii_lowercase(),
                 warnings,
             };
         }
@@ -47,7 +52,7 @@ pub(super) fn decode(bytes: &[u8], content_type: Option<&str>) -> Decoded {
         let (text, _) = encoding.decode_without_bom_handling(body);
         return Decoded {
             text: text.into_owned(),
-            encoding,
+            label: encoding.name().to_ascii_lowercase(),
             warnings,
         };
     }
@@ -55,7 +60,7 @@ pub(super) fn decode(bytes: &[u8], content_type: Option<&str>) -> Decoded {
         let (text, _) = encoding.decode_without_bom_handling(bytes);
         return Decoded {
             text: text.into_owned(),
-            encoding,
+            label: encoding.name().to_ascii_lowercase(),
             warnings,
         };
     }
@@ -86,7 +91,9 @@ pub(super) fn decode(bytes: &[u8], content_type: Option<&str>) -> Decoded {
 
     for (idx, (label, origin)) in candidates.iter().enumerate() {
         let Some(encoding) = lookup(label) else {
-            warnings.push(encoding_warning(format!("unknown charset `{label}` in the {origin}")));
+            warnings.push(encoding_warning(format!(
+                "unknown charset `{label}` in the {origin}"
+            )));
             continue;
         };
         if is_ascii_label(label) && !bytes.is_ascii() {
@@ -102,16 +109,26 @@ pub(super) fn decode(bytes: &[u8], content_type: Option<&str>) -> Decoded {
             }
             return Decoded {
                 text,
-                encoding,
+                label: label.trim().trim_matches(['"', '\'']).to_owned(),
                 warnings,
             };
         }
     }
 
-    let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
-    detector.feed(bytes, true);
-    let guessed = detector.guess(None, chardetng::Utf8Detection::Allow);
-    let encoding = if guessed == UTF_8 { WINDOWS_1252 } else { guessed };
+    let encoding = if is_mostly_utf8(bytes) {
+        // Mostly UTF-8 with a few stray bytes: mojibake or a mixed document. Reading it
+        // as windows-1252 keeps every byte visible, as feedparser does.
+        WINDOWS_1252
+    } else {
+        let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+        detector.feed(bytes, true);
+        let guessed = detector.guess(None, chardetng::Utf8Detection::Allow);
+        if guessed == UTF_8 {
+            WINDOWS_1252
+        } else {
+            guessed
+        }
+    };
     warnings.push(encoding_warning(format!(
         "the bytes match no declared charset; detected {}",
         encoding.name()
@@ -119,9 +136,40 @@ pub(super) fn decode(bytes: &[u8], content_type: Option<&str>) -> Decoded {
     let (text, _) = encoding.decode_without_bom_handling(bytes);
     Decoded {
         text: text.into_owned(),
-        encoding,
+        label: encoding.name().to_ascii_lowercase(),
         warnings,
     }
+}
+
+/// True when the bytes are mostly UTF-8: more well-formed multi-byte sequences than bytes
+/// that fit none (a few stray bytes in UTF-8 text, not text in another charset).
+fn is_mostly_utf8(bytes: &[u8]) -> bool {
+    let (mut n_sequences, mut n_stray) = (0usize, 0usize);
+    let mut idx = 0;
+    while idx < bytes.len() {
+        let len = match bytes[idx] {
+            0x00..=0x7F => {
+                idx += 1;
+                continue;
+            }
+            0xC2..=0xDF => 2,
+            0xE0..=0xEF => 3,
+            0xF0..=0xF4 => 4,
+            _ => 0,
+        };
+        let valid = len > 0
+            && bytes
+                .get(idx..idx + len)
+                .is_some_and(|seq| std::str::from_utf8(seq).is_ok());
+        if valid {
+            n_sequences += 1;
+            idx += len;
+        } else {
+            n_stray += 1;
+            idx += 1;
+        }
+    }
+    n_sequences > n_stray
 }
 
 fn encoding_warning(message: String) -> Warning {
@@ -275,7 +323,7 @@ mod tests {
         let bytes = "<?xml version='1.0' encoding='iso-8859-1'?><rss>é</rss>".as_bytes();
         let decoded = decode(bytes, Some("application/xml; charset=utf-8"));
         assert!(decoded.text.contains('é'));
-        assert_eq!(decoded.encoding, UTF_8);
+        assert_eq!(decoded.label, "utf-8");
     }
 
     #[test]

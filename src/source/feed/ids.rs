@@ -23,7 +23,11 @@ pub(super) fn assign_missing_ids(feed: &mut Feed) {
 /// `urn:feedmill:` followed by the first 16 bytes of SHA-256 over title, date and content.
 fn content_hash_id(article: &Article) -> String {
     let mut hasher = Sha256::new();
-    let title = article.title.as_ref().map(|t| t.value.as_str()).unwrap_or("");
+    let title = article
+        .title
+        .as_ref()
+        .map(|t| t.value.as_str())
+        .unwrap_or("");
     hasher.update(title.as_bytes());
     hasher.update([0]);
     if let Some(date) = article.published.or(article.updated) {

@@ -44,7 +44,7 @@ pub(super) fn read(text: &str, options: &ReadOptions) -> Result<ReadOutcome, Rea
     Ok(ReadOutcome {
         feed,
         format,
-        encoding: "UTF-8",
+        encoding: String::new(),
         warnings: reader.warnings,
     })
 }
@@ -132,7 +132,9 @@ impl JsonReader {
             authors: self.authors(item),
             summary: string(item, "summary").map(Text::plain),
             content,
-            image: self.url(item, "image").or_else(|| self.url(item, "banner_image")),
+            image: self
+                .url(item, "image")
+                .or_else(|| self.url(item, "banner_image")),
             language: string(item, "language"),
             ..Article::default()
         };
@@ -231,7 +233,10 @@ mod tests {
         assert_eq!(article.link.as_deref(), Some("https://example.com/a"));
         assert_eq!(article.tags[0].term, "Belarus");
         assert_eq!(article.enclosures[0].length, Some(10));
-        assert_eq!(article.published.unwrap().offset().local_minus_utc(), 9 * 3600);
+        assert_eq!(
+            article.published.unwrap().offset().local_minus_utc(),
+            9 * 3600
+        );
     }
 
     #[test]

@@ -37,8 +37,9 @@ pub struct ReadOutcome {
     pub feed: Feed,
     /// The format and version the document declared or was recognised as.
     pub format: FeedFormat,
-    /// The character encoding the bytes were decoded with (WHATWG name, e.g. `UTF-8`).
-    pub encoding: &'static str,
+    /// The charset the bytes were decoded with: the label as declared when it was
+    /// honoured (`us-ascii`, `iso-8859-1`), else the name of the one chosen (`UTF-8`).
+    pub encoding: String,
     /// Problems that were recovered from. Empty for a well-formed document.
     pub warnings: Vec<Warning>,
 }
@@ -178,7 +179,7 @@ pub fn read(bytes: &[u8], options: &ReadOptions) -> Result<ReadOutcome, ReadErro
             });
         }
     };
-    outcome.encoding = decoded.encoding.name();
+    outcome.encoding = decoded.label;
     let mut warnings = decoded.warnings;
     warnings.append(&mut outcome.warnings);
     outcome.warnings = warnings;

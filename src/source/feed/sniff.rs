@@ -53,7 +53,10 @@ fn first_element_name(text: &str) -> Option<String> {
             rest = &rest[rest.find("?>")? + 2..];
         } else if rest.starts_with("<!--") {
             rest = &rest[rest.find("-->")? + 3..];
-        } else if let Some(doctype) = rest.get(..9).filter(|d| d.eq_ignore_ascii_case("<!doctype")) {
+        } else if let Some(doctype) = rest
+            .get(..9)
+            .filter(|d| d.eq_ignore_ascii_case("<!doctype"))
+        {
             let line_end = rest.find('>').unwrap_or(rest.len());
             let declaration = rest[..line_end].to_ascii_lowercase();
             if declaration.contains(" html") {

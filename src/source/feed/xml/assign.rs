@@ -40,9 +40,20 @@ pub(super) struct Builder {
     person: Option<(Person, bool)>,
     image: Option<Image>,
     root_language: Option<String>,
+    /// The transport's `Content-Language`, used when the document states no language.
+    default_language: Option<String>,
 }
 
 impl Builder {
+    /// A builder whose feed falls back to `default_language` (the transport's
+    /// `Content-Language`) when the document states none.
+    pub fn new(default_language: Option<String>) -> Self {
+        Builder {
+            default_language,
+            ..Builder::default()
+        }
+    }
+
     pub fn root(&mut self, ns: Ns, local: &str, attributes: &[(String, String)]) {
         self.root_name = local.to_owned();
         let version = attribute(attributes, "version");
@@ -200,7 +211,7 @@ impl Builder {
                     target.add_link(alternate(href), true);
                 }
             }
-            Field::Id => target.set_id(&plain),
+            Field::Id => target.set_id(&resolve_relative_id(base.as_ref(), &plain)),
             Field::Guid => {
                 target.set_id(&plain);
                 let permalink = finished
@@ -260,7 +271,9 @@ impl Builder {
                 if let Target::Article(article) = target {
                     article.source.get_or_insert(SourceRef {
                         title: Some(plain).filter(|t| !t.is_empty()),
-                        url: finished.attribute("url").map(|u| resolve_url(base.as_ref(), u)),
+                        url: finished
+                            .attribute("url")
+                            .map(|u| resolve_url(base.as_ref(), u)),
                         link: None,
                     });
                 }
@@ -322,14 +335,19 @@ impl Builder {
         in_article: bool,
     ) {
         let _ = (ns, in_article);
-        let get = |name: &str| attribute(attributes, name).map(str::trim).filter(|v| !v.is_empty());
+        let get = |name: &str| {
+            attribute(attributes, name)
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+        };
         let target = match self.article.as_mut() {
             Some((article, _)) => Target::Article(article),
             None => Target::Feed(&mut self.feed),
         };
         match element {
             AttrElement::AtomLink => {
-                let Some(href) = attribute(attributes, "href").or(attribute(attributes, "url")) else {
+                let Some(href) = attribute(attributes, "href").or(attribute(attributes, "url"))
+                else {
                     return;
                 };
                 let link = Link {
@@ -356,10 +374,15 @@ impl Builder {
                 let enclosure = Enclosure {
                     url: resolve_url(base, url),
                     media_type: get("type").map(str::to_owned),
-                    length: get("length").or(get("filesize")).and_then(|l| l.parse().ok()),
+                    length: get("length")
+                        .or(get("filesize"))
+                        .and_then(|l| l.parse().ok()),
                 };
                 let is_image = get("medium") == Some("image")
-                    || enclosure.media_type.as_deref().is_some_and(|t| t.starts_with("image/"));
+                    || enclosure
+                        .media_type
+                        .as_deref()
+                        .is_some_and(|t| t.starts_with("image/"));
                 if let Target::Article(article) = target {
                     if element == AttrElement::MediaContent && is_image && article.image.is_none() {
                         article.image = Some(enclosure.url.clone());
@@ -410,7 +433,14 @@ impl Builder {
         }
         feed.authors.extend(pending.contributors);
         if feed.language.is_none() {
-            feed.language = self.root_language.take().filter(|l| !l.is_empty());
+            feed.language = self
+                .root_language
+                .take()
+                .or(self.default_language.take())
+                .filter(|l| !l.is_empty());
+        }
+        if let Some(language) = feed.language.as_mut() {
+            *language = language.trim().replace('_', "-");
         }
         (self.feed, self.warnings)
     }
@@ -510,7 +540,10 @@ impl Target<'_> {
             Target::Feed(feed) => &mut feed.tags,
             Target::Article(article) => &mut article.tags,
         };
-        if !tags.iter().any(|tag| tag.term == term && tag.scheme == scheme) {
+        if !tags
+            .iter()
+            .any(|tag| tag.term == term && tag.scheme == scheme)
+        {
             tags.push(Tag {
                 term,
                 label,
@@ -525,7 +558,10 @@ impl Target<'_> {
             Target::Article(article) => &mut article.tags,
         };
         for term in terms.filter(|term| !term.is_empty()) {
-            if !tags.iter().any(|tag| tag.term == term && tag.scheme.is_none()) {
+            if !tags
+                .iter()
+                .any(|tag| tag.term == term && tag.scheme.is_none())
+            {
                 tags.push(Tag::new(term));
             }
         }
@@ -586,8 +622,24 @@ fn alternate(href: String) -> Link {
     }
 }
 
+/// Atom ids are IRIs; a relative one (`/relative/link`) is resolved against the base, as
+/// feedparser does. Ids with a scheme (`tag:`, `urn:`, `http:`) are left alone.
+fn resolve_relative_id(base: Option<&Url>, id: &str) -> String {
+    let has_scheme = id
+        .split_once(':')
+        .is_some_and(|(scheme, _)| !scheme.is_empty() && !scheme.contains('/'));
+    if has_scheme || !(id.starts_with('/') || id.starts_with("./") || id.starts_with("../")) {
+        return id.to_owned();
+    }
+    resolve_url(base, id)
+}
+
 fn looks_like_url(value: &str) -> bool {
-    let lower = value.trim_start().get(..8).unwrap_or("").to_ascii_lowercase();
+    let lower = value
+        .trim_start()
+        .get(..8)
+        .unwrap_or("")
+        .to_ascii_lowercase();
     lower.starts_with("http://") || lower.starts_with("https://")
 }
 

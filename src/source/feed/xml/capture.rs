@@ -163,6 +163,9 @@ impl Capture {
             markup.push_str(uri);
             markup.push('"');
         }
+        if attributes.iter().any(|(key, _)| key.starts_with("xlink:")) {
+            markup.push_str(" xmlns:xlink=\"http://www.w3.org/1999/xlink\"");
+        }
         for (key, value) in attributes {
             if key == "xmlns" || key.starts_with("xmlns:") {
                 continue;
@@ -213,10 +216,14 @@ impl Capture {
                 None | Some("text" | "") => Declared::Plain,
                 Some("html") => Declared::Html,
                 Some("xhtml") => Declared::Xhtml { strip_div: true },
-                Some(mime) => declared_for_mime(mime, "xml"),
+                Some(mime) => match declared_for_mime(mime, "xml") {
+                    Declared::Xhtml { .. } => Declared::Xhtml { strip_div: true },
+                    other => other,
+                },
             },
             Ns::Atom03 if is_text_construct => {
-                let mode = attribute(&self.attributes, "mode").map(|m| m.trim().to_ascii_lowercase());
+                let mode =
+                    attribute(&self.attributes, "mode").map(|m| m.trim().to_ascii_lowercase());
                 let mime = type_attr.as_deref().unwrap_or("text/plain");
                 declared_for_mime(mime, mode.as_deref().unwrap_or("xml"))
             }
@@ -247,14 +254,22 @@ impl Capture {
             Declared::Html => (TextKind::Html, raw.trim().to_owned()),
             Declared::Xhtml { strip_div } => {
                 let trimmed = raw.trim();
-                let value = if strip_div { strip_wrapper_div(trimmed) } else { trimmed };
+                let value = if strip_div {
+                    strip_wrapper_div(trimmed)
+                } else {
+                    trimmed
+                };
                 (TextKind::Html, value.trim().to_owned())
             }
             Declared::Base64 { html } => {
                 let compact: String = raw.chars().filter(|c| !c.is_whitespace()).collect();
                 match base64::engine::general_purpose::STANDARD.decode(compact.as_bytes()) {
                     Ok(bytes) => {
-                        let kind = if html { TextKind::Html } else { TextKind::Plain };
+                        let kind = if html {
+                            TextKind::Html
+                        } else {
+                            TextKind::Plain
+                        };
                         (kind, String::from_utf8_lossy(&bytes).trim().to_owned())
                     }
                     Err(error) => {
@@ -297,7 +312,7 @@ fn normalize_html_value(value: String, base: Option<&Url>) -> String {
     if !value.contains('<') {
         return value;
     }
-    if value.contains("<svg") || value.contains("<math") {
+    if value.contains("<svg") || value.contains("<math") || value.contains("xlink:") {
         value = markup::declare_foreign_roots(&value);
     }
     match base {
@@ -347,13 +362,19 @@ fn looks_like_html(text: &str) -> bool {
     let bytes = text.as_bytes();
     let has_end_tag = text.match_indices("</").any(|(idx, _)| {
         let rest = &bytes[idx + 2..];
-        let name_len = rest.iter().take_while(|b| b.is_ascii_alphanumeric()).count();
+        let name_len = rest
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric())
+            .count();
         name_len > 0 && rest.get(name_len) == Some(&b'>')
     });
     let has_entity = text.match_indices('&').any(|(idx, _)| {
         let rest = &bytes[idx + 1..];
         let rest = rest.strip_prefix(b"#").unwrap_or(rest);
-        let name_len = rest.iter().take_while(|b| b.is_ascii_alphanumeric()).count();
+        let name_len = rest
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric())
+            .count();
         name_len > 0 && rest.get(name_len) == Some(&b';')
     });
     has_end_tag || has_entity
@@ -365,7 +386,10 @@ mod tests {
 
     #[test]
     fn atom_xhtml_wrapper_div_is_removed() {
-        assert_eq!(strip_wrapper_div("<div xmlns=\"x\">a <b>b</b></div>"), "a <b>b</b>");
+        assert_eq!(
+            strip_wrapper_div("<div xmlns=\"x\">a <b>b</b></div>"),
+            "a <b>b</b>"
+        );
         assert_eq!(strip_wrapper_div("<p>a</p>"), "<p>a</p>");
     }
 

@@ -129,7 +129,7 @@ fn common_field(ns: Ns, local: &str, in_article: bool) -> Action {
         (Ns::Atom10 | Ns::Atom03, "subtitle" | "tagline") if !in_article => Summary,
         (Ns::Atom10 | Ns::Atom03, "content") => Content,
         (Ns::Content, "encoded") | (Ns::Xhtml, "body") => Content,
-        (Ns::Rss, "summary" | "fullitem") if in_article => Content,
+        (Ns::Rss, "summary" | "fullitem" | "body") if in_article => Content,
         (Ns::Rss, "guid") => Guid,
         (Ns::Atom10 | Ns::Atom03, "id") => Id,
         (Ns::Rss, "pubdate") => Published,

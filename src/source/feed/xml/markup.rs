@@ -103,7 +103,10 @@ pub(super) fn escape_bare_ampersands(html: &str) -> String {
     for (idx, _) in html.match_indices('&') {
         let rest = &bytes[idx + 1..];
         let body = rest.strip_prefix(b"#").unwrap_or(rest);
-        let name_len = body.iter().take_while(|b| b.is_ascii_alphanumeric()).count();
+        let name_len = body
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric())
+            .count();
         let is_reference = name_len > 0 && body.get(name_len) == Some(&b';');
         if !is_reference {
             out.push_str(&html[last..idx]);
@@ -115,7 +118,8 @@ pub(super) fn escape_bare_ampersands(html: &str) -> String {
     out
 }
 
-/// Adds the namespace declaration feedparser gives `<svg>` and `<math>` roots in HTML.
+/// Adds the namespace declarations feedparser gives `<svg>` and `<math>` roots, and
+/// elements with `xlink:` attributes, in HTML.
 pub(super) fn declare_foreign_roots(html: &str) -> String {
     let mut out = String::with_capacity(html.len() + 64);
     let mut rest = html;
@@ -131,17 +135,20 @@ pub(super) fn declare_foreign_roots(html: &str) -> String {
         };
         let tag_len = tag_end(rest).map_or(rest.len(), |gt| gt + 1);
         let tag = &rest[..tag_len];
-        match uri {
-            Some(uri) if !tag.contains("xmlns=") => {
-                let name_len = if tag.starts_with("<svg") { 4 } else { 5 };
-                out.push_str(&tag[..name_len]);
-                out.push_str(" xmlns=\"");
-                out.push_str(uri);
-                out.push('"');
-                out.push_str(&tag[name_len..]);
-            }
-            _ => out.push_str(tag),
+        let name_len = tag
+            .find(|c: char| c.is_whitespace() || c == '>' || c == '/')
+            .filter(|&len| len > 1)
+            .unwrap_or(tag.len());
+        out.push_str(&tag[..name_len]);
+        if let Some(uri) = uri.filter(|_| !tag.contains("xmlns=")) {
+            out.push_str(" xmlns=\"");
+            out.push_str(uri);
+            out.push('"');
         }
+        if tag.contains(" xlink:") && !tag.contains("xmlns:xlink") {
+            out.push_str(" xmlns:xlink=\"http://www.w3.org/1999/xlink\"");
+        }
+        out.push_str(&tag[name_len..]);
         rest = &rest[tag_len..];
     }
     out.push_str(rest);
@@ -184,7 +191,10 @@ fn is_url_attribute(element: &str, attribute: &str) -> bool {
     matches!(
         (element, attribute),
         ("a" | "area" | "link", "href")
-            | ("audio" | "embed" | "frame" | "iframe" | "img" | "input" | "script", "src")
+            | (
+                "audio" | "embed" | "frame" | "iframe" | "img" | "input" | "script",
+                "src"
+            )
             | ("source" | "track" | "video", "src")
             | ("blockquote" | "del" | "ins" | "q", "cite")
             | ("body" | "table" | "td" | "th", "background")
@@ -323,20 +333,29 @@ mod tests {
         let none = HashMap::new();
         assert_eq!(resolve_reference("eacute", &none).as_deref(), Some("é"));
         assert_eq!(resolve_reference("nbsp", &none).as_deref(), Some("\u{a0}"));
-        assert_eq!(resolve_reference("#x2019", &none).as_deref(), Some("\u{2019}"));
+        assert_eq!(
+            resolve_reference("#x2019", &none).as_deref(),
+            Some("\u{2019}")
+        );
         assert_eq!(resolve_reference("bogus", &none), None);
     }
 
     #[test]
     fn c1_character_references_read_as_windows_1252() {
         let none = HashMap::new();
-        assert_eq!(resolve_reference("#150", &none).as_deref(), Some("\u{2013}"));
+        assert_eq!(
+            resolve_reference("#150", &none).as_deref(),
+            Some("\u{2013}")
+        );
     }
 
     #[test]
     fn doctype_entities_are_collected() {
         let mut map = HashMap::new();
-        declared_entities(r#"rss [ <!ENTITY foo "bar baz"> <!ENTITY % p "x"> ]"#, &mut map);
+        declared_entities(
+            r#"rss [ <!ENTITY foo "bar baz"> <!ENTITY % p "x"> ]"#,
+            &mut map,
+        );
         assert_eq!(map.get("foo").map(String::as_str), Some("bar baz"));
         assert_eq!(map.len(), 1);
     }

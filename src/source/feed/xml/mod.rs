@@ -37,6 +37,7 @@ pub(super) fn read(text: &str, options: &ReadOptions) -> Result<ReadOutcome, Rea
     let mut n_errors = 0;
     loop {
         let position = reader.buffer_position();
+        state.offset = position as usize;
         match reader.read_event() {
             Ok(Event::Start(start)) => state.start(&start, false),
             Ok(Event::Empty(start)) => state.start(&start, true),
@@ -83,6 +84,11 @@ struct Frame {
 
 struct State<'t> {
     text: &'t str,
+    /// Byte offset of the event being handled, for warnings' line numbers.
+    offset: usize,
+    /// The last offset a line number was computed for, and that line: offsets only grow,
+    /// so counting resumes from there.
+    line_cursor: (usize, usize),
     stack: Vec<Frame>,
     contexts: Vec<Context>,
     scopes: Scopes,
@@ -115,6 +121,8 @@ impl<'t> State<'t> {
         }
         State {
             text,
+            offset: 0,
+            line_cursor: (0, 1),
             stack: Vec::new(),
             contexts: vec![Context::Feed],
             scopes: Scopes::default(),
@@ -122,20 +130,23 @@ impl<'t> State<'t> {
             langs,
             capture: None,
             entities: HashMap::new(),
-            builder: Builder::default(),
+            builder: Builder::new(options.content_language.clone()),
             saw_root: false,
             root_closed: false,
             junk_warned: false,
         }
     }
 
-    fn line_of(&self, offset: usize) -> usize {
+    fn line_of(&mut self, offset: usize) -> usize {
         let end = offset.min(self.text.len());
-        self.text.as_bytes()[..end]
+        let (from, line) = self.line_cursor;
+        let (from, line) = if end >= from { (from, line) } else { (0, 1) };
+        let newlines = self.text.as_bytes()[from..end]
             .iter()
             .filter(|&&b| b == b'\n')
-            .count()
-            + 1
+            .count();
+        self.line_cursor = (end, line + newlines);
+        line + newlines
     }
 
     fn warn_at(&mut self, kind: WarningKind, message: String, offset: usize) {
@@ -148,11 +159,7 @@ impl<'t> State<'t> {
     }
 
     fn warn(&mut self, kind: WarningKind, message: String) {
-        self.builder.warnings.push(Warning {
-            kind,
-            message,
-            line: None,
-        });
+        self.warn_at(kind, message, self.offset);
     }
 
     fn context(&self) -> Context {
@@ -198,7 +205,14 @@ impl<'t> State<'t> {
             }
         }
         let (prefix, local) = split_name(raw_name);
-        let mut ns = self.scopes.element_ns(prefix);
+        let (mut ns, declared) = self.scopes.element_ns(prefix);
+        if !declared {
+            self.warn_at(
+                WarningKind::Syntax,
+                format!("namespace prefix `{prefix}` of <{raw_name}> is not declared"),
+                self.offset,
+            );
+        }
         if !self.saw_root {
             ns = self.adopt_root_namespace(prefix, ns, local, &attributes);
         } else if ns == Ns::Rss && self.builder.is_atom() {
@@ -258,7 +272,13 @@ impl<'t> State<'t> {
 
     /// Acts on an element outside any capture: opens a context, starts a capture, reads
     /// attributes, or skips it.
-    fn dispatch(&mut self, frame: &mut Frame, ns: Ns, local: &str, attributes: Vec<(String, String)>) {
+    fn dispatch(
+        &mut self,
+        frame: &mut Frame,
+        ns: Ns,
+        local: &str,
+        attributes: Vec<(String, String)>,
+    ) {
         let action = elements::classify(self.context(), ns, local);
         match action {
             Action::Article => {
@@ -281,8 +301,13 @@ impl<'t> State<'t> {
             Action::Attributes(element) => {
                 let base = self.bases.last().cloned();
                 let in_article = self.context() == Context::Article;
-                self.builder
-                    .attributes_element(element, ns, &attributes, base.as_ref(), in_article);
+                self.builder.attributes_element(
+                    element,
+                    ns,
+                    &attributes,
+                    base.as_ref(),
+                    in_article,
+                );
             }
             Action::Skip => frame.skipped = true,
             Action::Transparent => {}
@@ -323,7 +348,10 @@ impl<'t> State<'t> {
     }
 
     fn current_lang(&self) -> Option<&str> {
-        self.langs.last().map(String::as_str).filter(|l| !l.is_empty())
+        self.langs
+            .last()
+            .map(String::as_str)
+            .filter(|l| !l.is_empty())
     }
 
     fn end(&mut self, raw_name: &str) {
@@ -331,7 +359,11 @@ impl<'t> State<'t> {
             return;
         }
         let trimmed = raw_name.trim();
-        let Some(depth) = self.stack.iter().rposition(|frame| frame.raw_name == trimmed) else {
+        let Some(depth) = self
+            .stack
+            .iter()
+            .rposition(|frame| frame.raw_name == trimmed)
+        else {
             if let Some(capture) = self.capture.as_mut() {
                 capture.stray_end(trimmed);
             }
@@ -369,7 +401,8 @@ impl<'t> State<'t> {
             } else if let Some(capture) = self.capture.take() {
                 let lang = self.current_lang().map(str::to_owned);
                 let finished = capture.finish(&mut self.builder.warnings);
-                self.builder.apply(finished, self.contexts.last().copied(), lang);
+                self.builder
+                    .apply(finished, self.contexts.last().copied(), lang);
             }
         }
         if let Some(context) = frame.opened {
@@ -476,7 +509,7 @@ impl<'t> State<'t> {
         Ok(ReadOutcome {
             feed,
             format,
-            encoding: "UTF-8",
+            encoding: String::new(),
             warnings,
         })
     }

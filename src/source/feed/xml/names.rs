@@ -60,9 +60,8 @@ impl Ns {
             "http://purl.org/dc/terms" => Ns::DcTerms,
             "http://purl.org/rss/1.0/modules/content" => Ns::Content,
             "http://search.yahoo.com/mrss" | "http://search.yahoo.com/rss" => Ns::Media,
-            "http://www.itunes.com/dtds/podcast-1.0.dtd" | "http://www.itunes.com/dtd/podcast-1.0.dtd" => {
-                Ns::Itunes
-            }
+            "http://www.itunes.com/dtds/podcast-1.0.dtd"
+            | "http://www.itunes.com/dtd/podcast-1.0.dtd" => Ns::Itunes,
             "http://www.w3.org/1999/xhtml" => Ns::Xhtml,
             "http://www.w3.org/2000/svg" => Ns::Svg,
             "http://www.w3.org/1998/math/mathml" => Ns::MathMl,
@@ -113,12 +112,21 @@ impl Scopes {
         self.bindings.push((prefix.to_owned(), ns));
     }
 
-    /// The namespace of an element written with `prefix` (`""` for none).
-    pub(super) fn element_ns(&self, prefix: &str) -> Ns {
-        match self.bindings.iter().rev().find(|(bound, _)| bound == prefix) {
-            Some((_, ns)) => *ns,
-            None if prefix.is_empty() => Ns::Rss,
-            None => Ns::from_conventional_prefix(&prefix.to_ascii_lowercase()),
+    /// The namespace of an element written with `prefix` (`""` for none), and whether
+    /// the prefix was declared (an undeclared one is taken by convention).
+    pub(super) fn element_ns(&self, prefix: &str) -> (Ns, bool) {
+        match self
+            .bindings
+            .iter()
+            .rev()
+            .find(|(bound, _)| bound == prefix)
+        {
+            Some((_, ns)) => (*ns, true),
+            None if prefix.is_empty() => (Ns::Rss, true),
+            None => (
+                Ns::from_conventional_prefix(&prefix.to_ascii_lowercase()),
+                false,
+            ),
         }
     }
 }
@@ -130,9 +138,9 @@ mod tests {
     #[test]
     fn undeclared_conventional_prefixes_keep_their_meaning() {
         let scopes = Scopes::default();
-        assert_eq!(scopes.element_ns("dc"), Ns::Dc);
-        assert_eq!(scopes.element_ns("foo"), Ns::Other);
-        assert_eq!(scopes.element_ns(""), Ns::Rss);
+        assert_eq!(scopes.element_ns("dc"), (Ns::Dc, false));
+        assert_eq!(scopes.element_ns("foo"), (Ns::Other, false));
+        assert_eq!(scopes.element_ns(""), (Ns::Rss, true));
     }
 
     #[test]
@@ -141,8 +149,8 @@ mod tests {
         scopes.declare("", "http://www.w3.org/2005/Atom");
         let outer = scopes.len();
         scopes.declare("", "http://www.w3.org/1999/xhtml");
-        assert_eq!(scopes.element_ns(""), Ns::Xhtml);
+        assert_eq!(scopes.element_ns("").0, Ns::Xhtml);
         scopes.truncate(outer);
-        assert_eq!(scopes.element_ns(""), Ns::Atom10);
+        assert_eq!(scopes.element_ns("").0, Ns::Atom10);
     }
 }

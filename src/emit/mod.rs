@@ -3,11 +3,13 @@
 //! Policy: output is always valid for its spec. Required elements get fallbacks, HTML is
 //! sanitized (no script, event handlers or `javascript:` URLs) with relative URLs made
 //! absolute, and characters XML cannot carry never reach the output.
-//! Entry point: [`write`].
+//! Entry point: [`write()`].
+
+mod sanitize;
 
 use crate::model::{Feed, Timestamp};
 
-/// The formats [`write`] produces.
+/// The formats [`write()`] produces.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum OutputFormat {
     /// RSS 2.0.

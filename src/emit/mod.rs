@@ -5,6 +5,7 @@
 //! absolute, and characters XML cannot carry never reach the output.
 //! Entry point: [`write()`].
 
+mod prepare;
 mod sanitize;
 
 use crate::model::{Feed, Timestamp};

@@ -110,3 +110,5 @@ fn finish_xml(bytes: Vec<u8>, format: OutputFormat) -> Result<Vec<u8>, EmitError
     })
 }
 
+#[cfg(test)]
+mod tests;

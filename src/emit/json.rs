@@ -1,0 +1,217 @@
+//! Writes a prepared feed as JSON Feed 1.1 through serde structs of our own.
+//!
+//! Policy: a value keeps the kind it was read as: HTML titles and summaries go out as
+//! their sanitized HTML string, plain ones as text. Every item has `content_html` or
+//! `content_text` (falling back to the summary, the title, then empty text), and dates
+//! are RFC 3339 with their original offset. Entry point: [`write()`].
+
+use serde::Serialize;
+
+use super::prepare::Prepared;
+use super::{EmitError, OutputFormat};
+use crate::model::{self, Article, Text, TextKind, Timestamp};
+
+const VERSION: &str = "https://jsonfeed.org/version/1.1";
+/// JSON Feed requires an attachment type; this is the type of "some bytes".
+const UNKNOWN_MEDIA_TYPE: &str = "application/octet-stream";
+
+/// Writes `prepared` as a JSON Feed 1.1 document.
+pub(super) fn write(prepared: &Prepared) -> Result<Vec<u8>, EmitError> {
+    let mut bytes = serde_json::to_vec_pretty(&document(prepared))
+        .map_err(|err| EmitError::serialize(OutputFormat::Json, err))?;
+    bytes.push(b'\n');
+    Ok(bytes)
+}
+
+#[derive(Debug, Serialize)]
+struct JsonFeed<'a> {
+    version: &'static str,
+    title: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    home_page_url: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    feed_url: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    icon: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    favicon: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    language: Option<&'a str>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    authors: Vec<JsonAuthor<'a>>,
+    items: Vec<JsonItem<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+struct JsonItem<'a> {
+    id: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    external_url: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    title: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    content_html: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    content_text: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    summary: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    image: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    date_published: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    date_modified: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    authors: Vec<JsonAuthor<'a>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    tags: Vec<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    language: Option<&'a str>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    attachments: Vec<JsonAttachment<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+struct JsonAuthor<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+struct JsonAttachment<'a> {
+    url: &'a str,
+    mime_type: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    size_in_bytes: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    duration_in_seconds: Option<u64>,
+}
+
+fn document(prepared: &Prepared) -> JsonFeed<'_> {
+    let feed = &prepared.feed;
+    JsonFeed {
+        version: VERSION,
+        title: prepared.title().value,
+        home_page_url: feed.link.as_deref(),
+        feed_url: prepared.self_url.as_deref(),
+        description: feed.description.as_ref().map(|d| d.value.as_str()),
+        icon: feed.image.as_ref().map(|image| image.url.as_str()),
+        favicon: feed.icon.as_deref(),
+        language: feed.language.as_deref(),
+        authors: feed.authors.iter().map(author).collect(),
+        items: feed.articles.iter().map(item).collect(),
+    }
+}
+
+fn item(article: &Article) -> JsonItem<'_> {
+    static EMPTY: Text = Text {
+        kind: TextKind::Plain,
+        value: String::new(),
+    };
+    // The spec asks for at least one of content_html and content_text.
+    let content = [&article.content, &article.summary, &article.title]
+        .into_iter()
+        .find_map(Option::as_ref)
+        .unwrap_or(&EMPTY);
+    let (content_html, content_text) = match content.kind {
+        TextKind::Html => (Some(content.value.as_str()), None),
+        TextKind::Plain => (None, Some(content.value.as_str())),
+    };
+    JsonItem {
+        id: &article.id,
+        url: article.link.as_deref(),
+        external_url: article
+            .links
+            .iter()
+            .find(|link| link.rel.as_deref() == Some("related"))
+            .map(|link| link.href.as_str()),
+        title: article.title.as_ref().map(|title| title.value.as_str()),
+        content_html,
+        content_text,
+        summary: article
+            .summary
+            .as_ref()
+            .map(|summary| summary.value.as_str()),
+        image: article.image.as_deref(),
+        date_published: article.published.as_ref().map(rfc3339),
+        date_modified: article.updated.as_ref().map(rfc3339),
+        authors: article.authors.iter().map(author).collect(),
+        tags: article.tags.iter().map(|tag| tag.term.as_str()).collect(),
+        language: article.language.as_deref(),
+        attachments: article
+            .enclosures
+            .iter()
+            .map(|enclosure| attachment(enclosure, article.duration_seconds))
+            .collect(),
+    }
+}
+
+/// RFC 3339 with the offset the time was written in (`+09:00` stays `+09:00`).
+fn rfc3339(at: &Timestamp) -> String {
+    at.to_rfc3339()
+}
+
+/// A JSON Feed author: the e-mail becomes a `mailto:` URL when there is no home page.
+fn author(person: &model::Person) -> JsonAuthor<'_> {
+    JsonAuthor {
+        name: person.name.as_deref(),
+        url: person
+            .uri
+            .clone()
+            .or_else(|| person.email.as_ref().map(|email| format!("mailto:{email}"))),
+    }
+}
+
+fn attachment(enclosure: &model::Enclosure, duration_seconds: Option<u64>) -> JsonAttachment<'_> {
+    JsonAttachment {
+        url: &enclosure.url,
+        mime_type: enclosure
+            .media_type
+            .as_deref()
+            .unwrap_or(UNKNOWN_MEDIA_TYPE),
+        size_in_bytes: enclosure.length,
+        duration_in_seconds: duration_seconds,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_item_without_content_uses_its_summary_then_its_title_as_content() {
+        let with_summary = Article {
+            summary: Some(Text::html("<p>s</p>")),
+            title: Some(Text::plain("t")),
+            ..Article::default()
+        };
+        let written = item(&with_summary);
+        assert_eq!(written.content_html, Some("<p>s</p>"));
+        assert_eq!(written.summary, Some("<p>s</p>"));
+
+        let with_title = Article {
+            title: Some(Text::plain("t")),
+            ..Article::default()
+        };
+        assert_eq!(item(&with_title).content_text, Some("t"));
+        assert_eq!(item(&Article::default()).content_text, Some(""));
+    }
+
+    #[test]
+    fn an_author_known_only_by_email_gets_a_mailto_url() {
+        let person = model::Person {
+            email: Some("kim@example.com".into()),
+            ..model::Person::default()
+        };
+        assert_eq!(
+            author(&person).url.as_deref(),
+            Some("mailto:kim@example.com")
+        );
+    }
+}

@@ -1,0 +1,525 @@
+//! Turns a model [`Feed`] into the cleaned form every writer starts from.
+//!
+//! Policy: HTML is sanitized, URLs are made absolute (article link, then feed link, then
+//! [`EmitOptions::base_url`]) and dropped when their scheme could run code, characters XML
+//! cannot carry are removed, and every article gets an id. Values a format requires but
+//! the feed lacks get deterministic fallbacks, never the wall clock.
+//! Entry point: [`Prepared::new`].
+
+use std::borrow::Cow;
+use std::fmt::Write as _;
+
+use chrono::{DateTime, Utc};
+use sha2::{Digest, Sha256};
+use url::Url;
+
+use super::EmitOptions;
+use super::sanitize::{clean_html, strip_invalid_xml_chars};
+use crate::model::{
+    Article, Enclosure, Feed, IdOrigin, Link, Person, Tag, Text, TextKind, Timestamp,
+};
+
+/// Title used when a feed states none.
+const UNTITLED_FEED: &str = "Untitled feed";
+/// Title used when an article has neither title nor any text to take one from.
+const UNTITLED_ARTICLE: &str = "Untitled";
+/// How many characters of an article's text become its title when it has none.
+const TITLE_EXCERPT_CHARS: usize = 80;
+/// URL schemes that execute or embed code rather than point at a resource.
+const DANGEROUS_SCHEMES: [&str; 3] = ["javascript", "vbscript", "data"];
+
+/// A feed ready to write: cleaned, plus the fallbacks the writers share.
+#[derive(Debug)]
+pub(super) struct Prepared {
+    /// The feed with HTML sanitized, URLs absolute and safe, strings XML-clean and an id
+    /// on every article. Content equal to the summary is removed.
+    pub(super) feed: Feed,
+    /// The URL the output will be published at, if given and safe.
+    pub(super) self_url: Option<String>,
+    /// [`EmitOptions::base_url`], if given and safe.
+    base_url: Option<String>,
+    /// See [`Prepared::known_updated`].
+    known_updated: Option<Timestamp>,
+}
+
+impl Prepared {
+    /// Cleans `feed` for writing with `options`.
+    pub(super) fn new(feed: &Feed, options: &EmitOptions) -> Self {
+        let base_url = options.base_url.as_deref().and_then(|u| safe_url(u, None));
+        let mut feed = feed.clone();
+        clean_feed(&mut feed, base_url.as_deref().and_then(web_url));
+        let known_updated = feed
+            .updated
+            .or_else(|| newest_article_date(&feed))
+            .or(options.now);
+        Prepared {
+            feed,
+            self_url: options.self_url.as_deref().and_then(|u| safe_url(u, None)),
+            base_url,
+            known_updated,
+        }
+    }
+
+    /// The feed's title, or [`UNTITLED_FEED`].
+    pub(super) fn title(&self) -> Text {
+        self.feed
+            .title
+            .clone()
+            .unwrap_or_else(|| Text::plain(UNTITLED_FEED))
+    }
+
+    /// A link for the feed as a whole: its home page, else the output's or the source's
+    /// own URL, else the base URL, else the site of its first linked article.
+    pub(super) fn any_link(&self) -> Option<String> {
+        let feed = &self.feed;
+        feed.link
+            .clone()
+            .or_else(|| self.self_url.clone())
+            .or_else(|| feed.self_link.clone())
+            .or_else(|| self.base_url.clone())
+            .or_else(|| {
+                feed.articles
+                    .iter()
+                    .filter_map(|article| article.link.as_deref().and_then(web_url))
+                    .map(|url| url.join("/").map_or_else(|_| url.to_string(), String::from))
+                    .next()
+            })
+    }
+
+    /// The feed's stable id: the stated one, else the output URL, else the home page,
+    /// else a `urn:uuid:` derived from title and description.
+    pub(super) fn feed_id(&self) -> String {
+        let feed = &self.feed;
+        feed.id
+            .clone()
+            .or_else(|| self.self_url.clone())
+            .or_else(|| feed.link.clone())
+            .unwrap_or_else(|| {
+                let title = feed.title.as_ref().map_or("", |t| t.value.as_str());
+                let description = feed.description.as_ref().map_or("", |t| t.value.as_str());
+                derived_urn(&["feed", title, description])
+            })
+    }
+
+    /// When the feed last changed: as stated, else its newest article, else
+    /// [`EmitOptions::now`]; `None` when none of those is known.
+    pub(super) fn known_updated(&self) -> Option<Timestamp> {
+        self.known_updated
+    }
+
+    /// [`Prepared::known_updated`], falling back to the Unix epoch so output is
+    /// reproducible.
+    pub(super) fn updated(&self) -> Timestamp {
+        self.known_updated()
+            .unwrap_or_else(|| DateTime::<Utc>::UNIX_EPOCH.fixed_offset())
+    }
+
+    /// When `article` last changed: as stated, else when published, else the feed's
+    /// [`Prepared::updated`] (the article existed by then).
+    pub(super) fn article_updated(&self, article: &Article) -> Timestamp {
+        article
+            .updated
+            .or(article.published)
+            .unwrap_or_else(|| self.updated())
+    }
+}
+
+/// The latest date any article carries (its updated, else its published date).
+fn newest_article_date(feed: &Feed) -> Option<Timestamp> {
+    feed.articles
+        .iter()
+        .filter_map(|article| article.updated.or(article.published))
+        .max()
+}
+
+/// The title to use for an article that has none: the start of its summary or content,
+/// else [`UNTITLED_ARTICLE`].
+pub(super) fn fallback_article_title(article: &Article) -> String {
+    [&article.summary, &article.content]
+        .into_iter()
+        .flatten()
+        .map(|text| excerpt(&text.to_plain(), TITLE_EXCERPT_CHARS))
+        .find(|excerpt| !excerpt.is_empty())
+        .unwrap_or_else(|| UNTITLED_ARTICLE.to_owned())
+}
+
+/// A `urn:uuid:` (version 8, SHA-256 based, per RFC 9562) derived from `parts`: the same
+/// parts always give the same id.
+pub(super) fn derived_urn(parts: &[&str]) -> String {
+    let mut hasher = Sha256::new();
+    for part in parts {
+        hasher.update(part.as_bytes());
+        hasher.update([0]);
+    }
+    let digest = hasher.finalize();
+    let mut bytes = [0_u8; 16];
+    bytes.copy_from_slice(&digest[..16]);
+    bytes[6] = (bytes[6] & 0x0f) | 0x80;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    let mut urn = String::from("urn:uuid:");
+    for (byte_idx, byte) in bytes.iter().enumerate() {
+        if matches!(byte_idx, 4 | 6 | 8 | 10) {
+            urn.push('-');
+        }
+        let _ = write!(urn, "{byte:02x}");
+    }
+    urn
+}
+
+/// `raw` as a URL fit to publish: relative references are resolved against `base` (kept
+/// as written without one), and `None` comes back for an empty or unparsable URL or one
+/// whose scheme runs code (`javascript:`, `vbscript:`, `data:`).
+pub(super) fn safe_url(raw: &str, base: Option<&Url>) -> Option<String> {
+    let raw = strip_invalid_xml_chars(raw.trim());
+    if raw.is_empty() {
+        return None;
+    }
+    match Url::parse(&raw) {
+        Ok(url) if DANGEROUS_SCHEMES.contains(&url.scheme()) => None,
+        Ok(url) if needs_normalizing(&raw) => Some(url.into()),
+        Ok(_) => Some(raw.into_owned()),
+        Err(url::ParseError::RelativeUrlWithoutBase) => match base {
+            Some(base) => base
+                .join(&raw)
+                .ok()
+                .filter(|url| !DANGEROUS_SCHEMES.contains(&url.scheme()))
+                .map(String::from),
+            None => Some(raw.into_owned()),
+        },
+        Err(_) => None,
+    }
+}
+
+/// True when a parsable URL still holds characters a URI may not (spaces, quotes, …);
+/// such URLs go out in their normalized, percent-encoded form, all others as written.
+fn needs_normalizing(raw: &str) -> bool {
+    raw.chars().any(|ch| {
+        ch.is_ascii_whitespace()
+            || ch.is_ascii_control()
+            || matches!(ch, '<' | '>' | '"' | '{' | '}' | '|' | '\\' | '^' | '`')
+    })
+}
+
+/// `raw` parsed, if it is an absolute `http` or `https` URL: the only kind we resolve
+/// relative URLs against.
+fn web_url(raw: &str) -> Option<Url> {
+    Url::parse(raw)
+        .ok()
+        .filter(|url| matches!(url.scheme(), "http" | "https"))
+}
+
+/// The first `max_chars` characters of `text`, whitespace collapsed, cut at a word
+/// boundary and marked with an ellipsis when shortened.
+fn excerpt(text: &str, max_chars: usize) -> String {
+    let collapsed = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if collapsed.chars().count() <= max_chars {
+        return collapsed;
+    }
+    let cut: String = collapsed.chars().take(max_chars).collect();
+    let at_word = cut.rfind(' ').map_or(cut.as_str(), |space| &cut[..space]);
+    format!("{}…", at_word.trim_end())
+}
+
+fn clean_feed(feed: &mut Feed, base_url: Option<Url>) {
+    clean_url(&mut feed.self_link, None);
+    let document_base = feed.self_link.as_deref().and_then(web_url).or(base_url);
+    clean_url(&mut feed.link, document_base.as_ref());
+    let base = feed.link.as_deref().and_then(web_url).or(document_base);
+    let base = base.as_ref();
+
+    clean_links(&mut feed.links, base);
+    clean_string(&mut feed.id);
+    clean_text(&mut feed.title, base);
+    clean_text(&mut feed.description, base);
+    clean_text(&mut feed.rights, base);
+    clean_string(&mut feed.language);
+    feed.image = feed.image.take().and_then(|mut image| {
+        image.url = safe_url(&image.url, base)?;
+        clean_string(&mut image.title);
+        clean_url(&mut image.link, base);
+        Some(image)
+    });
+    clean_url(&mut feed.icon, base);
+    clean_people(&mut feed.authors, base);
+    if let Some(generator) = &mut feed.generator {
+        strip_in_place(&mut generator.name);
+        clean_string(&mut generator.version);
+        clean_url(&mut generator.uri, base);
+    }
+    clean_tags(&mut feed.tags);
+    for article in &mut feed.articles {
+        clean_article(article, base);
+    }
+}
+
+fn clean_article(article: &mut Article, feed_base: Option<&Url>) {
+    clean_url(&mut article.link, feed_base);
+    let article_base = article.link.as_deref().and_then(web_url);
+    let base = article_base.as_ref().or(feed_base);
+
+    strip_in_place(&mut article.id);
+    clean_text(&mut article.title, base);
+    clean_links(&mut article.links, base);
+    clean_people(&mut article.authors, base);
+    clean_text(&mut article.summary, base);
+    clean_text(&mut article.content, base);
+    if article.content == article.summary {
+        article.content = None;
+    }
+    clean_tags(&mut article.tags);
+    clean_enclosures(&mut article.enclosures, base);
+    clean_url(&mut article.comments, base);
+    clean_url(&mut article.image, base);
+    clean_string(&mut article.language);
+    clean_text(&mut article.rights, base);
+    if let Some(source) = &mut article.source {
+        clean_string(&mut source.title);
+        clean_url(&mut source.url, feed_base);
+        clean_url(&mut source.link, feed_base);
+    }
+    if article.id.trim().is_empty() {
+        assign_id(article);
+    }
+}
+
+/// Gives an article without a stated id its link, else a hash of what it says.
+fn assign_id(article: &mut Article) {
+    if let Some(link) = &article.link {
+        article.id = link.clone();
+        article.id_origin = IdOrigin::FromLink;
+        return;
+    }
+    let published = article
+        .published
+        .map(|t| t.to_rfc3339())
+        .unwrap_or_default();
+    let value = |text: &Option<Text>| text.as_ref().map_or(String::new(), |t| t.value.clone());
+    article.id = derived_urn(&[
+        "article",
+        &value(&article.title),
+        &published,
+        &value(&article.summary),
+        &value(&article.content),
+    ]);
+    article.id_origin = IdOrigin::FromHash;
+}
+
+fn clean_text(text: &mut Option<Text>, base: Option<&Url>) {
+    *text = text.take().and_then(|text| {
+        let value = match text.kind {
+            TextKind::Html => strip_invalid_xml_chars(&clean_html(&text.value, base)).into_owned(),
+            TextKind::Plain => strip_invalid_xml_chars(&text.value).into_owned(),
+        };
+        (!value.trim().is_empty()).then_some(Text {
+            kind: text.kind,
+            value,
+        })
+    });
+}
+
+fn clean_url(url: &mut Option<String>, base: Option<&Url>) {
+    *url = url.as_deref().and_then(|raw| safe_url(raw, base));
+}
+
+fn clean_string(value: &mut Option<String>) {
+    if let Some(inner) = value {
+        strip_in_place(inner);
+    }
+    if value.as_deref().is_some_and(|v| v.trim().is_empty()) {
+        *value = None;
+    }
+}
+
+fn strip_in_place(value: &mut String) {
+    if let Cow::Owned(stripped) = strip_invalid_xml_chars(value) {
+        *value = stripped;
+    }
+}
+
+fn clean_links(links: &mut Vec<Link>, base: Option<&Url>) {
+    links.retain_mut(|link| {
+        let Some(href) = safe_url(&link.href, base) else {
+            return false;
+        };
+        link.href = href;
+        clean_string(&mut link.rel);
+        clean_string(&mut link.media_type);
+        clean_string(&mut link.title);
+        clean_string(&mut link.hreflang);
+        true
+    });
+}
+
+fn clean_people(people: &mut Vec<Person>, base: Option<&Url>) {
+    for person in people.iter_mut() {
+        clean_string(&mut person.name);
+        clean_string(&mut person.email);
+        clean_url(&mut person.uri, base);
+    }
+    people.retain(|person| !person.is_empty());
+}
+
+fn clean_tags(tags: &mut Vec<Tag>) {
+    for tag in tags.iter_mut() {
+        strip_in_place(&mut tag.term);
+        clean_string(&mut tag.label);
+        clean_string(&mut tag.scheme);
+    }
+    tags.retain(|tag| !tag.term.trim().is_empty());
+}
+
+fn clean_enclosures(enclosures: &mut Vec<Enclosure>, base: Option<&Url>) {
+    enclosures.retain_mut(|enclosure| {
+        let Some(url) = safe_url(&enclosure.url, base) else {
+            return false;
+        };
+        enclosure.url = url;
+        clean_string(&mut enclosure.media_type);
+        true
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn base() -> Url {
+        Url::parse("https://example.com/blog/").unwrap()
+    }
+
+    #[test]
+    fn relative_urls_are_resolved_and_absolute_ones_kept_as_written() {
+        assert_eq!(
+            safe_url("post/1", Some(&base())).as_deref(),
+            Some("https://example.com/blog/post/1")
+        );
+        assert_eq!(
+            safe_url("https://Example.com", Some(&base())).as_deref(),
+            Some("https://Example.com")
+        );
+        assert_eq!(safe_url("post/1", None).as_deref(), Some("post/1"));
+    }
+
+    #[test]
+    fn urls_that_run_code_or_do_not_parse_are_dropped() {
+        assert_eq!(safe_url(" JavaScript:alert(1)", Some(&base())), None);
+        assert_eq!(safe_url("vbscript:x", None), None);
+        assert_eq!(safe_url("data:text/html,<script>", None), None);
+        assert_eq!(safe_url("http://[::1", None), None);
+        assert_eq!(safe_url("  ", None), None);
+    }
+
+    #[test]
+    fn urls_with_spaces_go_out_percent_encoded() {
+        assert_eq!(
+            safe_url("https://example.com/a b", None).as_deref(),
+            Some("https://example.com/a%20b")
+        );
+    }
+
+    #[test]
+    fn derived_urns_are_stable_and_look_like_version_8_uuids() {
+        let urn = derived_urn(&["feed", "Title", ""]);
+        assert_eq!(urn, derived_urn(&["feed", "Title", ""]));
+        assert_ne!(urn, derived_urn(&["feed", "Title2", ""]));
+        let uuid = urn.strip_prefix("urn:uuid:").unwrap();
+        assert_eq!(uuid.len(), 36);
+        assert_eq!(uuid.as_bytes()[14], b'8');
+        assert!(matches!(uuid.as_bytes()[19], b'8' | b'9' | b'a' | b'b'));
+    }
+
+    #[test]
+    fn parts_are_separated_so_shifting_text_between_them_changes_the_urn() {
+        assert_ne!(derived_urn(&["ab", "c"]), derived_urn(&["a", "bc"]));
+    }
+
+    #[test]
+    fn long_text_is_cut_at_a_word_boundary_with_an_ellipsis() {
+        assert_eq!(excerpt("one two  three", 80), "one two three");
+        assert_eq!(excerpt("one two three", 9), "one two…");
+    }
+
+    #[test]
+    fn articles_without_ids_take_their_link_or_a_content_hash() {
+        let feed = Feed {
+            articles: vec![
+                Article {
+                    link: Some("/a".into()),
+                    ..Article::default()
+                },
+                Article {
+                    title: Some(Text::plain("no link")),
+                    ..Article::default()
+                },
+            ],
+            ..Feed::default()
+        };
+        let options = EmitOptions {
+            base_url: Some("https://example.com/".into()),
+            ..EmitOptions::default()
+        };
+        let prepared = Prepared::new(&feed, &options);
+        let [with_link, without] = &prepared.feed.articles[..] else {
+            panic!("two articles expected");
+        };
+        assert_eq!(with_link.id, "https://example.com/a");
+        assert_eq!(with_link.id_origin, IdOrigin::FromLink);
+        assert!(without.id.starts_with("urn:uuid:"));
+        assert_eq!(without.id_origin, IdOrigin::FromHash);
+    }
+
+    #[test]
+    fn updated_prefers_the_feed_then_the_newest_article_then_now_then_the_epoch() {
+        let at = |s: &str| DateTime::parse_from_rfc3339(s).unwrap();
+        let mut feed = Feed {
+            articles: vec![
+                Article {
+                    published: Some(at("2024-01-01T00:00:00+09:00")),
+                    ..Article::default()
+                },
+                Article {
+                    updated: Some(at("2024-02-01T00:00:00+09:00")),
+                    ..Article::default()
+                },
+            ],
+            ..Feed::default()
+        };
+        let options = EmitOptions {
+            now: Some(at("2030-01-01T00:00:00Z")),
+            ..EmitOptions::default()
+        };
+        let newest = Prepared::new(&feed, &options).updated();
+        assert_eq!(newest.to_rfc3339(), "2024-02-01T00:00:00+09:00");
+
+        feed.updated = Some(at("2023-05-05T05:05:05-04:00"));
+        assert_eq!(
+            Prepared::new(&feed, &options).updated(),
+            feed.updated.unwrap()
+        );
+
+        feed.updated = None;
+        feed.articles.clear();
+        assert_eq!(
+            Prepared::new(&feed, &options).updated(),
+            options.now.unwrap()
+        );
+        let epoch = Prepared::new(&feed, &EmitOptions::default()).updated();
+        assert_eq!(epoch.timestamp(), 0);
+    }
+
+    #[test]
+    fn content_equal_to_the_summary_is_dropped() {
+        let feed = Feed {
+            articles: vec![Article {
+                id: "x".into(),
+                summary: Some(Text::html("<p>same</p>")),
+                content: Some(Text::html("<p>same</p>")),
+                ..Article::default()
+            }],
+            ..Feed::default()
+        };
+        let prepared = Prepared::new(&feed, &EmitOptions::default());
+        assert_eq!(prepared.feed.articles[0].content, None);
+        assert!(prepared.feed.articles[0].summary.is_some());
+    }
+}

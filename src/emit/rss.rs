@@ -1,0 +1,303 @@
+//! Writes a prepared feed as RSS 2.0 with the `rss` crate.
+//!
+//! Policy: channel title, link and description are always present; titles go out as plain
+//! text and descriptions as HTML; an author with an e-mail fills `author` (RSS requires
+//! one there), every other author becomes `dc:creator`; `content:encoded` appears only
+//! when the content says more than the summary. Entry point: [`write()`].
+
+use std::collections::BTreeMap;
+
+use rss::extension::dublincore::DublinCoreExtension;
+use rss::extension::{Extension, ExtensionMap};
+use rss::{Category, Channel, Enclosure, Guid, Image, Item, Source};
+
+use super::prepare::{Prepared, fallback_article_title};
+use super::{EmitError, OutputFormat, finish_xml};
+use crate::model::{self, Article, Person, Tag, Text};
+
+const ATOM_NAMESPACE: &str = "http://www.w3.org/2005/Atom";
+const MEDIA_PREFIX: &str = "media";
+const MEDIA_NAMESPACE: &str = "http://search.yahoo.com/mrss/";
+const GENERATOR: &str = "feedmill";
+/// RSS requires an enclosure type; this is the type of "some bytes".
+const UNKNOWN_MEDIA_TYPE: &str = "application/octet-stream";
+
+/// Writes `prepared` as an RSS 2.0 document.
+pub(super) fn write(prepared: &Prepared) -> Result<Vec<u8>, EmitError> {
+    let bytes = channel(prepared)
+        .pretty_write_to(Vec::new(), b' ', 2)
+        .map_err(|err| EmitError::serialize(OutputFormat::Rss, err))?;
+    finish_xml(bytes, OutputFormat::Rss)
+}
+
+fn channel(prepared: &Prepared) -> Channel {
+    let feed = &prepared.feed;
+    let title = prepared.title().to_plain();
+    let link = prepared.any_link().unwrap_or_else(|| prepared.feed_id());
+    let description = feed
+        .description
+        .clone()
+        .unwrap_or_else(|| Text::plain(title.clone()))
+        .to_html();
+    let (managing_editor, creators) = split_authors(&feed.authors);
+    let mut channel = Channel {
+        language: feed.language.clone(),
+        copyright: feed.rights.as_ref().map(Text::to_plain),
+        managing_editor,
+        pub_date: feed.published.map(|at| at.to_rfc2822()),
+        last_build_date: prepared.known_updated().map(|at| at.to_rfc2822()),
+        categories: feed.tags.iter().map(category).collect(),
+        generator: Some(GENERATOR.to_owned()),
+        image: feed
+            .image
+            .as_ref()
+            .map(|image| channel_image(image, &title, &link)),
+        dublin_core_ext: dublin_core(creators, None, None),
+        items: feed
+            .articles
+            .iter()
+            .map(|article| item(article, feed.language.as_deref()))
+            .collect(),
+        title,
+        link,
+        description,
+        ..Channel::default()
+    };
+    if let Some(self_url) = &prepared.self_url {
+        channel.extensions = self_link(self_url);
+        channel
+            .namespaces
+            .insert("atom".to_owned(), ATOM_NAMESPACE.to_owned());
+    }
+    if channel
+        .items
+        .iter()
+        .any(|item| item.extensions.contains_key(MEDIA_PREFIX))
+    {
+        channel
+            .namespaces
+            .insert(MEDIA_PREFIX.to_owned(), MEDIA_NAMESPACE.to_owned());
+    }
+    channel
+}
+
+fn channel_image(image: &model::Image, channel_title: &str, channel_link: &str) -> Image {
+    Image {
+        url: image.url.clone(),
+        title: image
+            .title
+            .clone()
+            .unwrap_or_else(|| channel_title.to_owned()),
+        link: image
+            .link
+            .clone()
+            .unwrap_or_else(|| channel_link.to_owned()),
+        ..Image::default()
+    }
+}
+
+/// `<atom:link rel="self">`, which RSS lacks and validators ask for.
+fn self_link(self_url: &str) -> ExtensionMap {
+    let link = Extension {
+        name: "atom:link".to_owned(),
+        attrs: BTreeMap::from([
+            ("href".to_owned(), self_url.to_owned()),
+            ("rel".to_owned(), "self".to_owned()),
+            ("type".to_owned(), "application/rss+xml".to_owned()),
+        ]),
+        ..Extension::default()
+    };
+    let by_name = BTreeMap::from([("link".to_owned(), vec![link])]);
+    BTreeMap::from([("atom".to_owned(), by_name)])
+}
+
+fn item(article: &Article, feed_language: Option<&str>) -> Item {
+    let (author, creators) = split_authors(&article.authors);
+    let description = article
+        .summary
+        .as_ref()
+        .or(article.content.as_ref())
+        .map(Text::to_html);
+    let content = article
+        .summary
+        .as_ref()
+        .and(article.content.as_ref())
+        .map(Text::to_html)
+        .filter(|content| Some(content) != description.as_ref());
+    // RSS needs a title or a description on every item.
+    let title = match (&article.title, &description) {
+        (Some(title), _) => Some(title.to_plain()),
+        (None, Some(_)) => None,
+        (None, None) => Some(fallback_article_title(article)),
+    };
+    let language = article
+        .language
+        .clone()
+        .filter(|language| Some(language.as_str()) != feed_language);
+    let mut enclosures = article.enclosures.iter().map(enclosure);
+    Item {
+        title,
+        link: article.link.clone(),
+        description,
+        author,
+        categories: article.tags.iter().map(category).collect(),
+        comments: article.comments.clone(),
+        enclosure: enclosures.next(),
+        guid: Some(Guid {
+            value: article.id.clone(),
+            permalink: article.link.as_deref() == Some(article.id.as_str()),
+        }),
+        pub_date: article
+            .published
+            .or(article.updated)
+            .map(|at| at.to_rfc2822()),
+        source: article.source.as_ref().and_then(|source| {
+            Some(Source {
+                url: source.url.clone()?,
+                title: source.title.clone(),
+            })
+        }),
+        content,
+        extensions: extra_enclosures(enclosures.collect()),
+        dublin_core_ext: dublin_core(
+            creators,
+            language,
+            article.rights.as_ref().map(Text::to_plain),
+        ),
+        ..Item::default()
+    }
+}
+
+/// Splits people into the one RSS `author`/`managingEditor` value (`email (name)`, which
+/// needs an e-mail) and the names for `dc:creator`.
+fn split_authors(people: &[Person]) -> (Option<String>, Vec<String>) {
+    let with_email = people.iter().position(|person| person.email.is_some());
+    let author = with_email.and_then(|idx| {
+        let person = &people[idx];
+        let email = person.email.as_deref()?;
+        Some(match &person.name {
+            Some(name) => format!("{email} ({name})"),
+            None => email.to_owned(),
+        })
+    });
+    let creators = people
+        .iter()
+        .enumerate()
+        .filter(|&(idx, _)| Some(idx) != with_email)
+        .filter_map(|(_, person)| {
+            person
+                .name
+                .as_ref()
+                .or(person.email.as_ref())
+                .or(person.uri.as_ref())
+                .cloned()
+        })
+        .collect();
+    (author, creators)
+}
+
+fn dublin_core(
+    creators: Vec<String>,
+    language: Option<String>,
+    rights: Option<String>,
+) -> Option<DublinCoreExtension> {
+    if creators.is_empty() && language.is_none() && rights.is_none() {
+        return None;
+    }
+    Some(DublinCoreExtension {
+        creators,
+        languages: language.into_iter().collect(),
+        rights: rights.into_iter().collect(),
+        ..DublinCoreExtension::default()
+    })
+}
+
+fn category(tag: &Tag) -> Category {
+    Category {
+        name: tag.term.clone(),
+        domain: tag.scheme.clone(),
+    }
+}
+
+fn enclosure(enclosure: &model::Enclosure) -> Enclosure {
+    Enclosure {
+        url: enclosure.url.clone(),
+        // The RSS Advisory Board's advice for an unknown size.
+        length: enclosure.length.unwrap_or(0).to_string(),
+        mime_type: enclosure
+            .media_type
+            .clone()
+            .unwrap_or_else(|| UNKNOWN_MEDIA_TYPE.to_owned()),
+    }
+}
+
+/// Enclosures after the first, as Media RSS `<media:content>`. RSS 2.0 leaves unclear
+/// whether an item may carry several `<enclosure>`s and readers disagree (some keep the
+/// first, some the last), so only the first is an `<enclosure>`.
+fn extra_enclosures(extra: Vec<Enclosure>) -> ExtensionMap {
+    if extra.is_empty() {
+        return ExtensionMap::new();
+    }
+    let elements = extra
+        .into_iter()
+        .map(|enclosure| {
+            let mut attrs = BTreeMap::from([
+                ("url".to_owned(), enclosure.url),
+                ("type".to_owned(), enclosure.mime_type),
+            ]);
+            if enclosure.length != "0" {
+                attrs.insert("fileSize".to_owned(), enclosure.length);
+            }
+            Extension {
+                name: "media:content".to_owned(),
+                attrs,
+                ..Extension::default()
+            }
+        })
+        .collect();
+    let by_name = BTreeMap::from([("content".to_owned(), elements)]);
+    BTreeMap::from([(MEDIA_PREFIX.to_owned(), by_name)])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn person(name: Option<&str>, email: Option<&str>) -> Person {
+        Person {
+            name: name.map(str::to_owned),
+            email: email.map(str::to_owned),
+            uri: None,
+        }
+    }
+
+    #[test]
+    fn the_first_author_with_an_email_becomes_author_and_the_rest_dc_creators() {
+        let people = [
+            person(Some("Kim"), None),
+            person(Some("Lee"), Some("lee@example.com")),
+            person(None, Some("park@example.com")),
+        ];
+        let (author, creators) = split_authors(&people);
+        assert_eq!(author.as_deref(), Some("lee@example.com (Lee)"));
+        assert_eq!(creators, ["Kim", "park@example.com"]);
+    }
+
+    #[test]
+    fn authors_without_any_email_all_become_dc_creators() {
+        let (author, creators) = split_authors(&[person(Some("Kim"), None)]);
+        assert_eq!(author, None);
+        assert_eq!(creators, ["Kim"]);
+    }
+
+    #[test]
+    fn an_enclosure_without_size_or_type_gets_zero_and_octet_stream() {
+        let written = enclosure(&model::Enclosure {
+            url: "https://example.com/a.mp3".into(),
+            media_type: None,
+            length: None,
+        });
+        assert_eq!(written.length, "0");
+        assert_eq!(written.mime_type, UNKNOWN_MEDIA_TYPE);
+    }
+}

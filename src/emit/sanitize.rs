@@ -1,0 +1,206 @@
+//! Makes untrusted HTML and text safe to republish.
+//!
+//! Policy: HTML keeps formatting, tables, images, figures and audio/video, and loses
+//! scripts, styles, frames, forms, `on*` handlers and every URL whose scheme is not on
+//! ammonia's allowlist (so `javascript:`, `vbscript:` and `data:` go); relative URLs are
+//! made absolute against the base the caller gives. Entry points: [`clean_html`] and
+//! [`strip_invalid_xml_chars`].
+
+use std::borrow::Cow;
+use std::cell::RefCell;
+use std::sync::LazyLock;
+
+use ammonia::{Builder, UrlRelative};
+use url::Url;
+
+/// Sanitizes an HTML fragment; relative `href`/`src` URLs are resolved against `base`.
+///
+/// Without a base, relative URLs are kept as written: there is nothing to resolve them
+/// against, and dropping them would lose images and links a reader may still resolve.
+pub(crate) fn clean_html(html: &str, base: Option<&Url>) -> String {
+    let _base = BaseGuard::set(base.cloned());
+    SANITIZER.clean(html).to_string()
+}
+
+/// Removes the characters XML 1.0 cannot carry: C0 controls other than tab, line feed and
+/// carriage return, and U+FFFE/U+FFFF. (Lone surrogates cannot occur in a Rust string.)
+pub(crate) fn strip_invalid_xml_chars(text: &str) -> Cow<'_, str> {
+    if text.chars().all(is_xml_char) {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(text.chars().filter(|&ch| is_xml_char(ch)).collect())
+    }
+}
+
+fn is_xml_char(ch: char) -> bool {
+    match ch {
+        '\t' | '\n' | '\r' => true,
+        '\u{0}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}' => false,
+        _ => true,
+    }
+}
+
+/// The one sanitizer, built on first use. Its relative-URL hook reads [`CURRENT_BASE`],
+/// because ammonia fixes the hook when the builder is built while our base differs per
+/// article; rebuilding the builder for every call would re-create all its tables.
+static SANITIZER: LazyLock<Builder<'static>> = LazyLock::new(|| {
+    let mut builder = Builder::default();
+    builder
+        .add_tags(["audio", "video", "source", "tfoot", "picture"])
+        .add_tag_attributes("audio", ["src", "controls", "loop", "muted", "preload"])
+        .add_tag_attributes(
+            "video",
+            [
+                "src", "controls", "loop", "muted", "preload", "poster", "width", "height",
+            ],
+        )
+        .add_tag_attributes("source", ["src", "type", "media"])
+        .add_tag_attributes("img", ["title"])
+        .add_tag_attributes("th", ["abbr"])
+        // Republished HTML should say what the author wrote; `rel="noopener"` only
+        // matters with `target`, which is not allowed anyway.
+        .link_rel(None)
+        .url_relative(UrlRelative::Custom(Box::new(resolve_against_current_base)));
+    builder
+});
+
+thread_local! {
+    /// The base for the [`clean_html`] call running on this thread, if any.
+    static CURRENT_BASE: RefCell<Option<Url>> = const { RefCell::new(None) };
+}
+
+fn resolve_against_current_base(relative: &str) -> Option<Cow<'_, str>> {
+    CURRENT_BASE.with_borrow(|base| match base {
+        Some(base) => base
+            .join(relative)
+            .ok()
+            .map(|absolute| Cow::Owned(String::from(absolute))),
+        None => Some(Cow::Borrowed(relative)),
+    })
+}
+
+/// Sets [`CURRENT_BASE`] for the lifetime of the guard and restores the previous value on
+/// drop, so the base cannot leak into a later call even if sanitizing panics.
+struct BaseGuard {
+    previous: Option<Url>,
+}
+
+impl BaseGuard {
+    fn set(base: Option<Url>) -> Self {
+        let previous = CURRENT_BASE.replace(base);
+        BaseGuard { previous }
+    }
+}
+
+impl Drop for BaseGuard {
+    fn drop(&mut self) {
+        CURRENT_BASE.set(self.previous.take());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn base() -> Url {
+        Url::parse("https://example.com/posts/one.html").unwrap()
+    }
+
+    #[test]
+    fn scripts_styles_frames_and_forms_are_removed_with_their_content() {
+        let html = "<p>keep</p><script>alert(1)</script><style>p{}</style>\
+                    <iframe src=\"https://evil.example/\"></iframe><object data=\"x\"></object>\
+                    <embed src=\"x.swf\"><form action=\"/steal\"><input name=\"q\"></form>";
+        let cleaned = clean_html(html, Some(&base()));
+        assert_eq!(cleaned, "<p>keep</p>");
+    }
+
+    #[test]
+    fn event_handlers_are_removed_but_the_element_stays() {
+        let cleaned = clean_html("<p onclick=\"steal()\" onmouseover=\"x()\">hi</p>", None);
+        assert_eq!(cleaned, "<p>hi</p>");
+    }
+
+    #[test]
+    fn script_data_and_vbscript_urls_are_dropped() {
+        let html = "<a href=\"javascript:alert(1)\">a</a><a href=\" JaVaScRiPt:alert(1)\">b</a>\
+                    <a href=\"vbscript:msgbox\">c</a><img src=\"data:image/png;base64,AAAA\">";
+        let cleaned = clean_html(html, Some(&base()));
+        assert!(
+            !cleaned.to_ascii_lowercase().contains("script:"),
+            "{cleaned}"
+        );
+        assert!(!cleaned.contains("data:"), "{cleaned}");
+        assert!(cleaned.contains(">a</a>"), "{cleaned}");
+    }
+
+    #[test]
+    fn relative_urls_are_resolved_against_the_given_base() {
+        let html = "<img src=\"../img/a.png\"><a href=\"/about\">about</a>\
+                    <video src=\"clip.mp4\" poster=\"poster.jpg\" controls></video>";
+        let cleaned = clean_html(html, Some(&base()));
+        assert!(
+            cleaned.contains("src=\"https://example.com/img/a.png\""),
+            "{cleaned}"
+        );
+        assert!(
+            cleaned.contains("href=\"https://example.com/about\""),
+            "{cleaned}"
+        );
+        assert!(
+            cleaned.contains("src=\"https://example.com/posts/clip.mp4\""),
+            "{cleaned}"
+        );
+        assert!(
+            cleaned.contains("poster=\"https://example.com/posts/poster.jpg\""),
+            "{cleaned}"
+        );
+    }
+
+    #[test]
+    fn relative_urls_stay_as_written_without_a_base() {
+        let cleaned = clean_html("<img src=\"a.png\">", None);
+        assert_eq!(cleaned, "<img src=\"a.png\">");
+    }
+
+    #[test]
+    fn the_base_of_one_call_does_not_leak_into_the_next() {
+        clean_html("<img src=\"a.png\">", Some(&base()));
+        assert_eq!(
+            clean_html("<img src=\"a.png\">", None),
+            "<img src=\"a.png\">"
+        );
+    }
+
+    #[test]
+    fn formatting_tables_figures_and_media_survive() {
+        let html = "<figure><img src=\"https://example.com/a.png\" alt=\"A\">\
+                    <figcaption><em>A</em> <strong>b</strong></figcaption></figure>\
+                    <table><thead><tr><th>h</th></tr></thead><tbody><tr><td>d</td></tr></tbody></table>\
+                    <audio src=\"https://example.com/a.mp3\" controls></audio>";
+        let cleaned = clean_html(html, None);
+        for needle in [
+            "<figure>",
+            "<figcaption><em>A</em> <strong>b</strong></figcaption>",
+            "<th>h</th>",
+            "<td>d</td>",
+            "<audio src=\"https://example.com/a.mp3\" controls=\"\">",
+        ] {
+            assert!(cleaned.contains(needle), "{needle} missing from {cleaned}");
+        }
+    }
+
+    #[test]
+    fn control_characters_and_nonchars_are_stripped_but_whitespace_is_kept() {
+        let text = "a\u{0}b\u{8}c\td\ne\rf\u{fffe}g\u{ffff}h\u{1b}ü";
+        assert_eq!(strip_invalid_xml_chars(text), "abc\td\ne\rfghü");
+    }
+
+    #[test]
+    fn clean_text_is_borrowed_not_copied() {
+        assert!(matches!(
+            strip_invalid_xml_chars("fine"),
+            Cow::Borrowed("fine")
+        ));
+    }
+}

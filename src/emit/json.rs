@@ -1,7 +1,7 @@
 //! Writes a prepared feed as JSON Feed 1.1 through serde structs of our own.
 //!
-//! Policy: a value keeps the kind it was read as: HTML titles and summaries go out as
-//! their sanitized HTML string, plain ones as text. Every item has `content_html` or
+//! Policy: HTML titles go out as their sanitized HTML string (as feedparser-based tools
+//! expect), plain ones as text; `summary` is always plain text, as the spec says. Every item has `content_html` or
 //! `content_text` (falling back to the summary, the title, then empty text), and dates
 //! are RFC 3339 with their original offset. Entry point: [`write()`].
 
@@ -58,7 +58,7 @@ struct JsonItem<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     content_text: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    summary: Option<&'a str>,
+    summary: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     image: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -137,7 +137,8 @@ fn item(article: &Article) -> JsonItem<'_> {
         summary: article
             .summary
             .as_ref()
-            .map(|summary| summary.value.as_str()),
+            .map(Text::to_plain)
+            .filter(|summary| !summary.is_empty()),
         image: article.image.as_deref(),
         date_published: article.published.as_ref().map(rfc3339),
         date_modified: article.updated.as_ref().map(rfc3339),
@@ -193,7 +194,7 @@ mod tests {
         };
         let written = item(&with_summary);
         assert_eq!(written.content_html, Some("<p>s</p>"));
-        assert_eq!(written.summary, Some("<p>s</p>"));
+        assert_eq!(written.summary.as_deref(), Some("s"));
 
         let with_title = Article {
             title: Some(Text::plain("t")),

@@ -19,5 +19,6 @@
 #![forbid(unsafe_code)]
 
 pub mod emit;
+pub mod fetch;
 pub mod model;
 pub mod source;

@@ -39,8 +39,8 @@ fn body_and_headers_come_back_as_served() {
             .header("Content-Language", "ko"),
     )]);
 
-    let fetched = fetch::fetch(&url(&server, "/feed.xml"), &FetchOptions::default())
-        .expect("fetch succeeds");
+    let fetched =
+        fetch::fetch(&url(&server, "/feed.xml"), &FetchOptions::default()).expect("fetch succeeds");
 
     assert_eq!(fetched.body, feed);
     assert_eq!(fetched.final_url, url(&server, "/feed.xml"));
@@ -60,8 +60,8 @@ fn gzip_body_is_decoded() {
         Response::ok("application/rss+xml", gzip(&feed)).header("Content-Encoding", "gzip"),
     )]);
 
-    let fetched = fetch::fetch(&url(&server, "/feed.xml"), &FetchOptions::default())
-        .expect("fetch succeeds");
+    let fetched =
+        fetch::fetch(&url(&server, "/feed.xml"), &FetchOptions::default()).expect("fetch succeeds");
 
     assert_eq!(fetched.body, feed);
 }
@@ -75,7 +75,10 @@ fn request_names_the_tool_and_version_and_prefers_feeds() {
     let head = server.requests().concat().to_ascii_lowercase();
     let user_agent = format!("user-agent: feedmill/{}", env!("CARGO_PKG_VERSION"));
     assert!(head.contains(&user_agent), "request was:\n{head}");
-    assert!(head.contains("accept: application/rss+xml"), "request was:\n{head}");
+    assert!(
+        head.contains("accept: application/rss+xml"),
+        "request was:\n{head}"
+    );
 }
 
 #[test]
@@ -85,8 +88,8 @@ fn redirects_are_followed_and_final_url_reported() {
         ("/new.xml", Response::ok("application/rss+xml", "<rss/>")),
     ]);
 
-    let fetched = fetch::fetch(&url(&server, "/old.xml"), &FetchOptions::default())
-        .expect("fetch succeeds");
+    let fetched =
+        fetch::fetch(&url(&server, "/old.xml"), &FetchOptions::default()).expect("fetch succeeds");
 
     assert_eq!(fetched.final_url, url(&server, "/new.xml"));
     assert_eq!(fetched.body, b"<rss/>");
@@ -133,7 +136,13 @@ fn declared_body_over_the_limit_is_refused() {
     let err = fetch::fetch(&big, &options_with_limit(1024)).expect_err("over the limit");
 
     assert!(
-        matches!(err, FetchError::TooLarge { limit_bytes: 1024, .. }),
+        matches!(
+            err,
+            FetchError::TooLarge {
+                limit_bytes: 1024,
+                ..
+            }
+        ),
         "{err:?}"
     );
     let message = err.to_string();

@@ -191,7 +191,10 @@ fn read_body(
     };
     // A declared length over the limit fails before any byte is read. (When the body is
     // compressed the length is not known up front; the loop below catches it.)
-    if response.content_length().is_some_and(|len| len > limit_bytes) {
+    if response
+        .content_length()
+        .is_some_and(|len| len > limit_bytes)
+    {
         return Err(too_large());
     }
     let capacity = response.content_length().unwrap_or(0).min(limit_bytes);

@@ -42,7 +42,9 @@ pub struct Response {
 impl Response {
     /// `200 OK` with a `Content-Type`.
     pub fn ok(content_type: &str, body: impl Into<Vec<u8>>) -> Self {
-        Response::status(200).header("Content-Type", content_type).body(body)
+        Response::status(200)
+            .header("Content-Type", content_type)
+            .body(body)
     }
 
     /// An empty response with `status`.
@@ -102,7 +104,9 @@ impl TestServer {
             .map(|(path, response)| (path.to_owned(), response))
             .collect();
         let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).expect("binding 127.0.0.1:0");
-        let addr = listener.local_addr().expect("local address of the test server");
+        let addr = listener
+            .local_addr()
+            .expect("local address of the test server");
         let stop = Arc::new(AtomicBool::new(false));
         let requests = Arc::new(Mutex::new(Vec::new()));
         let thread = {

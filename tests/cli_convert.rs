@@ -6,6 +6,7 @@ mod support;
 
 use std::fs;
 use std::io::Write;
+use std::path::Path;
 use std::process::{self, Stdio};
 
 use assert_cmd::Command;
@@ -29,6 +30,37 @@ const NEWS_ARTICLES: [(&str, &str); 3] = [
 
 fn feedmill() -> Command {
     Command::new(env!("CARGO_BIN_EXE_feedmill"))
+}
+
+/// `feedmill convert`, to which a test adds arguments.
+fn convert() -> Command {
+    let mut command = feedmill();
+    command.arg("convert");
+    command
+}
+
+/// Runs `command`, expects success and returns its stdout.
+fn stdout_of(command: &mut Command) -> Vec<u8> {
+    command.assert().success().get_output().stdout.clone()
+}
+
+/// `feedmill convert URL --to json`, expected to succeed; returns the JSON Feed.
+fn convert_url_to_json(url: &str) -> Vec<u8> {
+    stdout_of(convert().args([url, "--to", "json"]))
+}
+
+/// Runs `feedmill convert INPUT --to atom` and expects an error naming INPUT.
+fn assert_read_error_names(input: &Path) {
+    convert()
+        .arg(input)
+        .args(["--to", "atom"])
+        .assert()
+        .code(1)
+        .stdout("")
+        .stderr(predicate::str::starts_with(format!(
+            "error: reading `{}`: ",
+            input.display()
+        )));
 }
 
 fn news_articles() -> Vec<(String, String)> {
@@ -68,6 +100,20 @@ fn articles(format: &str, output: &[u8]) -> Vec<(String, String)> {
     }
 }
 
+fn titles(format: &str, output: &[u8]) -> Vec<String> {
+    articles(format, output)
+        .into_iter()
+        .map(|(title, _)| title)
+        .collect()
+}
+
+fn links(format: &str, output: &[u8]) -> Vec<String> {
+    articles(format, output)
+        .into_iter()
+        .map(|(_, link)| link)
+        .collect()
+}
+
 fn atom_feed(output: &[u8]) -> atom_syndication::Feed {
     atom_syndication::Feed::read_from(output).expect("output is Atom")
 }
@@ -101,34 +147,27 @@ fn alternate_link(links: &[atom_syndication::Link]) -> String {
 #[test]
 fn file_input_is_converted_to_every_format() {
     for format in ["rss", "atom", "json"] {
-        let output = feedmill()
-            .arg("convert")
+        let assert = convert()
             .arg(fixture_path("news.xml"))
             .args(["--to", format])
             .assert()
             .success()
-            .stderr("")
-            .get_output()
-            .stdout
-            .clone();
+            .stderr("");
 
-        assert_eq!(articles(format, &output), news_articles(), "--to {format}");
+        let output = &assert.get_output().stdout;
+        assert_eq!(articles(format, output), news_articles(), "--to {format}");
     }
 }
 
 #[test]
 fn stdin_is_read_when_input_is_dash_or_absent() {
     for input in [&["-"][..], &[][..]] {
-        let output = feedmill()
-            .arg("convert")
-            .args(input)
-            .args(["--to", "atom"])
-            .write_stdin(fixture_bytes("news.xml"))
-            .assert()
-            .success()
-            .get_output()
-            .stdout
-            .clone();
+        let output = stdout_of(
+            convert()
+                .args(input)
+                .args(["--to", "atom"])
+                .write_stdin(fixture_bytes("news.xml")),
+        );
 
         assert_eq!(
             articles("atom", &output),
@@ -141,13 +180,8 @@ fn stdin_is_read_when_input_is_dash_or_absent() {
 #[test]
 fn bundled_example_keeps_its_tags() {
     let example = concat!(env!("CARGO_MANIFEST_DIR"), "/feeds/example.xml");
-    let output = feedmill()
-        .args(["convert", example, "--to", "atom"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
+
+    let output = stdout_of(convert().args([example, "--to", "atom"]));
 
     let feed = atom_feed(&output);
     let first = feed.entries().first().expect("the example has articles");
@@ -162,15 +196,14 @@ fn output_file_replaces_the_old_one_and_no_temp_file_is_left() {
     let out = dir.path().join("out.json");
     fs::write(&out, "old contents").expect("seed output");
 
-    feedmill()
-        .arg("convert")
-        .arg(fixture_path("news.xml"))
-        .args(["--to", "json", "-o"])
-        .arg(&out)
-        .assert()
-        .success()
-        .stdout("");
+    let stdout = stdout_of(
+        convert()
+            .arg(fixture_path("news.xml"))
+            .args(["--to", "json", "-o"])
+            .arg(&out),
+    );
 
+    assert_eq!(stdout, b"");
     let written = fs::read(&out).expect("output written");
     assert_eq!(articles("json", &written), news_articles());
     let names: Vec<_> = fs::read_dir(dir.path())
@@ -186,8 +219,7 @@ fn failed_input_leaves_an_existing_output_file_alone() {
     let out = dir.path().join("out.xml");
     fs::write(&out, "old contents").expect("seed output");
 
-    feedmill()
-        .arg("convert")
+    convert()
         .arg(dir.path().join("missing.xml"))
         .args(["--to", "rss", "-o"])
         .arg(&out)
@@ -202,42 +234,18 @@ fn failed_input_leaves_an_existing_output_file_alone() {
 
 #[test]
 fn missing_file_fails_with_a_message_naming_it() {
-    let missing = fixture_path("no-such-feed.xml");
-
-    feedmill()
-        .arg("convert")
-        .arg(&missing)
-        .args(["--to", "atom"])
-        .assert()
-        .code(1)
-        .stdout("")
-        .stderr(predicate::str::starts_with(format!(
-            "error: reading `{}`: ",
-            missing.display()
-        )));
+    assert_read_error_names(&fixture_path("no-such-feed.xml"));
 }
 
 #[test]
 fn html_page_is_refused_with_a_message_naming_it() {
-    let page = fixture_path("not_a_feed.html");
-
-    feedmill()
-        .arg("convert")
-        .arg(&page)
-        .args(["--to", "atom"])
-        .assert()
-        .code(1)
-        .stdout("")
-        .stderr(predicate::str::starts_with(format!(
-            "error: reading `{}`: ",
-            page.display()
-        )));
+    assert_read_error_names(&fixture_path("not_a_feed.html"));
 }
 
 #[test]
 fn empty_stdin_is_refused() {
-    feedmill()
-        .args(["convert", "--to", "json"])
+    convert()
+        .args(["--to", "json"])
         .write_stdin("")
         .assert()
         .code(1)
@@ -251,19 +259,15 @@ fn recovered_problems_are_warnings_naming_the_input() {
     let feed = fixture_path("bad_date.xml");
     let warning = format!("warning: `{}`: ", feed.display());
 
-    let output = feedmill()
-        .arg("convert")
+    let assert = convert()
         .arg(&feed)
         .args(["--to", "json"])
         .assert()
         .success()
-        .stderr(predicate::str::starts_with(warning))
-        .get_output()
-        .stdout
-        .clone();
+        .stderr(predicate::str::starts_with(warning));
 
-    let titles: Vec<String> = articles("json", &output).into_iter().map(|a| a.0).collect();
-    assert_eq!(titles, ["Clock tower repairs postponed"]);
+    let output = &assert.get_output().stdout;
+    assert_eq!(titles("json", output), ["Clock tower repairs postponed"]);
 }
 
 #[test]
@@ -273,16 +277,14 @@ fn url_input_is_fetched() {
         Response::ok("application/rss+xml", fixture_bytes("news.xml")),
     )]);
 
-    let output = feedmill()
-        .args(["convert", &server.url("/feeds/news.xml"), "--to", "json"])
+    let assert = convert()
+        .args([&server.url("/feeds/news.xml"), "--to", "json"])
         .assert()
         .success()
-        .stderr("")
-        .get_output()
-        .stdout
-        .clone();
+        .stderr("");
 
-    assert_eq!(articles("json", &output), news_articles());
+    let output = &assert.get_output().stdout;
+    assert_eq!(articles("json", output), news_articles());
 }
 
 #[test]
@@ -295,16 +297,12 @@ fn relative_links_of_a_url_resolve_against_the_final_url() {
         ),
     ]);
 
-    let output = feedmill()
-        .args(["convert", &server.url("/old/feed.xml"), "--to", "json"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
+    let output = convert_url_to_json(&server.url("/old/feed.xml"));
 
-    let links: Vec<String> = articles("json", &output).into_iter().map(|a| a.1).collect();
-    assert_eq!(links, [server.url("/gazette/2025/09/10/harbour-lights")]);
+    assert_eq!(
+        links("json", &output),
+        [server.url("/gazette/2025/09/10/harbour-lights")]
+    );
 }
 
 #[test]
@@ -317,17 +315,10 @@ fn content_location_header_overrides_the_url_as_base() {
         ),
     )]);
 
-    let output = feedmill()
-        .args(["convert", &server.url("/feed.xml"), "--to", "json"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
+    let output = convert_url_to_json(&server.url("/feed.xml"));
 
-    let links: Vec<String> = articles("json", &output).into_iter().map(|a| a.1).collect();
     assert_eq!(
-        links,
+        links("json", &output),
         ["https://canonical.example.net/gazette/2025/09/10/harbour-lights"]
     );
 }
@@ -340,13 +331,7 @@ fn content_language_header_is_the_language_of_a_feed_that_states_none() {
             .header("Content-Language", "ko"),
     )]);
 
-    let output = feedmill()
-        .args(["convert", &server.url("/feed.xml"), "--to", "json"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
+    let output = convert_url_to_json(&server.url("/feed.xml"));
 
     assert_eq!(json_feed(&output)["language"], "ko");
 }
@@ -366,38 +351,22 @@ fn content_type_charset_decodes_the_body() {
         Response::ok("text/xml; charset=ISO-8859-1", latin1),
     )]);
 
-    let output = feedmill()
-        .args(["convert", &server.url("/feed.xml"), "--to", "json"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
+    let output = convert_url_to_json(&server.url("/feed.xml"));
 
-    let titles: Vec<String> = articles("json", &output).into_iter().map(|a| a.0).collect();
-    assert_eq!(titles, ["Café crème"]);
+    assert_eq!(titles("json", &output), ["Café crème"]);
 }
 
 #[test]
 fn relative_links_of_a_file_resolve_against_base() {
-    let output = feedmill()
-        .arg("convert")
-        .arg(fixture_path("relative_links.xml"))
-        .args([
-            "--to",
-            "rss",
-            "--base",
-            "https://relative.example.com/feeds/",
-        ])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
+    let output = stdout_of(convert().arg(fixture_path("relative_links.xml")).args([
+        "--to",
+        "rss",
+        "--base",
+        "https://relative.example.com/feeds/",
+    ]));
 
-    let links: Vec<String> = articles("rss", &output).into_iter().map(|a| a.1).collect();
     assert_eq!(
-        links,
+        links("rss", &output),
         ["https://relative.example.com/feeds/2025/09/10/harbour-lights"]
     );
 }
@@ -407,8 +376,8 @@ fn http_error_fails_naming_status_and_url() {
     let server = TestServer::start([]);
     let missing = server.url("/missing.xml");
 
-    feedmill()
-        .args(["convert", &missing, "--to", "atom"])
+    convert()
+        .args([&missing, "--to", "atom"])
         .assert()
         .code(1)
         .stdout("")

@@ -1,7 +1,8 @@
 //! feedmill reads RSS, Atom and JSON Feed documents (and, later, HTML pages) into one
 //! article model, and writes RSS 2.0, Atom 1.0 and JSON Feed 1.1.
 //!
-//! Data flows `source → model → emit`; every module depends toward [`model`].
+//! Data flows `fetch → source → model → emit`; every module depends toward [`model`].
+//! [`fetch`] is the only module that touches the network.
 //!
 //! ```
 //! use feedmill::emit::{self, EmitOptions, OutputFormat};
@@ -19,5 +20,6 @@
 #![forbid(unsafe_code)]
 
 pub mod emit;
+pub mod fetch;
 pub mod model;
 pub mod source;

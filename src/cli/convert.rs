@@ -1,0 +1,275 @@
+//! `feedmill convert`: one feed in, one feed out.
+//!
+//! Reads a file, an http(s) URL or standard input, lets the reader detect the format,
+//! and writes the chosen format to stdout or, atomically, to a file.
+
+use std::fmt;
+use std::fs;
+use std::io::{self, Read, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+use clap::{Args, ValueEnum};
+use feedmill::emit::{self, EmitOptions, OutputFormat};
+use feedmill::fetch::{self, FetchOptions};
+use feedmill::source::feed::{self, ReadOptions};
+use url::Url;
+
+const AFTER_HELP: &str = "\
+Examples:
+  Convert a file to Atom, on standard output:
+    feedmill convert feeds/example.xml --to atom
+  Fetch a feed and write JSON Feed to a file (replaced atomically):
+    feedmill convert https://example.com/feed.xml --to json -o feed.json
+  Read standard input; relative links resolve against --base:
+    feedmill convert --to rss --base https://example.com/news/ < saved-feed.xml
+
+Input formats, detected from the content: RSS 0.90 to 0.94, 1.0 (RDF) and 2.0; Atom 0.3
+and 1.0; JSON Feed 1.0 and 1.1. Problems the reader recovers from are printed as warnings.
+
+Exit codes: 0 success, 1 input unreadable or output unwritable, 2 usage error.";
+
+/// Arguments of `feedmill convert`.
+#[derive(Debug, Args)]
+#[command(after_help = AFTER_HELP)]
+pub(crate) struct ConvertArgs {
+    /// The feed to read: a file path, an http(s) URL, or `-` for standard input.
+    #[arg(value_name = "INPUT", default_value = "-", value_parser = parse_input)]
+    input: Input,
+
+    /// The format to write.
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    to: Format,
+
+    /// Write to FILE instead of standard output; an existing FILE is replaced atomically.
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
+
+    /// Base URL for relative links: the document's address when reading a file or
+    /// standard input, and the fallback for links still relative when writing.
+    #[arg(long, value_name = "URL")]
+    base: Option<Url>,
+}
+
+/// Runs `feedmill convert`.
+pub(crate) fn run(args: ConvertArgs) -> anyhow::Result<()> {
+    let (bytes, read_options) = load(&args.input, args.base.as_ref())?;
+    let outcome =
+        feed::read(&bytes, &read_options).with_context(|| format!("reading {}", args.input))?;
+    for warning in &outcome.warnings {
+        super::message("warning", &format!("{}: {warning}", args.input));
+    }
+    let emit_options = EmitOptions {
+        base_url: args.base.map(String::from),
+        ..EmitOptions::default()
+    };
+    let output = emit::write(&outcome.feed, args.to.into(), &emit_options)?;
+    match &args.output {
+        Some(path) => {
+            write_atomically(path, &output).with_context(|| format!("writing `{}`", path.display()))
+        }
+        None => write_stdout(&output).context("writing standard output"),
+    }
+}
+
+/// Where the feed comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Input {
+    Stdin,
+    File(PathBuf),
+    Url(Url),
+}
+
+/// How an input is named in messages.
+impl fmt::Display for Input {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Input::Stdin => f.write_str("standard input"),
+            Input::File(path) => write!(f, "`{}`", path.display()),
+            Input::Url(url) => write!(f, "`{url}`"),
+        }
+    }
+}
+
+/// `-` is standard input, `http(s)://…` a URL, any other `scheme://…` an error, and
+/// everything else a file path.
+fn parse_input(arg: &str) -> Result<Input, String> {
+    if arg == "-" {
+        return Ok(Input::Stdin);
+    }
+    let Some((scheme, _)) = arg.split_once("://") else {
+        return Ok(Input::File(PathBuf::from(arg)));
+    };
+    if !scheme.eq_ignore_ascii_case("http") && !scheme.eq_ignore_ascii_case("https") {
+        return Err(format!(
+            "`{scheme}://` URLs are not supported; use http or https"
+        ));
+    }
+    Url::parse(arg)
+        .map(Input::Url)
+        .map_err(|err| format!("not a valid URL: {err}"))
+}
+
+/// The output formats, as `--to` spells them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    /// RSS 2.0
+    Rss,
+    /// Atom 1.0
+    Atom,
+    /// JSON Feed 1.1
+    Json,
+}
+
+impl From<Format> for OutputFormat {
+    fn from(format: Format) -> Self {
+        match format {
+            Format::Rss => OutputFormat::Rss,
+            Format::Atom => OutputFormat::Atom,
+            Format::Json => OutputFormat::Json,
+        }
+    }
+}
+
+/// Reads the input's bytes and what is known about them. A URL brings its own address
+/// and headers; a file or standard input has `base` (if given) as its address.
+fn load(input: &Input, base: Option<&Url>) -> anyhow::Result<(Vec<u8>, ReadOptions)> {
+    match input {
+        Input::Url(url) => {
+            // The fetch error names the URL already.
+            let fetched = fetch::fetch(url, &FetchOptions::default())?;
+            let options = ReadOptions {
+                content_type: fetched.content_type,
+                url: Some(fetched.final_url.into()),
+                content_location: fetched.content_location,
+                content_language: fetched.content_language,
+            };
+            Ok((fetched.body, options))
+        }
+        Input::File(path) => {
+            let bytes = fs::read(path).with_context(|| format!("reading {input}"))?;
+            Ok((bytes, base_options(base)))
+        }
+        Input::Stdin => {
+            let mut bytes = Vec::new();
+            io::stdin()
+                .lock()
+                .read_to_end(&mut bytes)
+                .with_context(|| format!("reading {input}"))?;
+            Ok((bytes, base_options(base)))
+        }
+    }
+}
+
+fn base_options(base: Option<&Url>) -> ReadOptions {
+    ReadOptions {
+        url: base.map(Url::to_string),
+        ..ReadOptions::default()
+    }
+}
+
+/// Writes to stdout. A reader that went away (`feedmill … | head`) is not a failure.
+fn write_stdout(bytes: &[u8]) -> io::Result<()> {
+    let mut stdout = io::stdout().lock();
+    match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
+        Err(err) if err.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        result => result,
+    }
+}
+
+/// Writes `bytes` to a temporary file next to `path`, then renames it over `path`, so
+/// readers see the old file or the new one, never half of one. An existing file keeps
+/// its permissions; a new one gets the usual `0o666` less the umask.
+fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let dir = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".feedmill-").suffix(".tmp");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(fs::Permissions::from_mode(0o666));
+    }
+    let mut temp = builder.tempfile_in(dir)?;
+    temp.write_all(bytes)?;
+    if let Ok(existing) = fs::metadata(path) {
+        temp.as_file().set_permissions(existing.permissions())?;
+    }
+    temp.as_file().sync_all()?;
+    // On failure the temporary file is deleted when the returned error drops it.
+    temp.persist(path).map_err(|err| err.error)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dash_is_standard_input() {
+        assert_eq!(parse_input("-"), Ok(Input::Stdin));
+    }
+
+    #[test]
+    fn http_and_https_are_urls_in_any_case() {
+        for arg in [
+            "http://example.com/feed.xml",
+            "HTTPS://example.com/feed.xml",
+        ] {
+            assert!(matches!(parse_input(arg), Ok(Input::Url(_))), "{arg}");
+        }
+    }
+
+    #[test]
+    fn other_schemes_are_refused_rather_than_read_as_paths() {
+        let err = parse_input("ftp://example.com/feed.xml").expect_err("ftp is refused");
+        assert!(err.contains("`ftp://`"), "{err}");
+    }
+
+    #[test]
+    fn anything_else_is_a_file_path() {
+        assert_eq!(
+            parse_input("feeds/example.xml"),
+            Ok(Input::File(PathBuf::from("feeds/example.xml")))
+        );
+    }
+
+    #[test]
+    fn atomic_write_replaces_the_file_and_leaves_nothing_else() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("out.xml");
+        fs::write(&path, "old").expect("seed file");
+
+        write_atomically(&path, b"new").expect("atomic write");
+
+        assert_eq!(fs::read(&path).expect("read back"), b"new");
+        let n_entries = fs::read_dir(dir.path()).expect("list dir").count();
+        assert_eq!(n_entries, 1);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn atomic_write_keeps_the_permissions_of_the_file_it_replaces() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("out.xml");
+        fs::write(&path, "old").expect("seed file");
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o640)).expect("chmod");
+
+        write_atomically(&path, b"new").expect("atomic write");
+
+        let mode = fs::metadata(&path).expect("stat").permissions().mode();
+        assert_eq!(mode & 0o777, 0o640);
+    }
+
+    #[test]
+    fn atomic_write_into_a_missing_directory_fails_and_creates_nothing() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("missing/out.xml");
+
+        assert!(write_atomically(&path, b"new").is_err());
+        assert_eq!(fs::read_dir(dir.path()).expect("list dir").count(), 0);
+    }
+}

@@ -1,0 +1,82 @@
+//! The `feedmill` command line: parses arguments, runs one subcommand, and turns its
+//! outcome into messages on stderr and a documented exit code.
+//!
+//! Policy: subcommands are thin (arguments → one library call → output). Errors are
+//! rendered once, here, with their cause chain; only this module and `main.rs` use
+//! anyhow. Entry point: [`run`].
+
+mod convert;
+
+use std::io::{self, Write};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// The exit codes `feedmill` documents (in `--help` and the README).
+mod exit_code {
+    /// Everything went well (a closed stdout, as with `| head`, counts as well).
+    pub const SUCCESS: u8 = 0;
+    /// The input could not be read, or the output could not be written.
+    pub const FAILURE: u8 = 1;
+    /// The command line was wrong.
+    pub const USAGE: u8 = 2;
+}
+
+const AFTER_HELP: &str = "\
+Examples:
+  feedmill convert feeds/example.xml --to atom
+  feedmill convert https://example.com/feed.xml --to json -o feed.json
+
+Exit codes:
+  0  success
+  1  the input could not be read, or the output could not be written
+  2  usage error
+
+Run `feedmill convert --help` for more examples.";
+
+/// Reads RSS, Atom and JSON Feed, and writes them back out in any of the three.
+#[derive(Debug, Parser)]
+#[command(name = "feedmill", version, after_help = AFTER_HELP)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Convert one feed (RSS, Atom or JSON Feed) to RSS 2.0, Atom 1.0 or JSON Feed 1.1.
+    Convert(convert::ConvertArgs),
+}
+
+/// Runs the command line and returns the process's exit code.
+pub fn run() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            // Usage errors go to stderr; --help and --version to stdout with success.
+            let _ = err.print();
+            let code = if err.use_stderr() {
+                exit_code::USAGE
+            } else {
+                exit_code::SUCCESS
+            };
+            return ExitCode::from(code);
+        }
+    };
+    let result = match cli.command {
+        Command::Convert(args) => convert::run(args),
+    };
+    match result {
+        Ok(()) => ExitCode::from(exit_code::SUCCESS),
+        Err(err) => {
+            message("error", &format!("{err:#}"));
+            ExitCode::from(exit_code::FAILURE)
+        }
+    }
+}
+
+/// Prints `<level>: <text>` on stderr. A failing stderr is ignored: there is nowhere
+/// left to report it.
+fn message(level: &str, text: &str) {
+    let _ = writeln!(io::stderr().lock(), "{level}: {text}");
+}

@@ -1,0 +1,206 @@
+//! Test helpers shared by the integration tests: a tiny HTTP/1.1 server on 127.0.0.1 that
+//! answers fixed responses by path, and fixture loading.
+//!
+//! The server handles one connection at a time, closes each after one answer and stops
+//! when dropped. It only ever listens on loopback.
+
+// Each test crate uses part of this module.
+#![allow(dead_code)]
+
+use std::collections::HashMap;
+use std::io::{Read, Write};
+use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread::{self, JoinHandle};
+use std::time::Duration;
+
+/// Path of a file under `tests/fixtures/feeds/`.
+pub fn fixture_path(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/feeds")
+        .join(name)
+}
+
+/// Bytes of a file under `tests/fixtures/feeds/`.
+pub fn fixture_bytes(name: &str) -> Vec<u8> {
+    let path = fixture_path(name);
+    std::fs::read(&path).unwrap_or_else(|err| panic!("reading {}: {err}", path.display()))
+}
+
+/// One canned HTTP response.
+#[derive(Debug, Clone)]
+pub struct Response {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+    send_content_length: bool,
+    delay: Duration,
+}
+
+impl Response {
+    /// `200 OK` with a `Content-Type`.
+    pub fn ok(content_type: &str, body: impl Into<Vec<u8>>) -> Self {
+        Response::status(200)
+            .header("Content-Type", content_type)
+            .body(body)
+    }
+
+    /// An empty response with `status`.
+    pub fn status(status: u16) -> Self {
+        Response {
+            status,
+            headers: Vec::new(),
+            body: Vec::new(),
+            send_content_length: true,
+            delay: Duration::ZERO,
+        }
+    }
+
+    /// `302 Found` pointing at `location`.
+    pub fn redirect(location: &str) -> Self {
+        Response::status(302).header("Location", location)
+    }
+
+    /// Adds a header.
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.headers.push((name.to_owned(), value.to_owned()));
+        self
+    }
+
+    /// Replaces the body.
+    pub fn body(mut self, body: impl Into<Vec<u8>>) -> Self {
+        self.body = body.into();
+        self
+    }
+
+    /// Sends no `Content-Length`: the body ends when the connection closes.
+    pub fn without_content_length(mut self) -> Self {
+        self.send_content_length = false;
+        self
+    }
+
+    /// Waits this long before answering.
+    pub fn delayed(mut self, delay: Duration) -> Self {
+        self.delay = delay;
+        self
+    }
+}
+
+/// A server on `127.0.0.1:<free port>` answering `routes` by request path (404 otherwise).
+pub struct TestServer {
+    addr: SocketAddr,
+    stop: Arc<AtomicBool>,
+    requests: Arc<Mutex<Vec<String>>>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl TestServer {
+    /// Starts serving `routes`, e.g. `[("/feed.xml", Response::ok("application/rss+xml", b))]`.
+    pub fn start<'a>(routes: impl IntoIterator<Item = (&'a str, Response)>) -> Self {
+        let routes: HashMap<String, Response> = routes
+            .into_iter()
+            .map(|(path, response)| (path.to_owned(), response))
+            .collect();
+        let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).expect("binding 127.0.0.1:0");
+        let addr = listener
+            .local_addr()
+            .expect("local address of the test server");
+        let stop = Arc::new(AtomicBool::new(false));
+        let requests = Arc::new(Mutex::new(Vec::new()));
+        let thread = {
+            let stop = Arc::clone(&stop);
+            let requests = Arc::clone(&requests);
+            thread::spawn(move || serve(&listener, &routes, &stop, &requests))
+        };
+        TestServer {
+            addr,
+            stop,
+            requests,
+            thread: Some(thread),
+        }
+    }
+
+    /// The absolute URL of `path` (which starts with `/`) on this server.
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    /// The request heads received so far (request line and headers), oldest first.
+    pub fn requests(&self) -> Vec<String> {
+        self.requests.lock().map(|r| r.clone()).unwrap_or_default()
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        // Wake the accept loop so that it sees the flag.
+        let _ = TcpStream::connect(self.addr);
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+fn serve(
+    listener: &TcpListener,
+    routes: &HashMap<String, Response>,
+    stop: &AtomicBool,
+    requests: &Mutex<Vec<String>>,
+) {
+    for stream in listener.incoming() {
+        if stop.load(Ordering::SeqCst) {
+            return;
+        }
+        let Ok(mut stream) = stream else { continue };
+        let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+        let Some(head) = read_head(&mut stream) else {
+            continue;
+        };
+        let path = head.split_whitespace().nth(1).unwrap_or("/").to_owned();
+        let is_head = head.starts_with("HEAD ");
+        if let Ok(mut log) = requests.lock() {
+            log.push(head);
+        }
+        let not_found = Response::status(404).body("not found");
+        let response = routes.get(&path).unwrap_or(&not_found);
+        thread::sleep(response.delay);
+        // The client may hang up early (e.g. over a size limit); that is not our failure.
+        let _ = write_response(&mut stream, response, is_head);
+    }
+}
+
+fn read_head(stream: &mut TcpStream) -> Option<String> {
+    let mut head = Vec::new();
+    let mut byte = [0; 1];
+    while !head.ends_with(b"\r\n\r\n") && head.len() < 64 * 1024 {
+        match stream.read(&mut byte) {
+            Ok(1) => head.push(byte[0]),
+            _ => return None,
+        }
+    }
+    Some(String::from_utf8_lossy(&head).into_owned())
+}
+
+fn write_response(
+    stream: &mut TcpStream,
+    response: &Response,
+    is_head: bool,
+) -> std::io::Result<()> {
+    let mut out = format!("HTTP/1.1 {} Test\r\nConnection: close\r\n", response.status);
+    for (name, value) in &response.headers {
+        out.push_str(&format!("{name}: {value}\r\n"));
+    }
+    if response.send_content_length {
+        out.push_str(&format!("Content-Length: {}\r\n", response.body.len()));
+    }
+    out.push_str("\r\n");
+    stream.write_all(out.as_bytes())?;
+    if !is_head {
+        stream.write_all(&response.body)?;
+    }
+    stream.flush()?;
+    stream.shutdown(std::net::Shutdown::Write)
+}

@@ -1,28 +1,29 @@
 //! Parses the dates feeds and pages carry into [`Timestamp`]s, as leniently as real feeds need.
 //!
-//! Policy: read every form feeds are known to use (so far ISO 8601, in `iso8601`), keep the
-//! offset the date was written with (no zone means UTC), refuse impossible values with
-//! `None`, and never panic.
+//! Policy: read every form feeds are known to use (ISO 8601 in `iso8601`, RFC 822 and its
+//! breakage in `rfc822`), keep the offset the date was written with (no zone means UTC),
+//! refuse impossible values with `None`, and never panic.
 //! Entry point: [`parse`].
 
 mod iso8601;
 mod names;
+mod rfc822;
 mod zone;
 
-use chrono::{FixedOffset, NaiveDate, NaiveTime, Offset, TimeZone, Utc};
+use chrono::{FixedOffset, NaiveDate, NaiveTime, Offset, TimeZone, Timelike, Utc};
 
 use crate::model::Timestamp;
 
 /// Parses a date in any format feeds use; `None` when it cannot be understood.
 ///
-/// The result keeps the offset the date was written with: `2025-09-09T18:21:00+09:00`
-/// comes back at `+09:00`, a date without a zone at `+00:00`. Two-digit years below 90 are
-/// read as 20xx, the others as 19xx.
+/// The result keeps the offset the date was written with: `Tue, 09 Sep 2025 18:21:00 KST`
+/// comes back at `+09:00`, a date without a zone at `+00:00`. Weekdays are never checked,
+/// and two-digit years below 90 are read as 20xx, the others as 19xx.
 ///
 /// ```
 /// use feedmill::source::date;
 ///
-/// let written = date::parse("2025-09-09T18:21:00+09:00").unwrap();
+/// let written = date::parse("Tue, 09 Sep 2025 18:21:00 KST").unwrap();
 /// assert_eq!(written.to_rfc3339(), "2025-09-09T18:21:00+09:00");
 /// assert!(date::parse("yesterday-ish").is_none());
 /// ```
@@ -31,7 +32,14 @@ pub fn parse(input: &str) -> Option<Timestamp> {
     if input.is_empty() {
         return None;
     }
-    iso8601::parse(input)
+    iso8601::parse(input).or_else(|| rfc822::parse(input))
+}
+
+/// Morning or afternoon, for clocks written on a 12-hour dial.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Meridiem {
+    Am,
+    Pm,
 }
 
 /// Reads a non-empty run of at most nine ASCII digits (so it always fits a `u32`).
@@ -55,6 +63,16 @@ fn fixed_number(text: &str, width: usize) -> Option<u32> {
 fn widen_two_digit_year(year: u32) -> i32 {
     let year = i32::try_from(year % 100).unwrap_or_default();
     if year < 90 { 2000 + year } else { 1900 + year }
+}
+
+/// Reads a year of one to four digits; up to two digits are widened, more are taken as written.
+fn year_from_digits(text: &str) -> Option<i32> {
+    let year = ascii_number(text)?;
+    match text.len() {
+        1 | 2 => Some(widen_two_digit_year(year)),
+        3 | 4 => i32::try_from(year).ok(),
+        _ => None,
+    }
 }
 
 /// Reads an extended clock, `H:MM`, `H:MM:SS` or `H:MM:SS.fff` (one- or two-digit fields).
@@ -109,6 +127,19 @@ fn clock(hour: u32, minute: u32, second: u32, nanos: u32) -> Option<NaiveTime> {
     NaiveTime::from_hms_nano_opt(hour, minute, second, nanos)
 }
 
+/// Turns a 12-hour clock reading (hour 1–12) into the 24-hour time it means.
+fn on_24_hour_dial(time: NaiveTime, meridiem: Meridiem) -> Option<NaiveTime> {
+    let hour = time.hour();
+    if !(1..=12).contains(&hour) {
+        return None;
+    }
+    let hour = match meridiem {
+        Meridiem::Am => hour % 12,
+        Meridiem::Pm => hour % 12 + 12,
+    };
+    time.with_hour(hour)
+}
+
 /// The `+00:00` offset dates without a zone are read in.
 fn utc() -> FixedOffset {
     Utc.fix()
@@ -129,11 +160,70 @@ mod tests {
     }
 
     #[test]
+    fn named_zone_keeps_its_own_offset() {
+        assert_eq!(
+            parsed("Tue, 09 Sep 2025 18:21:00 KST").as_deref(),
+            Some("2025-09-09T18:21:00+09:00")
+        );
+    }
+
+    #[test]
     fn numeric_offset_is_kept_as_written() {
         assert_eq!(
             parsed("2003-12-31T10:14:55.123-08:00").as_deref(),
             Some("2003-12-31T10:14:55.123-08:00")
         );
+    }
+
+    #[test]
+    fn date_without_zone_is_read_as_utc() {
+        assert_eq!(
+            parsed("2004-07-08 23:56:58").as_deref(),
+            Some("2004-07-08T23:56:58+00:00")
+        );
+        assert_eq!(
+            parsed("Thu, 01 Jan 2004").as_deref(),
+            Some("2004-01-01T00:00:00+00:00")
+        );
+    }
+
+    #[test]
+    fn missing_seconds_default_to_zero() {
+        assert_eq!(
+            parsed("Thu, 01 Jan 2004 00:00 GMT").as_deref(),
+            Some("2004-01-01T00:00:00+00:00")
+        );
+        assert_eq!(
+            parsed("2003-12-31T10:14+01:00").as_deref(),
+            Some("2003-12-31T10:14:00+01:00")
+        );
+    }
+
+    #[test]
+    fn two_digit_years_pivot_at_ninety() {
+        assert_eq!(
+            parsed("Thu, 01 Jan 04 19:48:21 GMT").as_deref(),
+            Some("2004-01-01T19:48:21+00:00")
+        );
+        assert_eq!(
+            parsed("Fri, 01 Jan 99 19:48:21 GMT").as_deref(),
+            Some("1999-01-01T19:48:21+00:00")
+        );
+    }
+
+    #[test]
+    fn four_digit_years_are_taken_as_written_even_when_small() {
+        assert_eq!(
+            parsed("Thu, 01 Jan 0100 00:00:01 +0100").as_deref(),
+            Some("0100-01-01T00:00:01+01:00")
+        );
+    }
+
+    #[test]
+    fn wrong_or_missing_weekday_still_parses() {
+        let expected = Some("2004-01-01T19:48:21+00:00");
+        assert_eq!(parsed("Mon, 01 Jan 2004 19:48:21 GMT").as_deref(), expected);
+        assert_eq!(parsed("01 Jan 2004 19:48:21 GMT").as_deref(), expected);
     }
 
     #[test]
@@ -160,7 +250,8 @@ mod tests {
             "2003-12-31T25:14:55Z",
             "2003-12-31T10:61:55Z",
             "2003-12-31T10:14:61Z",
-            "2003-12-31T24:00:00Z",
+            "Sun, 99 Jun 2009 12:00:00 GMT",
+            "Sun, 16 Dec 2012 24:00:00 GMT",
         ] {
             assert_eq!(parsed(input), None, "{input:?} should not parse");
         }
@@ -188,8 +279,6 @@ mod tests {
         let samples = [
             "Κυρ, 11 Ιούλ 2004 12:00:00 EST",
             "2004-július-13T9:15-05:00",
-            "2004-05-25 오후 11:23:17",
-            "2004년 05월 28일  01:31:15",
             "Fri, 2006/09/15 08:19:53 EDT",
             "Wed, 19 Feb 2012 22:40:00 GMT-01:01",
             "2007-04-23T23:25:47.538+10:00",

@@ -1,8 +1,8 @@
-//! Month names in the languages feeds write them in: English, Greek, Hungarian.
+//! Month and weekday names in the languages feeds write them in: English, Greek, Hungarian.
 //!
 //! Policy: case and Greek accents are ignored, and a trailing `.` (`Sept.`, `febr.`) is
 //! dropped; anything else must match a full name or a usual abbreviation exactly, so
-//! `Janxyz` is not January. Entry point: [`month_number`].
+//! `Janxyz` is not January. Entry points: [`month_number`], [`is_weekday`].
 
 /// Month names and abbreviations, already lowercased and without Greek accents.
 const MONTHS: [&[&str]; 12] = [
@@ -75,6 +75,41 @@ const MONTHS: [&[&str]; 12] = [
     &["dec", "december", "δεκ", "δεκεμβριοσ", "δεκεμβριου"],
 ];
 
+/// Weekday names and abbreviations, already lowercased and without Greek accents.
+const WEEKDAYS: &[&str] = &[
+    "mon",
+    "monday",
+    "tue",
+    "tues",
+    "tuesday",
+    "wed",
+    "wednesday",
+    "thu",
+    "thur",
+    "thurs",
+    "thursday",
+    "fri",
+    "friday",
+    "sat",
+    "saturday",
+    "sun",
+    "sunday",
+    "δευ",
+    "δευτερα",
+    "τρι",
+    "τριτη",
+    "τετ",
+    "τεταρτη",
+    "πεμ",
+    "πεμπτη",
+    "παρ",
+    "παρασκευη",
+    "σαβ",
+    "σαββατο",
+    "κυρ",
+    "κυριακη",
+];
+
 /// The month (1–12) a name or abbreviation stands for.
 pub(super) fn month_number(name: &str) -> Option<u32> {
     let key = normalize(name);
@@ -82,6 +117,11 @@ pub(super) fn month_number(name: &str) -> Option<u32> {
         .iter()
         .position(|names| names.contains(&key.as_str()))?;
     u32::try_from(index + 1).ok()
+}
+
+/// Whether a token names a day of the week (which the parsers read past and never check).
+pub(super) fn is_weekday(name: &str) -> bool {
+    WEEKDAYS.contains(&normalize(name).as_str())
 }
 
 /// Lowercases, drops one trailing `.`, and strips Greek accents so `Ιούλ` matches `ιουλ`.
@@ -105,7 +145,7 @@ fn normalize(name: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::month_number;
+    use super::{is_weekday, month_number};
 
     #[test]
     fn english_months_match_in_any_case_full_or_abbreviated() {
@@ -136,5 +176,13 @@ mod tests {
         assert_eq!(month_number("zzz"), None);
         assert_eq!(month_number(""), None);
         assert_eq!(month_number("."), None);
+    }
+
+    #[test]
+    fn weekdays_are_recognised_in_english_and_greek() {
+        assert!(is_weekday("Thu"));
+        assert!(is_weekday("thursday"));
+        assert!(is_weekday("Κυρ"));
+        assert!(!is_weekday("Jan"));
     }
 }

@@ -1,11 +1,12 @@
 //! Parses the dates feeds and pages carry into [`Timestamp`]s, as leniently as real feeds need.
 //!
 //! Policy: read every form feeds are known to use (ISO 8601 in `iso8601`, RFC 822 and its
-//! breakage in `rfc822`), keep the offset the date was written with (no zone means UTC),
-//! refuse impossible values with `None`, and never panic.
+//! breakage in `rfc822`, Korean blog forms in `korean`), keep the offset the date was written
+//! with (no zone means UTC), refuse impossible values with `None`, and never panic.
 //! Entry point: [`parse`].
 
 mod iso8601;
+mod korean;
 mod names;
 mod rfc822;
 mod zone;
@@ -32,7 +33,9 @@ pub fn parse(input: &str) -> Option<Timestamp> {
     if input.is_empty() {
         return None;
     }
-    iso8601::parse(input).or_else(|| rfc822::parse(input))
+    iso8601::parse(input)
+        .or_else(|| rfc822::parse(input))
+        .or_else(|| korean::parse(input))
 }
 
 /// Morning or afternoon, for clocks written on a 12-hour dial.
@@ -279,6 +282,8 @@ mod tests {
         let samples = [
             "Κυρ, 11 Ιούλ 2004 12:00:00 EST",
             "2004-július-13T9:15-05:00",
+            "2004-05-25 오후 11:23:17",
+            "2004년 05월 28일  01:31:15",
             "Fri, 2006/09/15 08:19:53 EDT",
             "Wed, 19 Feb 2012 22:40:00 GMT-01:01",
             "2007-04-23T23:25:47.538+10:00",

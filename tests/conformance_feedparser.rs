@@ -328,7 +328,12 @@ fn other_crates_fixtures_read_without_error() {
         .into_iter()
         .filter(|path| {
             let name = path.to_string_lossy();
-            (name.ends_with(".xml") || name.ends_with(".json")) && !name.ends_with(".serde.json")
+            // feed-rs's `fixture/xml` holds generic XML (a book catalogue) for its XML
+            // layer's own tests: not feeds, so "not a feed" is the right answer there.
+            let generic_xml = name.contains("/fixture/xml/");
+            (name.ends_with(".xml") || name.ends_with(".json"))
+                && !name.ends_with(".serde.json")
+                && !generic_xml
         })
         .collect();
     assert!(

@@ -67,6 +67,11 @@ impl Builder {
         }
     }
 
+    /// True when the root element is an Atom `<entry>` (an Atom Entry Document).
+    pub fn is_entry_document(&self) -> bool {
+        self.root_name == "entry" && self.is_atom()
+    }
+
     pub fn is_atom(&self) -> bool {
         matches!(self.format, Some(FeedFormat::Atom03 | FeedFormat::Atom10))
     }
@@ -488,17 +493,18 @@ impl Target<'_> {
 
     fn set_published(self, date: Option<Timestamp>) {
         let Some(date) = date else { return };
+        // A later date element overrides an earlier one, as in feedparser.
         match self {
-            Target::Feed(feed) => set_if_none(&mut feed.published, date),
-            Target::Article(article) => set_if_none(&mut article.published, date),
+            Target::Feed(feed) => feed.published = Some(date),
+            Target::Article(article) => article.published = Some(date),
         }
     }
 
     fn set_updated(self, date: Option<Timestamp>) {
         let Some(date) = date else { return };
         match self {
-            Target::Feed(feed) => set_if_none(&mut feed.updated, date),
-            Target::Article(article) => set_if_none(&mut article.updated, date),
+            Target::Feed(feed) => feed.updated = Some(date),
+            Target::Article(article) => article.updated = Some(date),
         }
     }
 
@@ -731,6 +737,8 @@ fn format_for_root(ns: Ns, local: &str, version: Option<&str>) -> Option<FeedFor
         (Ns::Atom03, "feed") => Some(FeedFormat::Atom03),
         (_, "feed") if version == Some("0.3") => Some(FeedFormat::Atom03),
         (_, "feed") => Some(FeedFormat::Atom10),
+        (Ns::Atom10, "entry") => Some(FeedFormat::Atom10),
+        (Ns::Atom03, "entry") => Some(FeedFormat::Atom03),
         (_, "channel") => Some(FeedFormat::RssUnknownVersion),
         _ => None,
     }

@@ -350,7 +350,7 @@ fn strip_wrapper_div(markup: &str) -> &str {
         return markup;
     }
     match markup.find('>') {
-        Some(gt) if gt + 1 <= markup.len() - "</div>".len() => {
+        Some(gt) if gt < markup.len() - "</div>".len() => {
             &markup[gt + 1..markup.len() - "</div>".len()]
         }
         _ => markup,

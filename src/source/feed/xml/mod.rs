@@ -237,6 +237,10 @@ impl<'t> State<'t> {
             if !self.saw_root {
                 self.saw_root = true;
                 self.builder.root(ns, &local_lower, &attributes);
+                if self.builder.is_entry_document() {
+                    // An Atom Entry Document: the root is the one article.
+                    self.dispatch(&mut frame, ns, &local_lower, attributes);
+                }
             } else {
                 self.dispatch(&mut frame, ns, &local_lower, attributes);
             }
@@ -420,10 +424,10 @@ impl<'t> State<'t> {
         }
         if frame.pushed_lang {
             // The root's xml:lang is the feed's language when it states none.
-            if depth == 0 {
-                if let Some(lang) = self.langs.last().cloned() {
-                    self.builder.root_language(lang);
-                }
+            if depth == 0
+                && let Some(lang) = self.langs.last().cloned()
+            {
+                self.builder.root_language(lang);
             }
             self.langs.pop();
         }

@@ -2,7 +2,7 @@
 //!
 //! Policy: HTML titles go out as their sanitized HTML string (as feedparser-based tools
 //! expect), plain ones as text; `summary` is always plain text, as the spec says. Every item has `content_html` or
-//! `content_text` (falling back to the summary, the title, then empty text), and dates
+//! `content_text` (plain text goes out as both; falling back to the summary, the title, then empty text), and dates
 //! are RFC 3339 with their original offset. Entry point: [`write()`].
 
 use serde::Serialize;
@@ -54,7 +54,7 @@ struct JsonItem<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     title: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    content_html: Option<&'a str>,
+    content_html: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     content_text: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -119,9 +119,12 @@ fn item(article: &Article) -> JsonItem<'_> {
         .into_iter()
         .find_map(Option::as_ref)
         .unwrap_or(&EMPTY);
+    // Plain text goes out both ways: readers that only show `content_html` (most of
+    // them) still get it, escaped.
     let (content_html, content_text) = match content.kind {
-        TextKind::Html => (Some(content.value.as_str()), None),
-        TextKind::Plain => (None, Some(content.value.as_str())),
+        TextKind::Html => (Some(content.value.clone()), None),
+        TextKind::Plain if content.value.is_empty() => (None, Some(content.value.as_str())),
+        TextKind::Plain => (Some(content.to_html()), Some(content.value.as_str())),
     };
     JsonItem {
         id: &article.id,
@@ -193,7 +196,7 @@ mod tests {
             ..Article::default()
         };
         let written = item(&with_summary);
-        assert_eq!(written.content_html, Some("<p>s</p>"));
+        assert_eq!(written.content_html.as_deref(), Some("<p>s</p>"));
         assert_eq!(written.summary.as_deref(), Some("s"));
 
         let with_title = Article {

@@ -18,8 +18,87 @@ use url::Url;
 /// Without a base, relative URLs are kept as written: there is nothing to resolve them
 /// against, and dropping them would lose images and links a reader may still resolve.
 pub(crate) fn clean_html(html: &str, base: Option<&Url>) -> String {
+    if !html.contains('<') {
+        // No markup at all: nothing to remove, and the text keeps its entity spelling.
+        return html.to_owned();
+    }
     let _base = BaseGuard::set(base.cloned());
-    SANITIZER.clean(html).to_string()
+    sort_attributes(&SANITIZER.clean(html).to_string())
+}
+
+/// Puts every start tag's attributes in name order, so the same markup always serializes
+/// the same way (and as feedparser's sanitizer writes it). Works on html5ever's output,
+/// where every attribute is `name="value"` and `"` inside values is escaped.
+fn sort_attributes(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(lt) = rest.find('<') {
+        out.push_str(&rest[..lt]);
+        rest = &rest[lt..];
+        let Some(gt) = start_tag_end(rest) else {
+            break;
+        };
+        let tag = &rest[..=gt];
+        rest = &rest[gt + 1..];
+        let inner = &tag[1..tag.len() - 1];
+        let Some((name, attributes)) = inner.split_once(' ') else {
+            out.push_str(tag);
+            continue;
+        };
+        let mut pairs = split_attributes(attributes);
+        pairs.sort_by(|a, b| a.0.cmp(b.0));
+        out.push('<');
+        out.push_str(name);
+        for (key, value) in pairs {
+            out.push(' ');
+            out.push_str(key);
+            if let Some(value) = value {
+                out.push('=');
+                out.push_str(value);
+            }
+        }
+        out.push('>');
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Index of the `>` ending the tag at the start of `text`, skipping quoted values.
+fn start_tag_end(text: &str) -> Option<usize> {
+    let mut in_quotes = false;
+    for (idx, ch) in text.char_indices().skip(1) {
+        match ch {
+            '"' => in_quotes = !in_quotes,
+            '>' if !in_quotes => return Some(idx),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Splits `a="1" b c="3"` into `(name, Some(quoted value) | None)` pairs.
+fn split_attributes(text: &str) -> Vec<(&str, Option<&str>)> {
+    let mut pairs = Vec::new();
+    let mut rest = text.trim_start();
+    while !rest.is_empty() {
+        let name_end = rest.find(['=', ' ']).unwrap_or(rest.len());
+        let name = &rest[..name_end];
+        rest = &rest[name_end..];
+        let value = match rest.strip_prefix("=\"") {
+            Some(after) => {
+                let close = after.find('"').unwrap_or(after.len());
+                let quoted = &rest[1..(close + 3).min(rest.len())];
+                rest = &after[(close + 1).min(after.len())..];
+                Some(quoted)
+            }
+            None => None,
+        };
+        if !name.is_empty() {
+            pairs.push((name, value));
+        }
+        rest = rest.trim_start();
+    }
+    pairs
 }
 
 /// Removes the characters XML 1.0 cannot carry: C0 controls other than tab, line feed and
@@ -57,12 +136,81 @@ static SANITIZER: LazyLock<Builder<'static>> = LazyLock::new(|| {
         .add_tag_attributes("source", ["src", "type", "media"])
         .add_tag_attributes("img", ["title"])
         .add_tag_attributes("th", ["abbr"])
+        // Static SVG and MathML (formulas, simple drawings): no scripts, no animation, no
+        // `use`/`foreignObject`, no `xlink:` references; ammonia also removes elements that
+        // switch namespace anywhere but at `<svg>`/`<math>`.
+        .add_tags(SVG_TAGS)
+        .add_tags(MATHML_TAGS)
+        .add_tag_attributes(
+            "svg",
+            [
+                "xmlns",
+                "width",
+                "height",
+                "viewBox",
+                "version",
+                "baseProfile",
+            ],
+        )
+        .add_tag_attributes("math", ["xmlns", "display"])
+        .add_generic_attributes(SVG_PRESENTATION_ATTRIBUTES)
         // Republished HTML should say what the author wrote; `rel="noopener"` only
         // matters with `target`, which is not allowed anyway.
         .link_rel(None)
         .url_relative(UrlRelative::Custom(Box::new(resolve_against_current_base)));
     builder
 });
+
+/// SVG elements that draw static shapes and text.
+const SVG_TAGS: [&str; 14] = [
+    "svg", "g", "circle", "ellipse", "line", "path", "polygon", "polyline", "rect", "text",
+    "tspan", "title", "desc", "defs",
+];
+
+/// Presentation MathML.
+const MATHML_TAGS: [&str; 20] = [
+    "math",
+    "mi",
+    "mn",
+    "mo",
+    "ms",
+    "mtext",
+    "mspace",
+    "mrow",
+    "mfrac",
+    "msqrt",
+    "mroot",
+    "msub",
+    "msup",
+    "msubsup",
+    "munder",
+    "mover",
+    "munderover",
+    "mtable",
+    "mtr",
+    "mtd",
+];
+
+/// Geometry and paint attributes of the SVG shapes above.
+const SVG_PRESENTATION_ATTRIBUTES: [&str; 17] = [
+    "cx",
+    "cy",
+    "r",
+    "rx",
+    "ry",
+    "x",
+    "y",
+    "x1",
+    "y1",
+    "x2",
+    "y2",
+    "d",
+    "points",
+    "fill",
+    "stroke",
+    "stroke-width",
+    "transform",
+];
 
 thread_local! {
     /// The base for the [`clean_html`] call running on this thread, if any.
@@ -113,6 +261,40 @@ mod tests {
                     <embed src=\"x.swf\"><form action=\"/steal\"><input name=\"q\"></form>";
         let cleaned = clean_html(html, Some(&base()));
         assert_eq!(cleaned, "<p>keep</p>");
+    }
+
+    #[test]
+    fn static_svg_and_mathml_survive_but_svg_scripts_do_not() {
+        let svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10\"><circle cx=\"5\" r=\"2\" fill=\"red\"/>\
+                   <script>alert(1)</script><foreignObject><p>x</p></foreignObject></svg>";
+        let cleaned = clean_html(svg, None);
+        assert!(cleaned.contains("<circle"), "{cleaned}");
+        assert!(
+            !cleaned.contains("script") && !cleaned.contains("foreignObject"),
+            "{cleaned}"
+        );
+        let math = clean_html(
+            "<math><mrow><mi>a</mi><mo>+</mo><mi>b</mi></mrow></math>",
+            None,
+        );
+        assert!(math.contains("<mi>a</mi>"), "{math}");
+    }
+
+    #[test]
+    fn attributes_come_out_in_name_order() {
+        let cleaned = clean_html(
+            "<img src=\"https://x.example/a.png\" alt=\"a &quot;b&quot; > c\" title=\"t\">",
+            None,
+        );
+        assert_eq!(
+            cleaned,
+            "<img alt=\"a &quot;b&quot; &gt; c\" src=\"https://x.example/a.png\" title=\"t\">"
+        );
+    }
+
+    #[test]
+    fn text_without_markup_is_returned_as_written() {
+        assert_eq!(clean_html("Q&amp;A &#38; more", None), "Q&amp;A &#38; more");
     }
 
     #[test]
@@ -184,7 +366,7 @@ mod tests {
             "<figcaption><em>A</em> <strong>b</strong></figcaption>",
             "<th>h</th>",
             "<td>d</td>",
-            "<audio src=\"https://example.com/a.mp3\" controls=\"\">",
+            "<audio controls=\"\" src=\"https://example.com/a.mp3\">",
         ] {
             assert!(cleaned.contains(needle), "{needle} missing from {cleaned}");
         }

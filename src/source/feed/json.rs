@@ -120,9 +120,12 @@ impl JsonReader {
     }
 
     fn article(&mut self, item: &Map<String, Value>, _feed_language: Option<&str>) -> Article {
-        let content = string(item, "content_html")
-            .map(Text::html)
-            .or_else(|| string(item, "content_text").map(Text::plain));
+        // Prefer the plain text when the HTML is only that text escaped (as we write it).
+        let content_text = string(item, "content_text").map(Text::plain);
+        let content = match (string(item, "content_html").map(Text::html), content_text) {
+            (Some(html), Some(text)) if html.value == text.to_html() => Some(text),
+            (html, text) => html.or(text),
+        };
         let mut article = Article {
             id: string(item, "id").unwrap_or_default(),
             title: string(item, "title").map(Text::plain),

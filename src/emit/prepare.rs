@@ -7,17 +7,13 @@
 //! Entry point: [`Prepared::new`].
 
 use std::borrow::Cow;
-use std::fmt::Write as _;
 
 use chrono::{DateTime, Utc};
-use sha2::{Digest, Sha256};
 use url::Url;
 
 use super::EmitOptions;
 use super::sanitize::{clean_html, strip_invalid_xml_chars};
-use crate::model::{
-    Article, Enclosure, Feed, IdOrigin, Link, Person, Tag, Text, TextKind, Timestamp,
-};
+use crate::model::{Article, Enclosure, Feed, Link, Person, Tag, Text, TextKind, Timestamp};
 
 /// Title used when a feed states none.
 const UNTITLED_FEED: &str = "Untitled feed";
@@ -97,7 +93,7 @@ impl Prepared {
             .unwrap_or_else(|| {
                 let title = feed.title.as_ref().map_or("", |t| t.value.as_str());
                 let description = feed.description.as_ref().map_or("", |t| t.value.as_str());
-                derived_urn(&["feed", title, description])
+                crate::model::derived_urn(&["feed", title, description])
             })
     }
 
@@ -141,29 +137,6 @@ pub(super) fn fallback_article_title(article: &Article) -> String {
         .map(|text| excerpt(&text.to_plain(), TITLE_EXCERPT_CHARS))
         .find(|excerpt| !excerpt.is_empty())
         .unwrap_or_else(|| UNTITLED_ARTICLE.to_owned())
-}
-
-/// A `urn:uuid:` (version 8, SHA-256 based, per RFC 9562) derived from `parts`: the same
-/// parts always give the same id.
-pub(super) fn derived_urn(parts: &[&str]) -> String {
-    let mut hasher = Sha256::new();
-    for part in parts {
-        hasher.update(part.as_bytes());
-        hasher.update([0]);
-    }
-    let digest = hasher.finalize();
-    let mut bytes = [0_u8; 16];
-    bytes.copy_from_slice(&digest[..16]);
-    bytes[6] = (bytes[6] & 0x0f) | 0x80;
-    bytes[8] = (bytes[8] & 0x3f) | 0x80;
-    let mut urn = String::from("urn:uuid:");
-    for (byte_idx, byte) in bytes.iter().enumerate() {
-        if matches!(byte_idx, 4 | 6 | 8 | 10) {
-            urn.push('-');
-        }
-        let _ = write!(urn, "{byte:02x}");
-    }
-    urn
 }
 
 /// `raw` as a URL fit to publish: relative references are resolved against `base` (kept
@@ -278,30 +251,8 @@ fn clean_article(article: &mut Article, feed_base: Option<&Url>) {
         clean_url(&mut source.link, feed_base);
     }
     if article.id.trim().is_empty() {
-        assign_id(article);
+        article.ensure_id();
     }
-}
-
-/// Gives an article without a stated id its link, else a hash of what it says.
-fn assign_id(article: &mut Article) {
-    if let Some(link) = &article.link {
-        article.id = link.clone();
-        article.id_origin = IdOrigin::FromLink;
-        return;
-    }
-    let published = article
-        .published
-        .map(|t| t.to_rfc3339())
-        .unwrap_or_default();
-    let value = |text: &Option<Text>| text.as_ref().map_or(String::new(), |t| t.value.clone());
-    article.id = derived_urn(&[
-        "article",
-        &value(&article.title),
-        &published,
-        &value(&article.summary),
-        &value(&article.content),
-    ]);
-    article.id_origin = IdOrigin::FromHash;
 }
 
 fn clean_text(text: &mut Option<Text>, base: Option<&Url>) {
@@ -418,22 +369,6 @@ mod tests {
     }
 
     #[test]
-    fn derived_urns_are_stable_and_look_like_version_8_uuids() {
-        let urn = derived_urn(&["feed", "Title", ""]);
-        assert_eq!(urn, derived_urn(&["feed", "Title", ""]));
-        assert_ne!(urn, derived_urn(&["feed", "Title2", ""]));
-        let uuid = urn.strip_prefix("urn:uuid:").unwrap();
-        assert_eq!(uuid.len(), 36);
-        assert_eq!(uuid.as_bytes()[14], b'8');
-        assert!(matches!(uuid.as_bytes()[19], b'8' | b'9' | b'a' | b'b'));
-    }
-
-    #[test]
-    fn parts_are_separated_so_shifting_text_between_them_changes_the_urn() {
-        assert_ne!(derived_urn(&["ab", "c"]), derived_urn(&["a", "bc"]));
-    }
-
-    #[test]
     fn long_text_is_cut_at_a_word_boundary_with_an_ellipsis() {
         assert_eq!(excerpt("one two  three", 80), "one two three");
         assert_eq!(excerpt("one two three", 9), "one two…");
@@ -463,9 +398,9 @@ mod tests {
             panic!("two articles expected");
         };
         assert_eq!(with_link.id, "https://example.com/a");
-        assert_eq!(with_link.id_origin, IdOrigin::FromLink);
+        assert_eq!(with_link.id_origin, crate::model::IdOrigin::FromLink);
         assert!(without.id.starts_with("urn:uuid:"));
-        assert_eq!(without.id_origin, IdOrigin::FromHash);
+        assert_eq!(without.id_origin, crate::model::IdOrigin::FromHash);
     }
 
     #[test]

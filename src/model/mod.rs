@@ -5,8 +5,10 @@
 //! offset they were written with ([`Timestamp`]); compare them as instants.
 //! Entry points: [`Feed`] holding [`Article`]s.
 
+mod id;
 mod text;
 
+pub use id::derived_urn;
 pub use text::{Text, TextKind};
 
 use chrono::{DateTime, FixedOffset};

@@ -6,7 +6,6 @@
 //! Entry point: [`read`]. Charset handling lives in `charset`, format detection in `sniff`.
 
 mod charset;
-mod ids;
 mod json;
 mod sniff;
 mod xml;
@@ -183,7 +182,9 @@ pub fn read(bytes: &[u8], options: &ReadOptions) -> Result<ReadOutcome, ReadErro
     let mut warnings = decoded.warnings;
     warnings.append(&mut outcome.warnings);
     outcome.warnings = warnings;
-    ids::assign_missing_ids(&mut outcome.feed);
+    for article in &mut outcome.feed.articles {
+        article.ensure_id();
+    }
     Ok(outcome)
 }
 

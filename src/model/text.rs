@@ -1,4 +1,8 @@
-//! Text that is either plain or HTML, as feeds mark titles, summaries and content.
+//! Text that is either plain or HTML, as feeds mark titles, summaries and content, and the
+//! HTML character references every reader and writer resolves the same way.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
 
 /// Whether a [`Text`] value is plain text or an HTML fragment.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
@@ -89,41 +93,25 @@ fn strip_html(html: &str) -> String {
             _ => {}
         }
     }
-    let decoded = decode_basic_entities(&out);
+    let decoded = replace_references(&out, resolve_html_reference);
     decoded.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-fn decode_basic_entities(text: &str) -> String {
-    if !text.contains('&') {
-        return text.to_owned();
-    }
+/// Replaces every `&name;` reference that `resolve` knows; the others, and a bare `&`,
+/// stay as written.
+pub fn replace_references(text: &str, resolve: impl Fn(&str) -> Option<String>) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(amp) = rest.find('&') {
         out.push_str(&rest[..amp]);
         let after = &rest[amp + 1..];
-        let decoded = after.find(';').filter(|&end| end <= 10).and_then(|end| {
-            let name = &after[..end];
-            let ch = match name {
-                "amp" => Some('&'),
-                "lt" => Some('<'),
-                "gt" => Some('>'),
-                "quot" => Some('"'),
-                "apos" => Some('\''),
-                "nbsp" => Some('\u{a0}'),
-                _ => name.strip_prefix('#').and_then(|num| {
-                    let code = match num.strip_prefix(['x', 'X']) {
-                        Some(hex) => u32::from_str_radix(hex, 16).ok(),
-                        None => num.parse().ok(),
-                    };
-                    code.and_then(char::from_u32)
-                }),
-            };
-            ch.map(|c| (c, end))
-        });
-        match decoded {
-            Some((ch, end)) => {
-                out.push(ch);
+        let resolved = after
+            .find(';')
+            .filter(|&end| end > 0 && end <= 32)
+            .and_then(|end| resolve(&after[..end]).map(|value| (value, end)));
+        match resolved {
+            Some((value, end)) => {
+                out.push_str(&value);
                 rest = &after[end + 1..];
             }
             None => {
@@ -134,6 +122,48 @@ fn decode_basic_entities(text: &str) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// Resolves the name inside an HTML `&name;` reference: numeric references (the C1 range
+/// read as windows-1252, as browsers do) and every HTML5 named entity, with HTML 4's
+/// `lang` and `rang` kept at their HTML 4 code points as feedparser does.
+pub fn resolve_html_reference(name: &str) -> Option<String> {
+    if let Some(number) = name.strip_prefix('#') {
+        let code = match number.strip_prefix(['x', 'X']) {
+            Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+            None => number.parse().ok()?,
+        };
+        return Some(char_for_code(code).to_string());
+    }
+    static TABLE: LazyLock<HashMap<&'static str, &'static str>> = LazyLock::new(|| {
+        entities::ENTITIES
+            .iter()
+            .filter_map(|entity| {
+                let name = entity.entity.strip_prefix('&')?.strip_suffix(';')?;
+                Some((name, entity.characters))
+            })
+            .collect()
+    });
+    match name {
+        "lang" => Some("\u{2329}".to_owned()),
+        "rang" => Some("\u{232A}".to_owned()),
+        _ => TABLE.get(name).map(|value| (*value).to_owned()),
+    }
+}
+
+/// Maps a numeric character reference to a character: the C1 range is read as
+/// windows-1252, invalid code points become U+FFFD.
+fn char_for_code(code: u32) -> char {
+    const CP1252: [u32; 32] = [
+        0x20AC, 0x81, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
+        0x2039, 0x0152, 0x8D, 0x017D, 0x8F, 0x90, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013,
+        0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x9D, 0x017E, 0x0178,
+    ];
+    let mapped = match code {
+        0x80..=0x9F => CP1252[(code - 0x80) as usize],
+        _ => code,
+    };
+    char::from_u32(mapped).unwrap_or('\u{FFFD}')
 }
 
 #[cfg(test)]
@@ -149,6 +179,17 @@ mod tests {
     fn html_is_reduced_to_plain_text_with_entities_decoded() {
         let text = Text::html("<p>Tom &amp; Jerry</p>\n<p>&#8216;hi&#x2019;</p>");
         assert_eq!(text.to_plain(), "Tom & Jerry \u{2018}hi\u{2019}");
+    }
+
+    #[test]
+    fn named_and_numeric_references_resolve_like_a_browser() {
+        assert_eq!(resolve_html_reference("eacute").as_deref(), Some("é"));
+        assert_eq!(
+            resolve_html_reference("#x2019").as_deref(),
+            Some("\u{2019}")
+        );
+        assert_eq!(resolve_html_reference("#150").as_deref(), Some("\u{2013}"));
+        assert_eq!(resolve_html_reference("bogus"), None);
     }
 
     #[test]

@@ -153,6 +153,18 @@ fn at_offset(date: NaiveDate, time: NaiveTime, offset: FixedOffset) -> Option<Ti
     offset.from_local_datetime(&date.and_time(time)).single()
 }
 
+/// Asserts that `parser` reads `input` as the RFC 3339 instant `expected` (or rejects it).
+#[cfg(test)]
+#[track_caller]
+pub(crate) fn check_with(
+    parser: fn(&str) -> Option<Timestamp>,
+    input: &str,
+    expected: Option<&str>,
+) {
+    let actual = parser(input).map(|timestamp| timestamp.to_rfc3339());
+    assert_eq!(actual.as_deref(), expected, "input {input:?}");
+}
+
 #[cfg(test)]
 mod tests {
     use super::parse;

@@ -174,11 +174,11 @@ fn without_comments(input: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::parse;
+    use crate::source::date::check_with;
 
     #[track_caller]
     fn check(input: &str, expected: Option<&str>) {
-        let actual = parse(input).map(|timestamp| timestamp.to_rfc3339());
-        assert_eq!(actual.as_deref(), expected, "input {input:?}");
+        check_with(parse, input, expected);
     }
 
     #[test]

@@ -5,69 +5,18 @@
 //! here fails.
 
 use std::collections::HashMap;
-use std::sync::LazyLock;
 
 use url::Url;
 
-/// Resolves the name inside `&name;`: character references, the five XML entities, the
-/// document's own `<!ENTITY>` declarations, then every HTML5 named entity.
+use crate::model::resolve_html_reference;
+
+/// Resolves the name inside `&name;`: the document's own `<!ENTITY>` declarations, then
+/// character references and every HTML named entity (which include XML's five).
 pub(super) fn resolve_reference(name: &str, declared: &HashMap<String, String>) -> Option<String> {
-    if let Some(number) = name.strip_prefix('#') {
-        let code = match number.strip_prefix(['x', 'X']) {
-            Some(hex) => u32::from_str_radix(hex, 16).ok()?,
-            None => number.parse().ok()?,
-        };
-        return Some(char_for_code(code).to_string());
+    match declared.get(name) {
+        Some(value) => Some(value.clone()),
+        None => resolve_html_reference(name),
     }
-    let predefined = match name {
-        "lt" => "<",
-        "gt" => ">",
-        "amp" => "&",
-        "apos" => "'",
-        "quot" => "\"",
-        _ => "",
-    };
-    if !predefined.is_empty() {
-        return Some(predefined.to_owned());
-    }
-    if let Some(value) = declared.get(name) {
-        return Some(value.clone());
-    }
-    html_entity(name).map(str::to_owned)
-}
-
-/// Looks up an HTML named entity. HTML 4's `lang` and `rang` keep their HTML 4 code points
-/// (feedparser's choice), everything else follows HTML5.
-fn html_entity(name: &str) -> Option<&'static str> {
-    static TABLE: LazyLock<HashMap<&'static str, &'static str>> = LazyLock::new(|| {
-        entities::ENTITIES
-            .iter()
-            .filter_map(|entity| {
-                let name = entity.entity.strip_prefix('&')?.strip_suffix(';')?;
-                Some((name, entity.characters))
-            })
-            .collect()
-    });
-    match name {
-        "lang" => Some("\u{2329}"),
-        "rang" => Some("\u{232A}"),
-        _ => TABLE.get(name).copied(),
-    }
-}
-
-/// Maps a numeric character reference to a character the way browsers and feedparser do:
-/// the C1 range is read as windows-1252, invalid code points become U+FFFD.
-fn char_for_code(code: u32) -> char {
-    const CP1252: [u32; 32] = [
-        0x20AC, 0x81, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
-        0x2039, 0x0152, 0x8D, 0x017D, 0x8F, 0x90, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013,
-        0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x9D, 0x017E, 0x0178,
-    ];
-    let mapped = match code {
-        0x80..=0x9F => CP1252[(code - 0x80) as usize],
-        _ => code,
-    };
-    char::from_u32(mapped).unwrap_or('\u{FFFD}')
 }
 
 /// Appends `text` to `out`, escaped for HTML text content.

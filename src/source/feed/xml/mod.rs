@@ -22,6 +22,7 @@ use self::capture::Capture;
 use self::elements::{Action, Context};
 use self::names::{Ns, Scopes};
 use super::{ReadError, ReadOptions, ReadOutcome, Warning, WarningKind};
+use crate::model::replace_references;
 
 /// More recovered errors than this and the document is taken to be garbage from there on.
 const MAX_SYNTAX_ERRORS: usize = 1000;
@@ -321,34 +322,11 @@ impl<'t> State<'t> {
         }
     }
 
-    fn attribute_value(&mut self, raw: &str) -> String {
+    fn attribute_value(&self, raw: &str) -> String {
         if !raw.contains('&') {
             return raw.to_owned();
         }
-        let mut out = String::with_capacity(raw.len());
-        let mut rest = raw;
-        while let Some(amp) = rest.find('&') {
-            out.push_str(&rest[..amp]);
-            let after = &rest[amp + 1..];
-            let resolved = after
-                .find(';')
-                .filter(|&end| end > 0 && end <= 32)
-                .and_then(|end| {
-                    markup::resolve_reference(&after[..end], &self.entities).map(|v| (v, end))
-                });
-            match resolved {
-                Some((value, end)) => {
-                    out.push_str(&value);
-                    rest = &after[end + 1..];
-                }
-                None => {
-                    out.push('&');
-                    rest = after;
-                }
-            }
-        }
-        out.push_str(rest);
-        out
+        replace_references(raw, |name| markup::resolve_reference(name, &self.entities))
     }
 
     fn current_lang(&self) -> Option<&str> {

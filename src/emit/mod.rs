@@ -10,6 +10,7 @@ mod json;
 mod prepare;
 mod rss;
 mod sanitize;
+mod syntax;
 
 use std::borrow::Cow;
 use std::fmt;

@@ -2,8 +2,9 @@
 //!
 //! Policy: HTML is sanitized, URLs are made absolute (article link, then feed link, then
 //! [`EmitOptions::base_url`]) and dropped when their scheme could run code, characters XML
-//! cannot carry are removed, and every article gets an id. Values a format requires but
-//! the feed lacks get deterministic fallbacks, never the wall clock.
+//! cannot carry are removed, dates no format can write (years past 9999) are dropped, and
+//! every article gets an id. Values a format requires but the feed lacks get
+//! deterministic fallbacks, never the wall clock.
 //! Entry point: [`Prepared::new`].
 
 use std::borrow::Cow;
@@ -13,6 +14,7 @@ use url::Url;
 
 use super::EmitOptions;
 use super::sanitize::{clean_html, strip_invalid_xml_chars};
+use super::syntax::is_writable_date;
 use crate::model::{Article, Enclosure, Feed, Link, Person, Tag, Text, TextKind, Timestamp};
 
 /// Title used when a feed states none.
@@ -47,7 +49,7 @@ impl Prepared {
         let known_updated = feed
             .updated
             .or_else(|| newest_article_date(&feed))
-            .or(options.now);
+            .or(options.now.filter(is_writable_date));
         Prepared {
             feed,
             self_url: options.self_url.as_deref().and_then(|u| safe_url(u, None)),
@@ -206,6 +208,8 @@ fn clean_feed(feed: &mut Feed, base_url: Option<Url>) {
     clean_text(&mut feed.description, base);
     clean_text(&mut feed.rights, base);
     clean_string(&mut feed.language);
+    clean_date(&mut feed.updated);
+    clean_date(&mut feed.published);
     feed.image = feed.image.take().and_then(|mut image| {
         image.url = safe_url(&image.url, base)?;
         clean_string(&mut image.title);
@@ -240,6 +244,8 @@ fn clean_article(article: &mut Article, feed_base: Option<&Url>) {
         article.content = None;
     }
     clean_tags(&mut article.tags);
+    clean_date(&mut article.published);
+    clean_date(&mut article.updated);
     clean_enclosures(&mut article.enclosures, base);
     clean_url(&mut article.comments, base);
     clean_url(&mut article.image, base);
@@ -266,6 +272,12 @@ fn clean_text(text: &mut Option<Text>, base: Option<&Url>) {
             value,
         })
     });
+}
+
+/// Drops a date RFC 822 or RFC 3339 cannot write: chrono would panic writing the one and
+/// write a five-digit year into the other.
+fn clean_date(date: &mut Option<Timestamp>) {
+    *date = date.filter(is_writable_date);
 }
 
 fn clean_url(url: &mut Option<String>, base: Option<&Url>) {
@@ -440,6 +452,30 @@ mod tests {
         );
         let epoch = Prepared::new(&feed, &EmitOptions::default()).updated();
         assert_eq!(epoch.timestamp(), 0);
+    }
+
+    #[test]
+    fn dates_no_format_can_write_are_dropped_so_fallbacks_apply() {
+        use chrono::TimeZone;
+        let far_future = Utc
+            .with_ymd_and_hms(12_345, 1, 1, 0, 0, 0)
+            .unwrap()
+            .fixed_offset();
+        let feed = Feed {
+            updated: Some(far_future),
+            articles: vec![Article {
+                id: "x".into(),
+                published: Some(far_future),
+                updated: Some(far_future),
+                ..Article::default()
+            }],
+            ..Feed::default()
+        };
+        let prepared = Prepared::new(&feed, &EmitOptions::default());
+        assert_eq!(prepared.feed.updated, None);
+        assert_eq!(prepared.feed.articles[0].published, None);
+        assert_eq!(prepared.feed.articles[0].updated, None);
+        assert_eq!(prepared.updated().timestamp(), 0);
     }
 
     #[test]

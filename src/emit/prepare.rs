@@ -1,7 +1,8 @@
 //! Turns a model [`Feed`] into the cleaned form every writer starts from.
 //!
 //! Policy: HTML is sanitized, URLs are made absolute (article link, then feed link, then
-//! [`EmitOptions::base_url`]) and dropped when their scheme could run code, characters XML
+//! [`EmitOptions::base_url`]) and dropped when no base is known, when their scheme could
+//! run code or when they cannot be written as a URI, characters XML
 //! cannot carry are removed, dates no format can write (years past 9999) are dropped, and
 //! every article gets an id. Values a format requires but the feed lacks get
 //! deterministic fallbacks, never the wall clock.
@@ -14,7 +15,7 @@ use url::Url;
 
 use super::EmitOptions;
 use super::sanitize::{clean_html, strip_invalid_xml_chars};
-use super::syntax::is_writable_date;
+use super::syntax::{is_uri, is_writable_date};
 use crate::model::{Article, Enclosure, Feed, Link, Person, Tag, Text, TextKind, Timestamp};
 
 /// Title used when a feed states none.
@@ -141,38 +142,31 @@ pub(super) fn fallback_article_title(article: &Article) -> String {
         .unwrap_or_else(|| UNTITLED_ARTICLE.to_owned())
 }
 
-/// `raw` as a URL fit to publish: relative references are resolved against `base` (kept
-/// as written without one), and `None` comes back for an empty or unparsable URL or one
-/// whose scheme runs code (`javascript:`, `vbscript:`, `data:`).
+/// `raw` as a URL fit to publish: an absolute URI, as written when it is one already and
+/// otherwise in its normalized, percent-encoded form (spaces, non-ASCII paths and host
+/// names). Relative references are resolved against `base`. `None` comes back for an
+/// empty or unparsable URL, a relative one without a base (it would point wherever the
+/// output happens to be published, not where its author meant) and one whose scheme runs
+/// code (`javascript:`, `vbscript:`, `data:`).
 pub(super) fn safe_url(raw: &str, base: Option<&Url>) -> Option<String> {
     let raw = strip_invalid_xml_chars(raw.trim());
     if raw.is_empty() {
         return None;
     }
-    match Url::parse(&raw) {
-        Ok(url) if DANGEROUS_SCHEMES.contains(&url.scheme()) => None,
-        Ok(url) if needs_normalizing(&raw) => Some(url.into()),
-        Ok(_) => Some(raw.into_owned()),
-        Err(url::ParseError::RelativeUrlWithoutBase) => match base {
-            Some(base) => base
-                .join(&raw)
-                .ok()
-                .filter(|url| !DANGEROUS_SCHEMES.contains(&url.scheme()))
-                .map(String::from),
-            None => Some(raw.into_owned()),
-        },
-        Err(_) => None,
+    let absolute = match Url::parse(&raw) {
+        Ok(url) => url,
+        Err(url::ParseError::RelativeUrlWithoutBase) => base?.join(&raw).ok()?,
+        Err(_) => return None,
+    };
+    if DANGEROUS_SCHEMES.contains(&absolute.scheme()) {
+        return None;
     }
-}
-
-/// True when a parsable URL still holds characters a URI may not (spaces, quotes, …);
-/// such URLs go out in their normalized, percent-encoded form, all others as written.
-fn needs_normalizing(raw: &str) -> bool {
-    raw.chars().any(|ch| {
-        ch.is_ascii_whitespace()
-            || ch.is_ascii_control()
-            || matches!(ch, '<' | '>' | '"' | '{' | '}' | '|' | '\\' | '^' | '`')
-    })
+    let written = if is_uri(&raw) {
+        raw.into_owned()
+    } else {
+        String::from(absolute)
+    };
+    is_uri(&written).then_some(written)
 }
 
 /// `raw` parsed, if it is an absolute `http` or `https` URL: the only kind we resolve
@@ -360,7 +354,25 @@ mod tests {
             safe_url("https://Example.com", Some(&base())).as_deref(),
             Some("https://Example.com")
         );
-        assert_eq!(safe_url("post/1", None).as_deref(), Some("post/1"));
+    }
+
+    #[test]
+    fn relative_urls_without_a_base_are_dropped() {
+        assert_eq!(safe_url("post/1", None), None);
+        assert_eq!(safe_url("/home page/", None), None);
+        assert_eq!(safe_url("//cdn.example.com/a.png", None), None);
+    }
+
+    #[test]
+    fn non_ascii_urls_go_out_as_ascii_uris() {
+        assert_eq!(
+            safe_url("https://예시.example/에피소드.mp3", None).as_deref(),
+            Some("https://xn--vv4b11d.example/%EC%97%90%ED%94%BC%EC%86%8C%EB%93%9C.mp3")
+        );
+        assert_eq!(
+            safe_url("/posts/2?q=한국", Some(&base())).as_deref(),
+            Some("https://example.com/posts/2?q=%ED%95%9C%EA%B5%AD")
+        );
     }
 
     #[test]

@@ -15,7 +15,7 @@ use url::Url;
 
 use super::EmitOptions;
 use super::sanitize::{clean_html, strip_invalid_xml_chars};
-use super::syntax::{is_uri, is_writable_date};
+use super::syntax::{is_absolute_iri, is_uri, is_writable_date};
 use crate::model::{Article, Enclosure, Feed, Link, Person, Tag, Text, TextKind, Timestamp};
 
 /// Title used when a feed states none.
@@ -85,12 +85,14 @@ impl Prepared {
             })
     }
 
-    /// The feed's stable id: the stated one, else the output URL, else the home page,
-    /// else a `urn:uuid:` derived from title and description.
+    /// The feed's stable id, always an absolute IRI: the stated one (see [`iri_id`]),
+    /// else the output URL, else the home page, else a `urn:uuid:` derived from title and
+    /// description.
     pub(super) fn feed_id(&self) -> String {
         let feed = &self.feed;
         feed.id
-            .clone()
+            .as_deref()
+            .map(iri_id)
             .or_else(|| self.self_url.clone())
             .or_else(|| feed.link.clone())
             .unwrap_or_else(|| {
@@ -129,6 +131,17 @@ fn newest_article_date(feed: &Feed) -> Option<Timestamp> {
         .iter()
         .filter_map(|article| article.updated.or(article.published))
         .max()
+}
+
+/// `id` as an absolute IRI, as Atom requires of every id: trimmed and as stated when it
+/// is one, else a `urn:uuid:` derived from it, so the same id always maps to the same IRI.
+pub(super) fn iri_id(id: &str) -> String {
+    let trimmed = id.trim();
+    if is_absolute_iri(trimmed) {
+        trimmed.to_owned()
+    } else {
+        crate::model::derived_urn(&["id", id])
+    }
 }
 
 /// The title to use for an article that has none: the start of its summary or content,
@@ -390,6 +403,20 @@ mod tests {
             safe_url("https://example.com/a b", None).as_deref(),
             Some("https://example.com/a%20b")
         );
+    }
+
+    #[test]
+    fn ids_that_are_not_iris_map_to_stable_urns() {
+        assert_eq!(iri_id(" tag:example.com,2024:1 "), "tag:example.com,2024:1");
+        assert_eq!(
+            iri_id("https://example.com/한국"),
+            "https://example.com/한국"
+        );
+        let derived = iri_id("harbor-times-2025-0909-0042");
+        assert!(derived.starts_with("urn:uuid:"), "{derived}");
+        assert_eq!(derived, iri_id("harbor-times-2025-0909-0042"));
+        assert_ne!(derived, iri_id("harbor-times-2025-0909-0043"));
+        assert!(iri_id("https://example.com/a b").starts_with("urn:uuid:"));
     }
 
     #[test]

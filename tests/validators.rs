@@ -139,6 +139,11 @@ fn rss_rules_each_catch_their_error() {
         ),
         (
             "<language>en-US</language>",
+            "<language>English</language>",
+            "language tag",
+        ),
+        (
+            "<language>en-US</language>",
             "<language>en</language><language>ko</language>",
             "appears 2 times",
         ),

@@ -93,13 +93,17 @@ fn has_scheme(value: &str) -> bool {
         && chars.all(|ch| ch.is_ascii_alphanumeric() || matches!(ch, '+' | '-' | '.'))
 }
 
-/// A BCP 47-shaped language tag (`en`, `en-US`, `zh-Hant-TW`, `x-klingon`).
+/// A BCP 47-shaped language tag (`en`, `en-US`, `zh-Hant-TW`, `x-klingon`): a two- or
+/// three-letter primary language (or `x`/`i` for private and grandfathered tags), then
+/// subtags of one to eight letters and digits. `English` is a name, not a tag.
 pub fn is_language_tag(value: &str) -> bool {
     let mut subtags = value.split('-');
-    let first_ok = subtags.next().is_some_and(|first| {
-        (1..=8).contains(&first.len()) && first.chars().all(|ch| ch.is_ascii_alphabetic())
+    let primary_ok = subtags.next().is_some_and(|primary| {
+        let is_language =
+            (2..=3).contains(&primary.len()) && primary.chars().all(|ch| ch.is_ascii_alphabetic());
+        is_language || primary.eq_ignore_ascii_case("x") || primary.eq_ignore_ascii_case("i")
     });
-    first_ok
+    primary_ok
         && subtags.all(|sub| {
             (1..=8).contains(&sub.len()) && sub.chars().all(|ch| ch.is_ascii_alphanumeric())
         })

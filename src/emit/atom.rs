@@ -11,6 +11,7 @@ use atom_syndication::{
 };
 
 use super::prepare::{Prepared, fallback_article_title, iri_id};
+use super::syntax::is_absolute_iri;
 use super::{EmitError, OutputFormat, finish_xml};
 use crate::model::{self, Article, Tag, Text, TextKind};
 
@@ -190,10 +191,11 @@ fn person(person: &model::Person) -> Person {
     }
 }
 
+/// An Atom category; its scheme must be an IRI (an RSS `domain` may be any text).
 fn category(tag: &Tag) -> Category {
     Category {
         term: tag.term.clone(),
-        scheme: tag.scheme.clone(),
+        scheme: tag.scheme.clone().filter(|scheme| is_absolute_iri(scheme)),
         label: tag.label.clone(),
     }
 }

@@ -3,8 +3,9 @@
 //! Policy: HTML is sanitized, URLs are made absolute (article link, then feed link, then
 //! [`EmitOptions::base_url`]) and dropped when no base is known, when their scheme could
 //! run code or when they cannot be written as a URI, characters XML
-//! cannot carry are removed, dates no format can write (years past 9999) are dropped, and
-//! every article gets an id. Values a format requires but the feed lacks get
+//! cannot carry are removed, dates no format can write (years past 9999) are dropped,
+//! language tags, media types, link relations and e-mail addresses are repaired or
+//! dropped when malformed, and every article gets an id. Values a format requires but the feed lacks get
 //! deterministic fallbacks, never the wall clock.
 //! Entry point: [`Prepared::new`].
 
@@ -15,7 +16,10 @@ use url::Url;
 
 use super::EmitOptions;
 use super::sanitize::{clean_html, strip_invalid_xml_chars};
-use super::syntax::{is_absolute_iri, is_uri, is_writable_date};
+use super::syntax::{
+    is_absolute_iri, is_email, is_link_relation, is_media_type, is_uri, is_writable_date,
+    language_tag,
+};
 use crate::model::{Article, Enclosure, Feed, Link, Person, Tag, Text, TextKind, Timestamp};
 
 /// Title used when a feed states none.
@@ -214,7 +218,7 @@ fn clean_feed(feed: &mut Feed, base_url: Option<Url>) {
     clean_text(&mut feed.title, base);
     clean_text(&mut feed.description, base);
     clean_text(&mut feed.rights, base);
-    clean_string(&mut feed.language);
+    clean_language(&mut feed.language);
     clean_date(&mut feed.updated);
     clean_date(&mut feed.published);
     feed.image = feed.image.take().and_then(|mut image| {
@@ -256,7 +260,7 @@ fn clean_article(article: &mut Article, feed_base: Option<&Url>) {
     clean_enclosures(&mut article.enclosures, base);
     clean_url(&mut article.comments, base);
     clean_url(&mut article.image, base);
-    clean_string(&mut article.language);
+    clean_language(&mut article.language);
     clean_text(&mut article.rights, base);
     if let Some(source) = &mut article.source {
         clean_string(&mut source.title);
@@ -306,6 +310,32 @@ fn strip_in_place(value: &mut String) {
     }
 }
 
+/// A language tag as BCP 47 writes it (`en_US` becomes `en-US`), or nothing.
+fn clean_language(language: &mut Option<String>) {
+    *language = language.as_deref().and_then(language_tag);
+}
+
+/// A media type, or nothing: `type/subtype` is what every format asks for.
+fn clean_media_type(media_type: &mut Option<String>) {
+    clean_string(media_type);
+    *media_type = media_type.take().filter(|kind| is_media_type(kind));
+}
+
+/// An e-mail address (a `mailto:` prefix removed), or nothing. What was written there
+/// instead still names the person when nothing else does.
+fn clean_email(person: &mut Person) {
+    clean_string(&mut person.email);
+    let Some(raw) = person.email.take() else {
+        return;
+    };
+    let address = raw.strip_prefix("mailto:").unwrap_or(&raw).trim();
+    if is_email(address) {
+        person.email = Some(address.to_owned());
+    } else if person.name.is_none() {
+        person.name = Some(raw);
+    }
+}
+
 fn clean_links(links: &mut Vec<Link>, base: Option<&Url>) {
     links.retain_mut(|link| {
         let Some(href) = safe_url(&link.href, base) else {
@@ -313,9 +343,10 @@ fn clean_links(links: &mut Vec<Link>, base: Option<&Url>) {
         };
         link.href = href;
         clean_string(&mut link.rel);
-        clean_string(&mut link.media_type);
+        link.rel = link.rel.take().filter(|rel| is_link_relation(rel));
+        clean_media_type(&mut link.media_type);
         clean_string(&mut link.title);
-        clean_string(&mut link.hreflang);
+        clean_language(&mut link.hreflang);
         true
     });
 }
@@ -323,7 +354,7 @@ fn clean_links(links: &mut Vec<Link>, base: Option<&Url>) {
 fn clean_people(people: &mut Vec<Person>, base: Option<&Url>) {
     for person in people.iter_mut() {
         clean_string(&mut person.name);
-        clean_string(&mut person.email);
+        clean_email(person);
         clean_url(&mut person.uri, base);
     }
     people.retain(|person| !person.is_empty());
@@ -344,7 +375,7 @@ fn clean_enclosures(enclosures: &mut Vec<Enclosure>, base: Option<&Url>) {
             return false;
         };
         enclosure.url = url;
-        clean_string(&mut enclosure.media_type);
+        clean_media_type(&mut enclosure.media_type);
         true
     });
 }
@@ -417,6 +448,70 @@ mod tests {
         assert_eq!(derived, iri_id("harbor-times-2025-0909-0042"));
         assert_ne!(derived, iri_id("harbor-times-2025-0909-0043"));
         assert!(iri_id("https://example.com/a b").starts_with("urn:uuid:"));
+    }
+
+    #[test]
+    fn malformed_languages_media_types_relations_and_emails_are_repaired_or_dropped() {
+        let feed = Feed {
+            language: Some("ko_KR".into()),
+            authors: vec![
+                Person {
+                    email: Some("mailto:kim@example.com".into()),
+                    ..Person::default()
+                },
+                Person {
+                    email: Some("Lee at the desk".into()),
+                    ..Person::default()
+                },
+                Person {
+                    name: Some("Park".into()),
+                    email: Some("park@localhost".into()),
+                    uri: None,
+                },
+            ],
+            articles: vec![Article {
+                id: "x".into(),
+                language: Some("English".into()),
+                links: vec![Link {
+                    href: "https://example.com/a".into(),
+                    rel: Some("two words".into()),
+                    media_type: Some("html".into()),
+                    hreflang: Some("en_GB".into()),
+                    ..Link::default()
+                }],
+                enclosures: vec![Enclosure {
+                    url: "https://example.com/a.mp3".into(),
+                    media_type: Some("mp3".into()),
+                    length: None,
+                }],
+                ..Article::default()
+            }],
+            ..Feed::default()
+        };
+        let prepared = Prepared::new(&feed, &EmitOptions::default()).feed;
+        assert_eq!(prepared.language.as_deref(), Some("ko-KR"));
+        let people: Vec<_> = prepared
+            .authors
+            .iter()
+            .map(|p| (p.name.as_deref(), p.email.as_deref()))
+            .collect();
+        assert_eq!(
+            people,
+            [
+                (None, Some("kim@example.com")),
+                (Some("Lee at the desk"), None),
+                (Some("Park"), None),
+            ]
+        );
+        let article = &prepared.articles[0];
+        assert_eq!(article.language, None);
+        let link = &article.links[0];
+        assert_eq!(
+            (link.rel.as_deref(), link.media_type.as_deref()),
+            (None, None)
+        );
+        assert_eq!(link.hreflang.as_deref(), Some("en-GB"));
+        assert_eq!(article.enclosures[0].media_type, None);
     }
 
     #[test]

@@ -1,7 +1,9 @@
-//! What a value must look like before a writer may emit it.
+//! What a value must look like before a writer may emit it: URIs and IRIs, language
+//! tags, media types, link relations, e-mail addresses and dates.
 //!
-//! Policy: shape checks as the specs state them, no lookups in registries.
-//! [`super::prepare`] repairs or drops values that fail, so no writer has to check again.
+//! Policy: shape checks as the specs state them (RFC 3986/3987, BCP 47, RFC 2045,
+//! RFC 4287, RFC 2822), no lookups in registries. [`super::prepare`] repairs or drops
+//! values that fail, so no writer has to check again.
 
 use url::Url;
 
@@ -50,6 +52,74 @@ fn has_sound_escapes(value: &str) -> bool {
     escapes_ok && value.matches('#').count() <= 1
 }
 
+/// `raw` as a BCP 47-shaped language tag: trimmed, `_` written as `-` (`en_US` is a
+/// common slip for `en-US`); `None` when it still is not one (`English`, `en US`). The
+/// primary language has two or three letters (or is `x`/`i`, for private and
+/// grandfathered tags); other subtags have one to eight letters and digits.
+pub(super) fn language_tag(raw: &str) -> Option<String> {
+    let tag = raw.trim().replace('_', "-");
+    let mut subtags = tag.split('-');
+    let primary_ok = subtags.next().is_some_and(|primary| {
+        let is_language =
+            (2..=3).contains(&primary.len()) && primary.chars().all(|ch| ch.is_ascii_alphabetic());
+        is_language || primary.eq_ignore_ascii_case("x") || primary.eq_ignore_ascii_case("i")
+    });
+    let rest_ok = subtags.all(|subtag| {
+        (1..=8).contains(&subtag.len()) && subtag.chars().all(|ch| ch.is_ascii_alphanumeric())
+    });
+    (primary_ok && rest_ok).then_some(tag)
+}
+
+/// A media type (RFC 2045): `type/subtype`, optionally with parameters.
+pub(super) fn is_media_type(value: &str) -> bool {
+    let essence = value.split(';').next().unwrap_or_default().trim();
+    let is_token = |part: &str| {
+        !part.is_empty()
+            && part
+                .chars()
+                .all(|ch| ch.is_ascii_alphanumeric() || "!#$&^_.+-".contains(ch))
+    };
+    essence
+        .split_once('/')
+        .is_some_and(|(kind, subtype)| is_token(kind) && is_token(subtype))
+}
+
+/// An Atom link relation (RFC 4287 §4.2.7.2): a registered name or an absolute IRI.
+pub(super) fn is_link_relation(value: &str) -> bool {
+    let is_name = !value.is_empty()
+        && value
+            .chars()
+            .all(|ch| ch.is_ascii_alphanumeric() || matches!(ch, '-' | '.' | '_' | '~'));
+    is_name || is_absolute_iri(value)
+}
+
+/// An everyday e-mail address (`local@domain.tld`), also fit for a `mailto:` URI: the
+/// RFC 2822 `addr-spec` without quoting and without the characters a URI would have
+/// to escape.
+pub(super) fn is_email(value: &str) -> bool {
+    let Some((local, domain)) = value.rsplit_once('@') else {
+        return false;
+    };
+    let local_ok = !local.is_empty()
+        && local
+            .chars()
+            .all(|ch| ch.is_ascii_alphanumeric() || "!#$&'*+/=?_~.-".contains(ch))
+        && !local.starts_with('.')
+        && !local.ends_with('.')
+        && !local.contains("..");
+    let labels: Vec<&str> = domain.split('.').collect();
+    let domain_ok = labels.len() >= 2
+        && labels.iter().all(|label| {
+            !label.is_empty()
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label
+                    .chars()
+                    .all(|ch| ch.is_ascii_alphanumeric() || ch == '-')
+        });
+    local_ok && domain_ok
+}
+
 /// True when RFC 822 and RFC 3339 can both write `at`: its year, as written and in
 /// UTC, has four digits (1 to 9999).
 pub(super) fn is_writable_date(at: &Timestamp) -> bool {
@@ -80,6 +150,30 @@ mod tests {
         }
         assert!(is_absolute_iri("https://example.com/한국"));
         assert!(!is_absolute_iri("harbor-times-2025-0909-0042"));
+    }
+
+    #[test]
+    fn language_tags_are_repaired_or_refused() {
+        assert_eq!(language_tag(" en_US ").as_deref(), Some("en-US"));
+        assert_eq!(language_tag("zh-Hant-TW").as_deref(), Some("zh-Hant-TW"));
+        assert_eq!(language_tag("x-klingon").as_deref(), Some("x-klingon"));
+        assert_eq!(language_tag("English (UK)"), None);
+        assert_eq!(language_tag("English"), None);
+        assert_eq!(language_tag(""), None);
+    }
+
+    #[test]
+    fn media_types_relations_and_emails_are_checked_by_shape() {
+        assert!(is_media_type("audio/mpeg"));
+        assert!(is_media_type("text/html; charset=utf-8"));
+        assert!(!is_media_type("mp3"));
+        assert!(is_link_relation("alternate"));
+        assert!(is_link_relation("http://example.com/rel/x"));
+        assert!(!is_link_relation("two words"));
+        assert!(is_email("kim.lee+news@mail.example.com"));
+        assert!(!is_email("kim@example"));
+        assert!(!is_email("not an email"));
+        assert!(!is_email("{kim}@example.com"));
     }
 
     #[test]

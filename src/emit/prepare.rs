@@ -71,6 +71,17 @@ impl Prepared {
             .unwrap_or_else(|| Text::plain(UNTITLED_FEED))
     }
 
+    /// The feed's title as plain text, or [`UNTITLED_FEED`] when it has none or it is
+    /// markup without text (an HTML title holding only an image).
+    pub(super) fn plain_title(&self) -> String {
+        self.feed
+            .title
+            .as_ref()
+            .map(Text::to_plain)
+            .filter(|title| !title.trim().is_empty())
+            .unwrap_or_else(|| UNTITLED_FEED.to_owned())
+    }
+
     /// A link for the feed as a whole: its home page, else the output's or the source's
     /// own URL, else the base URL, else the site of its first linked article.
     pub(super) fn any_link(&self) -> Option<String> {

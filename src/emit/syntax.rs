@@ -16,6 +16,15 @@ pub(super) fn is_uri(value: &str) -> bool {
     value.is_ascii() && is_absolute_iri(value)
 }
 
+/// An absolute `http` or `https` URI with a host, as an RSS enclosure or image needs.
+pub(super) fn is_web_uri(value: &str) -> bool {
+    is_uri(value)
+        && Url::parse(value).is_ok_and(|url| {
+            matches!(url.scheme(), "http" | "https")
+                && url.host_str().is_some_and(|host| !host.is_empty())
+        })
+}
+
 /// An absolute IRI (RFC 3987), as an Atom `id` must be.
 pub(super) fn is_absolute_iri(value: &str) -> bool {
     has_scheme(value)
@@ -148,6 +157,8 @@ mod tests {
         ] {
             assert!(!is_uri(bad), "{bad}");
         }
+        assert!(is_web_uri("http://example.com/a.mp3"));
+        assert!(!is_web_uri("ftp://example.com/a.mp3"));
         assert!(is_absolute_iri("https://example.com/한국"));
         assert!(!is_absolute_iri("harbor-times-2025-0909-0042"));
     }

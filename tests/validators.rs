@@ -82,6 +82,18 @@ fn rss_rules_each_catch_their_error() {
         ),
         ("</channel>", "</channel><junk/>", "unexpected element"),
         ("</rss>", "</rss><rss/>", "second root"),
+        ("</rss>", "", "never closed"),
+        ("</rss>", "</rss>trailing", "text outside the root"),
+        (
+            r#" rel="self""#,
+            r#" rel="self" rel="alternate""#,
+            "bad attribute",
+        ),
+        (
+            r#"<?xml version="1.0""#,
+            r#"<?xml version="1.1""#,
+            "not 1.0",
+        ),
         (
             r#"encoding="UTF-8""#,
             r#"encoding="ISO-8859-1""#,

@@ -2,14 +2,16 @@
 //!
 //! Policy: every element RFC 4287 requires is present (feed and entry id, title and
 //! updated; a name on every person; an author for every entry; content or an alternate
-//! link on every entry), taking deterministic fallbacks; dates keep their offsets.
+//! link on every entry), taking deterministic fallbacks; ids are absolute IRIs (an id
+//! that is not one goes out as a `urn:uuid:` derived from it); dates keep their offsets.
 //! Entry point: [`write()`].
 
 use atom_syndication::{
     Category, Content, Entry, Feed, Generator, Link, Person, Text as AtomText, WriteConfig,
 };
 
-use super::prepare::{Prepared, fallback_article_title};
+use super::prepare::{Prepared, fallback_article_title, iri_id};
+use super::syntax::is_absolute_iri;
 use super::{EmitError, OutputFormat, finish_xml};
 use crate::model::{self, Article, Tag, Text, TextKind};
 
@@ -91,7 +93,7 @@ fn entry(article: &Article, prepared: &Prepared) -> Entry {
             .title
             .as_ref()
             .map_or_else(|| AtomText::plain(fallback_article_title(article)), text),
-        id: article.id.clone(),
+        id: iri_id(&article.id),
         updated: prepared.article_updated(article),
         authors: article.authors.iter().map(person).collect(),
         categories: article.tags.iter().map(category).collect(),
@@ -189,10 +191,11 @@ fn person(person: &model::Person) -> Person {
     }
 }
 
+/// An Atom category; its scheme must be an IRI (an RSS `domain` may be any text).
 fn category(tag: &Tag) -> Category {
     Category {
         term: tag.term.clone(),
-        scheme: tag.scheme.clone(),
+        scheme: tag.scheme.clone().filter(|scheme| is_absolute_iri(scheme)),
         label: tag.label.clone(),
     }
 }

@@ -2,7 +2,8 @@
 //!
 //! Policy: output is always valid for its spec. Required elements get fallbacks, HTML is
 //! sanitized (no script, event handlers or `javascript:` URLs) with relative URLs made
-//! absolute, and characters XML cannot carry never reach the output.
+//! absolute, URL fields hold absolute URIs or nothing, and characters XML cannot carry
+//! never reach the output.
 //! Entry point: [`write()`].
 
 mod atom;
@@ -10,6 +11,7 @@ mod json;
 mod prepare;
 mod rss;
 mod sanitize;
+mod syntax;
 
 use std::borrow::Cow;
 use std::fmt;

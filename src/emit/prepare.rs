@@ -1,9 +1,12 @@
 //! Turns a model [`Feed`] into the cleaned form every writer starts from.
 //!
 //! Policy: HTML is sanitized, URLs are made absolute (article link, then feed link, then
-//! [`EmitOptions::base_url`]) and dropped when their scheme could run code, characters XML
-//! cannot carry are removed, and every article gets an id. Values a format requires but
-//! the feed lacks get deterministic fallbacks, never the wall clock.
+//! [`EmitOptions::base_url`]) and dropped when no base is known, when their scheme could
+//! run code or when they cannot be written as a URI, characters XML
+//! cannot carry are removed, dates no format can write (years past 9999) are dropped,
+//! language tags, media types, link relations and e-mail addresses are repaired or
+//! dropped when malformed, and every article gets an id. Values a format requires but the feed lacks get
+//! deterministic fallbacks, never the wall clock.
 //! Entry point: [`Prepared::new`].
 
 use std::borrow::Cow;
@@ -13,6 +16,10 @@ use url::Url;
 
 use super::EmitOptions;
 use super::sanitize::{clean_html, strip_invalid_xml_chars};
+use super::syntax::{
+    is_absolute_iri, is_email, is_link_relation, is_media_type, is_uri, is_writable_date,
+    language_tag,
+};
 use crate::model::{Article, Enclosure, Feed, Link, Person, Tag, Text, TextKind, Timestamp};
 
 /// Title used when a feed states none.
@@ -47,7 +54,7 @@ impl Prepared {
         let known_updated = feed
             .updated
             .or_else(|| newest_article_date(&feed))
-            .or(options.now);
+            .or(options.now.filter(is_writable_date));
         Prepared {
             feed,
             self_url: options.self_url.as_deref().and_then(|u| safe_url(u, None)),
@@ -62,6 +69,17 @@ impl Prepared {
             .title
             .clone()
             .unwrap_or_else(|| Text::plain(UNTITLED_FEED))
+    }
+
+    /// The feed's title as plain text, or [`UNTITLED_FEED`] when it has none or it is
+    /// markup without text (an HTML title holding only an image).
+    pub(super) fn plain_title(&self) -> String {
+        self.feed
+            .title
+            .as_ref()
+            .map(Text::to_plain)
+            .filter(|title| !title.trim().is_empty())
+            .unwrap_or_else(|| UNTITLED_FEED.to_owned())
     }
 
     /// A link for the feed as a whole: its home page, else the output's or the source's
@@ -82,12 +100,14 @@ impl Prepared {
             })
     }
 
-    /// The feed's stable id: the stated one, else the output URL, else the home page,
-    /// else a `urn:uuid:` derived from title and description.
+    /// The feed's stable id, always an absolute IRI: the stated one (see [`iri_id`]),
+    /// else the output URL, else the home page, else a `urn:uuid:` derived from title and
+    /// description.
     pub(super) fn feed_id(&self) -> String {
         let feed = &self.feed;
         feed.id
-            .clone()
+            .as_deref()
+            .map(iri_id)
             .or_else(|| self.self_url.clone())
             .or_else(|| feed.link.clone())
             .unwrap_or_else(|| {
@@ -128,6 +148,17 @@ fn newest_article_date(feed: &Feed) -> Option<Timestamp> {
         .max()
 }
 
+/// `id` as an absolute IRI, as Atom requires of every id: trimmed and as stated when it
+/// is one, else a `urn:uuid:` derived from it, so the same id always maps to the same IRI.
+pub(super) fn iri_id(id: &str) -> String {
+    let trimmed = id.trim();
+    if is_absolute_iri(trimmed) {
+        trimmed.to_owned()
+    } else {
+        crate::model::derived_urn(&["id", id])
+    }
+}
+
 /// The title to use for an article that has none: the start of its summary or content,
 /// else [`UNTITLED_ARTICLE`].
 pub(super) fn fallback_article_title(article: &Article) -> String {
@@ -139,38 +170,31 @@ pub(super) fn fallback_article_title(article: &Article) -> String {
         .unwrap_or_else(|| UNTITLED_ARTICLE.to_owned())
 }
 
-/// `raw` as a URL fit to publish: relative references are resolved against `base` (kept
-/// as written without one), and `None` comes back for an empty or unparsable URL or one
-/// whose scheme runs code (`javascript:`, `vbscript:`, `data:`).
+/// `raw` as a URL fit to publish: an absolute URI, as written when it is one already and
+/// otherwise in its normalized, percent-encoded form (spaces, non-ASCII paths and host
+/// names). Relative references are resolved against `base`. `None` comes back for an
+/// empty or unparsable URL, a relative one without a base (it would point wherever the
+/// output happens to be published, not where its author meant) and one whose scheme runs
+/// code (`javascript:`, `vbscript:`, `data:`).
 pub(super) fn safe_url(raw: &str, base: Option<&Url>) -> Option<String> {
     let raw = strip_invalid_xml_chars(raw.trim());
     if raw.is_empty() {
         return None;
     }
-    match Url::parse(&raw) {
-        Ok(url) if DANGEROUS_SCHEMES.contains(&url.scheme()) => None,
-        Ok(url) if needs_normalizing(&raw) => Some(url.into()),
-        Ok(_) => Some(raw.into_owned()),
-        Err(url::ParseError::RelativeUrlWithoutBase) => match base {
-            Some(base) => base
-                .join(&raw)
-                .ok()
-                .filter(|url| !DANGEROUS_SCHEMES.contains(&url.scheme()))
-                .map(String::from),
-            None => Some(raw.into_owned()),
-        },
-        Err(_) => None,
+    let absolute = match Url::parse(&raw) {
+        Ok(url) => url,
+        Err(url::ParseError::RelativeUrlWithoutBase) => base?.join(&raw).ok()?,
+        Err(_) => return None,
+    };
+    if DANGEROUS_SCHEMES.contains(&absolute.scheme()) {
+        return None;
     }
-}
-
-/// True when a parsable URL still holds characters a URI may not (spaces, quotes, …);
-/// such URLs go out in their normalized, percent-encoded form, all others as written.
-fn needs_normalizing(raw: &str) -> bool {
-    raw.chars().any(|ch| {
-        ch.is_ascii_whitespace()
-            || ch.is_ascii_control()
-            || matches!(ch, '<' | '>' | '"' | '{' | '}' | '|' | '\\' | '^' | '`')
-    })
+    let written = if is_uri(&raw) {
+        raw.into_owned()
+    } else {
+        String::from(absolute)
+    };
+    is_uri(&written).then_some(written)
 }
 
 /// `raw` parsed, if it is an absolute `http` or `https` URL: the only kind we resolve
@@ -205,7 +229,9 @@ fn clean_feed(feed: &mut Feed, base_url: Option<Url>) {
     clean_text(&mut feed.title, base);
     clean_text(&mut feed.description, base);
     clean_text(&mut feed.rights, base);
-    clean_string(&mut feed.language);
+    clean_language(&mut feed.language);
+    clean_date(&mut feed.updated);
+    clean_date(&mut feed.published);
     feed.image = feed.image.take().and_then(|mut image| {
         image.url = safe_url(&image.url, base)?;
         clean_string(&mut image.title);
@@ -240,10 +266,12 @@ fn clean_article(article: &mut Article, feed_base: Option<&Url>) {
         article.content = None;
     }
     clean_tags(&mut article.tags);
+    clean_date(&mut article.published);
+    clean_date(&mut article.updated);
     clean_enclosures(&mut article.enclosures, base);
     clean_url(&mut article.comments, base);
     clean_url(&mut article.image, base);
-    clean_string(&mut article.language);
+    clean_language(&mut article.language);
     clean_text(&mut article.rights, base);
     if let Some(source) = &mut article.source {
         clean_string(&mut source.title);
@@ -268,6 +296,12 @@ fn clean_text(text: &mut Option<Text>, base: Option<&Url>) {
     });
 }
 
+/// Drops a date RFC 822 or RFC 3339 cannot write: chrono would panic writing the one and
+/// write a five-digit year into the other.
+fn clean_date(date: &mut Option<Timestamp>) {
+    *date = date.filter(is_writable_date);
+}
+
 fn clean_url(url: &mut Option<String>, base: Option<&Url>) {
     *url = url.as_deref().and_then(|raw| safe_url(raw, base));
 }
@@ -287,6 +321,32 @@ fn strip_in_place(value: &mut String) {
     }
 }
 
+/// A language tag as BCP 47 writes it (`en_US` becomes `en-US`), or nothing.
+fn clean_language(language: &mut Option<String>) {
+    *language = language.as_deref().and_then(language_tag);
+}
+
+/// A media type, or nothing: `type/subtype` is what every format asks for.
+fn clean_media_type(media_type: &mut Option<String>) {
+    clean_string(media_type);
+    *media_type = media_type.take().filter(|kind| is_media_type(kind));
+}
+
+/// An e-mail address (a `mailto:` prefix removed), or nothing. What was written there
+/// instead still names the person when nothing else does.
+fn clean_email(person: &mut Person) {
+    clean_string(&mut person.email);
+    let Some(raw) = person.email.take() else {
+        return;
+    };
+    let address = raw.strip_prefix("mailto:").unwrap_or(&raw).trim();
+    if is_email(address) {
+        person.email = Some(address.to_owned());
+    } else if person.name.is_none() {
+        person.name = Some(raw);
+    }
+}
+
 fn clean_links(links: &mut Vec<Link>, base: Option<&Url>) {
     links.retain_mut(|link| {
         let Some(href) = safe_url(&link.href, base) else {
@@ -294,9 +354,10 @@ fn clean_links(links: &mut Vec<Link>, base: Option<&Url>) {
         };
         link.href = href;
         clean_string(&mut link.rel);
-        clean_string(&mut link.media_type);
+        link.rel = link.rel.take().filter(|rel| is_link_relation(rel));
+        clean_media_type(&mut link.media_type);
         clean_string(&mut link.title);
-        clean_string(&mut link.hreflang);
+        clean_language(&mut link.hreflang);
         true
     });
 }
@@ -304,7 +365,7 @@ fn clean_links(links: &mut Vec<Link>, base: Option<&Url>) {
 fn clean_people(people: &mut Vec<Person>, base: Option<&Url>) {
     for person in people.iter_mut() {
         clean_string(&mut person.name);
-        clean_string(&mut person.email);
+        clean_email(person);
         clean_url(&mut person.uri, base);
     }
     people.retain(|person| !person.is_empty());
@@ -325,7 +386,7 @@ fn clean_enclosures(enclosures: &mut Vec<Enclosure>, base: Option<&Url>) {
             return false;
         };
         enclosure.url = url;
-        clean_string(&mut enclosure.media_type);
+        clean_media_type(&mut enclosure.media_type);
         true
     });
 }
@@ -348,7 +409,25 @@ mod tests {
             safe_url("https://Example.com", Some(&base())).as_deref(),
             Some("https://Example.com")
         );
-        assert_eq!(safe_url("post/1", None).as_deref(), Some("post/1"));
+    }
+
+    #[test]
+    fn relative_urls_without_a_base_are_dropped() {
+        assert_eq!(safe_url("post/1", None), None);
+        assert_eq!(safe_url("/home page/", None), None);
+        assert_eq!(safe_url("//cdn.example.com/a.png", None), None);
+    }
+
+    #[test]
+    fn non_ascii_urls_go_out_as_ascii_uris() {
+        assert_eq!(
+            safe_url("https://예시.example/에피소드.mp3", None).as_deref(),
+            Some("https://xn--vv4b11d.example/%EC%97%90%ED%94%BC%EC%86%8C%EB%93%9C.mp3")
+        );
+        assert_eq!(
+            safe_url("/posts/2?q=한국", Some(&base())).as_deref(),
+            Some("https://example.com/posts/2?q=%ED%95%9C%EA%B5%AD")
+        );
     }
 
     #[test]
@@ -366,6 +445,84 @@ mod tests {
             safe_url("https://example.com/a b", None).as_deref(),
             Some("https://example.com/a%20b")
         );
+    }
+
+    #[test]
+    fn ids_that_are_not_iris_map_to_stable_urns() {
+        assert_eq!(iri_id(" tag:example.com,2024:1 "), "tag:example.com,2024:1");
+        assert_eq!(
+            iri_id("https://example.com/한국"),
+            "https://example.com/한국"
+        );
+        let derived = iri_id("harbor-times-2025-0909-0042");
+        assert!(derived.starts_with("urn:uuid:"), "{derived}");
+        assert_eq!(derived, iri_id("harbor-times-2025-0909-0042"));
+        assert_ne!(derived, iri_id("harbor-times-2025-0909-0043"));
+        assert!(iri_id("https://example.com/a b").starts_with("urn:uuid:"));
+    }
+
+    #[test]
+    fn malformed_languages_media_types_relations_and_emails_are_repaired_or_dropped() {
+        let feed = Feed {
+            language: Some("ko_KR".into()),
+            authors: vec![
+                Person {
+                    email: Some("mailto:kim@example.com".into()),
+                    ..Person::default()
+                },
+                Person {
+                    email: Some("Lee at the desk".into()),
+                    ..Person::default()
+                },
+                Person {
+                    name: Some("Park".into()),
+                    email: Some("park@localhost".into()),
+                    uri: None,
+                },
+            ],
+            articles: vec![Article {
+                id: "x".into(),
+                language: Some("English".into()),
+                links: vec![Link {
+                    href: "https://example.com/a".into(),
+                    rel: Some("two words".into()),
+                    media_type: Some("html".into()),
+                    hreflang: Some("en_GB".into()),
+                    ..Link::default()
+                }],
+                enclosures: vec![Enclosure {
+                    url: "https://example.com/a.mp3".into(),
+                    media_type: Some("mp3".into()),
+                    length: None,
+                }],
+                ..Article::default()
+            }],
+            ..Feed::default()
+        };
+        let prepared = Prepared::new(&feed, &EmitOptions::default()).feed;
+        assert_eq!(prepared.language.as_deref(), Some("ko-KR"));
+        let people: Vec<_> = prepared
+            .authors
+            .iter()
+            .map(|p| (p.name.as_deref(), p.email.as_deref()))
+            .collect();
+        assert_eq!(
+            people,
+            [
+                (None, Some("kim@example.com")),
+                (Some("Lee at the desk"), None),
+                (Some("Park"), None),
+            ]
+        );
+        let article = &prepared.articles[0];
+        assert_eq!(article.language, None);
+        let link = &article.links[0];
+        assert_eq!(
+            (link.rel.as_deref(), link.media_type.as_deref()),
+            (None, None)
+        );
+        assert_eq!(link.hreflang.as_deref(), Some("en-GB"));
+        assert_eq!(article.enclosures[0].media_type, None);
     }
 
     #[test]
@@ -440,6 +597,30 @@ mod tests {
         );
         let epoch = Prepared::new(&feed, &EmitOptions::default()).updated();
         assert_eq!(epoch.timestamp(), 0);
+    }
+
+    #[test]
+    fn dates_no_format_can_write_are_dropped_so_fallbacks_apply() {
+        use chrono::TimeZone;
+        let far_future = Utc
+            .with_ymd_and_hms(12_345, 1, 1, 0, 0, 0)
+            .unwrap()
+            .fixed_offset();
+        let feed = Feed {
+            updated: Some(far_future),
+            articles: vec![Article {
+                id: "x".into(),
+                published: Some(far_future),
+                updated: Some(far_future),
+                ..Article::default()
+            }],
+            ..Feed::default()
+        };
+        let prepared = Prepared::new(&feed, &EmitOptions::default());
+        assert_eq!(prepared.feed.updated, None);
+        assert_eq!(prepared.feed.articles[0].published, None);
+        assert_eq!(prepared.feed.articles[0].updated, None);
+        assert_eq!(prepared.updated().timestamp(), 0);
     }
 
     #[test]

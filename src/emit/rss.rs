@@ -1,9 +1,11 @@
 //! Writes a prepared feed as RSS 2.0 with the `rss` crate.
 //!
-//! Policy: channel title, link and description are always present; titles go out as plain
-//! text and descriptions as HTML; an author with an e-mail fills `author` (RSS requires
-//! one there), every other author becomes `dc:creator`; `content:encoded` appears only
-//! when the content says more than the summary. Entry point: [`write()`].
+//! Policy: channel title, link and description are always present and non-empty; titles
+//! go out as plain text and descriptions as HTML; an author with an e-mail fills `author`
+//! (RSS requires one there), every other author becomes `dc:creator`; `content:encoded`
+//! appears only when the content says more than the summary; the first http(s) enclosure
+//! is the `<enclosure>` (RSS allows no other scheme there), the rest are Media RSS.
+//! Entry point: [`write()`].
 
 use std::collections::BTreeMap;
 
@@ -12,6 +14,7 @@ use rss::extension::{Extension, ExtensionMap};
 use rss::{Category, Channel, Enclosure, Guid, Image, Item, Source};
 
 use super::prepare::{Prepared, fallback_article_title};
+use super::syntax::{is_uri, is_web_uri};
 use super::{EmitError, OutputFormat, finish_xml};
 use crate::model::{self, Article, Person, Tag, Text};
 
@@ -32,8 +35,8 @@ pub(super) fn write(prepared: &Prepared) -> Result<Vec<u8>, EmitError> {
 
 fn channel(prepared: &Prepared) -> Channel {
     let feed = &prepared.feed;
-    let title = prepared.title().to_plain();
-    let link = prepared.any_link().unwrap_or_else(|| prepared.feed_id());
+    let title = prepared.plain_title();
+    let link = channel_link(prepared);
     let description = feed
         .description
         .clone()
@@ -51,6 +54,7 @@ fn channel(prepared: &Prepared) -> Channel {
         image: feed
             .image
             .as_ref()
+            .filter(|image| is_web_uri(&image.url))
             .map(|image| channel_image(image, &title, &link)),
         dublin_core_ext: dublin_core(creators, None, None),
         items: feed
@@ -79,6 +83,19 @@ fn channel(prepared: &Prepared) -> Channel {
             .insert(MEDIA_PREFIX.to_owned(), MEDIA_NAMESPACE.to_owned());
     }
     channel
+}
+
+/// The link RSS requires: the feed's home page or another link for it, else its id when
+/// that is an ASCII URI, else a `urn:uuid:` derived from the id.
+fn channel_link(prepared: &Prepared) -> String {
+    prepared.any_link().unwrap_or_else(|| {
+        let id = prepared.feed_id();
+        if is_uri(&id) {
+            id
+        } else {
+            model::derived_urn(&["id", &id])
+        }
+    })
 }
 
 fn channel_image(image: &model::Image, channel_title: &str, channel_link: &str) -> Image {
@@ -124,9 +141,15 @@ fn item(article: &Article, feed_language: Option<&str>) -> Item {
         .and(article.content.as_ref())
         .map(Text::to_html)
         .filter(|content| Some(content) != description.as_ref());
-    // RSS needs a title or a description on every item.
-    let title = match (&article.title, &description) {
-        (Some(title), _) => Some(title.to_plain()),
+    // RSS needs a title or a description on every item; an HTML title without text
+    // (only an image) counts as none.
+    let title = article
+        .title
+        .as_ref()
+        .map(Text::to_plain)
+        .filter(|title| !title.trim().is_empty());
+    let title = match (title, &description) {
+        (Some(title), _) => Some(title),
         (None, Some(_)) => None,
         (None, None) => Some(fallback_article_title(article)),
     };
@@ -134,7 +157,17 @@ fn item(article: &Article, feed_language: Option<&str>) -> Item {
         .language
         .clone()
         .filter(|language| Some(language.as_str()) != feed_language);
-    let mut enclosures = article.enclosures.iter().map(enclosure);
+    let first_web = article
+        .enclosures
+        .iter()
+        .position(|enclosure| is_web_uri(&enclosure.url));
+    let extra = article
+        .enclosures
+        .iter()
+        .enumerate()
+        .filter(|&(idx, _)| Some(idx) != first_web)
+        .map(|(_, other)| enclosure(other))
+        .collect();
     Item {
         title,
         link: article.link.clone(),
@@ -142,7 +175,7 @@ fn item(article: &Article, feed_language: Option<&str>) -> Item {
         author,
         categories: article.tags.iter().map(category).collect(),
         comments: article.comments.clone(),
-        enclosure: enclosures.next(),
+        enclosure: first_web.map(|idx| enclosure(&article.enclosures[idx])),
         guid: Some(Guid {
             value: article.id.clone(),
             permalink: article.link.as_deref() == Some(article.id.as_str()),
@@ -158,7 +191,7 @@ fn item(article: &Article, feed_language: Option<&str>) -> Item {
             })
         }),
         content,
-        extensions: extra_enclosures(enclosures.collect()),
+        extensions: extra_enclosures(extra),
         dublin_core_ext: dublin_core(
             creators,
             language,
@@ -231,9 +264,9 @@ fn enclosure(enclosure: &model::Enclosure) -> Enclosure {
     }
 }
 
-/// Enclosures after the first, as Media RSS `<media:content>`. RSS 2.0 leaves unclear
-/// whether an item may carry several `<enclosure>`s and readers disagree (some keep the
-/// first, some the last), so only the first is an `<enclosure>`.
+/// Enclosures besides the first http(s) one, as Media RSS `<media:content>`. RSS 2.0
+/// leaves unclear whether an item may carry several `<enclosure>`s and readers disagree
+/// (some keep the first, some the last), so only one is an `<enclosure>`.
 fn extra_enclosures(extra: Vec<Enclosure>) -> ExtensionMap {
     if extra.is_empty() {
         return ExtensionMap::new();
@@ -288,6 +321,43 @@ mod tests {
         let (author, creators) = split_authors(&[person(Some("Kim"), None)]);
         assert_eq!(author, None);
         assert_eq!(creators, ["Kim"]);
+    }
+
+    #[test]
+    fn titles_without_text_fall_back_and_only_http_files_are_enclosures() {
+        let feed = model::Feed {
+            title: Some(Text::html("<img src=\"https://example.com/logo.png\">")),
+            image: Some(model::Image {
+                url: "ftp://example.com/logo.png".into(),
+                ..model::Image::default()
+            }),
+            articles: vec![Article {
+                id: "a".into(),
+                title: Some(Text::html("<img src=\"https://example.com/a.png\">")),
+                enclosures: vec![
+                    model::Enclosure {
+                        url: "ftp://example.com/a.ogg".into(),
+                        ..model::Enclosure::default()
+                    },
+                    model::Enclosure {
+                        url: "https://example.com/a.mp3".into(),
+                        ..model::Enclosure::default()
+                    },
+                ],
+                ..Article::default()
+            }],
+            ..model::Feed::default()
+        };
+        let channel = channel(&Prepared::new(&feed, &crate::emit::EmitOptions::default()));
+        assert_eq!(channel.title, "Untitled feed");
+        assert_eq!(channel.description, "Untitled feed");
+        assert!(channel.image.is_none(), "an RSS image must be http(s)");
+        let item = &channel.items[0];
+        assert_eq!(item.title.as_deref(), Some("Untitled"));
+        let enclosure = item.enclosure.as_ref().map(|e| e.url.as_str());
+        assert_eq!(enclosure, Some("https://example.com/a.mp3"));
+        let extra = &item.extensions[MEDIA_PREFIX]["content"];
+        assert_eq!(extra[0].attrs["url"], "ftp://example.com/a.ogg");
     }
 
     #[test]

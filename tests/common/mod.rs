@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+pub mod validate;
+
 use std::path::{Path, PathBuf};
 
 /// Collapses runs of whitespace to one space and trims.

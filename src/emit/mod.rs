@@ -7,6 +7,7 @@
 //! Entry point: [`write()`].
 
 mod atom;
+mod clean;
 mod json;
 mod prepare;
 mod rss;

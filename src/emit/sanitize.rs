@@ -46,6 +46,13 @@ fn sort_attributes(html: &str) -> String {
             continue;
         };
         let mut pairs = split_attributes(attributes);
+        // html5ever writes `xlink:` attributes without declaring the prefix; declare it
+        // where it is used, so the markup is also well-formed XML.
+        if pairs.iter().any(|(key, _)| key.starts_with("xlink:"))
+            && !pairs.iter().any(|(key, _)| *key == "xmlns:xlink")
+        {
+            pairs.push(("xmlns:xlink", Some(XLINK_NAMESPACE)));
+        }
         pairs.sort_by(|a, b| a.0.cmp(b.0));
         out.push('<');
         out.push_str(name);
@@ -62,6 +69,9 @@ fn sort_attributes(html: &str) -> String {
     out.push_str(rest);
     out
 }
+
+/// The XLink namespace declaration, as a quoted attribute value.
+const XLINK_NAMESPACE: &str = "\"http://www.w3.org/1999/xlink\"";
 
 /// Index of the `>` ending the tag at the start of `text`, skipping quoted values.
 fn start_tag_end(text: &str) -> Option<usize> {
@@ -290,6 +300,23 @@ mod tests {
             cleaned,
             "<img alt=\"a &quot;b&quot; &gt; c\" src=\"https://x.example/a.png\" title=\"t\">"
         );
+    }
+
+    #[test]
+    fn svg_links_keep_their_xlink_prefix_declared() {
+        let cleaned = clean_html(
+            "<svg><a xlink:href=\"https://example.com/\"><circle r=\"1\"></circle></a></svg>",
+            None,
+        );
+        assert!(
+            cleaned.contains("<a xlink:href=\"https://example.com/\" xmlns:xlink=\"http://www.w3.org/1999/xlink\">"),
+            "{cleaned}"
+        );
+        let hostile = clean_html(
+            "<svg><a xlink:href=\"javascript:alert(1)\">x</a></svg>",
+            None,
+        );
+        assert!(!hostile.contains("javascript"), "{hostile}");
     }
 
     #[test]

@@ -6,6 +6,10 @@
 //! Run with `cargo bench --bench ratios`. `FEEDMILL_BENCH_ROUNDS` sets the number of
 //! timed rounds (default 15). Prints MB/s per parser and document, then the ratios
 //! against the goals of the benchmark issue. It reports; it never fails on speed.
+//!
+//! For profiling, `FEEDMILL_BENCH_ONLY="feedmill atom10"` (a case name as printed) runs
+//! that one parser for the rounds and skips the cross-checks and the comparison, so a
+//! profiler sees nothing else once the documents are generated.
 
 mod support;
 
@@ -26,7 +30,7 @@ fn main() {
     let rss_document = support::rss_document();
     let atom_document = support::atom_document();
     let (rss_bytes, atom_bytes) = (&rss_document[..], &atom_document[..]);
-    support::parsers_agree(rss_bytes, atom_bytes);
+    let only = std::env::var("FEEDMILL_BENCH_ONLY").ok();
     let n_rounds = std::env::var("FEEDMILL_BENCH_ROUNDS")
         .ok()
         .and_then(|value| value.parse::<usize>().ok())
@@ -55,6 +59,11 @@ fn main() {
         }),
     ];
 
+    if let Some(name) = only {
+        profile_one(&cases, &name, n_rounds);
+        return;
+    }
+    support::parsers_agree(rss_bytes, atom_bytes);
     println!(
         "documents: RSS 2.0 {} bytes, Atom 1.0 {} bytes, {} articles each; {n_rounds} rounds",
         rss_bytes.len(),
@@ -125,6 +134,24 @@ fn main() {
             None => println!("  {label}  {value:>5.2}x"),
         }
     }
+}
+
+/// Runs the case called `name` alone, `n_rounds` times, for a profiler to watch.
+fn profile_one(cases: &[Case<'_>], name: &str, n_rounds: usize) {
+    let Some(case) = cases.iter().find(|case| case.name == name) else {
+        let names: Vec<&str> = cases.iter().map(|case| case.name).collect();
+        panic!("FEEDMILL_BENCH_ONLY: no case named `{name}`; cases: {names:?}");
+    };
+    let started = Instant::now();
+    for _ in 0..n_rounds {
+        (case.run)();
+    }
+    let seconds = started.elapsed().as_secs_f64() / n_rounds as f64;
+    println!(
+        "{name}: {:.2} ms per parse, {:.1} MB/s over {n_rounds} rounds",
+        seconds * 1e3,
+        megabytes_per_second(case.bytes, seconds)
+    );
 }
 
 fn case<'a>(name: &'static str, bytes: &[u8], run: impl Fn() + 'a) -> Case<'a> {

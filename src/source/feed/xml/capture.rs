@@ -44,11 +44,20 @@ impl Finished {
 pub(super) fn attribute<'a>(attributes: &'a [(String, String)], name: &str) -> Option<&'a str> {
     attributes
         .iter()
-        .find(|(key, _)| {
-            let local = key.rsplit(':').next().unwrap_or(key);
-            local.eq_ignore_ascii_case(name)
-        })
+        .find(|(key, _)| local_name_is(key, name))
         .map(|(_, value)| value.as_str())
+}
+
+/// True when `key`, less any `prefix:`, is `name` ignoring ASCII case. Compares the tail
+/// in place: this runs for every attribute lookup, and most keys are not the one sought.
+fn local_name_is(key: &str, name: &str) -> bool {
+    let Some(prefix_len) = key.len().checked_sub(name.len()) else {
+        return false;
+    };
+    let (prefix, local) = key.as_bytes().split_at(prefix_len);
+    local.eq_ignore_ascii_case(name.as_bytes())
+        && !local.contains(&b':')
+        && (prefix.is_empty() || prefix.ends_with(b":"))
 }
 
 /// How a field's content is to be read.
@@ -391,6 +400,21 @@ mod tests {
             "a <b>b</b>"
         );
         assert_eq!(strip_wrapper_div("<p>a</p>"), "<p>a</p>");
+    }
+
+    #[test]
+    fn attributes_match_by_local_name_ignoring_case() {
+        let attributes = vec![
+            ("xml:Lang".to_owned(), "en".to_owned()),
+            ("rdf:resource".to_owned(), "r".to_owned()),
+            ("href".to_owned(), "h".to_owned()),
+        ];
+        assert_eq!(attribute(&attributes, "lang"), Some("en"));
+        assert_eq!(attribute(&attributes, "RESOURCE"), Some("r"));
+        assert_eq!(attribute(&attributes, "href"), Some("h"));
+        assert_eq!(attribute(&attributes, "ref"), None);
+        assert_eq!(attribute(&attributes, "source"), None);
+        assert_eq!(attribute(&attributes, "lang:x"), None);
     }
 
     #[test]

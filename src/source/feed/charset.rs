@@ -5,12 +5,16 @@
 //! Policy: decoding never fails. A declared charset that is unknown or contradicted by the
 //! bytes is replaced by the next candidate, with an [`WarningKind::Encoding`] warning.
 
+use std::borrow::Cow;
+
 use encoding_rs::{Encoding, UTF_8, UTF_16BE, UTF_16LE, WINDOWS_1252};
 
 use super::{Warning, WarningKind};
 
-pub(super) struct Decoded {
-    pub text: String,
+pub(super) struct Decoded<'a> {
+    /// The text; borrowed from the input when the bytes already are valid UTF-8 (or
+    /// ASCII in a compatible charset), so the common case copies nothing.
+    pub text: Cow<'a, str>,
     /// The label to report: as declared when honoured, else the encoding's name.
     pub label: String,
     pub warnings: Vec<Warning>,
@@ -23,7 +27,7 @@ enum Utf32 {
     Little,
 }
 
-pub(super) fn decode(bytes: &[u8], content_type: Option<&str>) -> Decoded {
+pub(super) fn decode<'a>(bytes: &'a [u8], content_type: Option<&str>) -> Decoded<'a> {
     let mut warnings = Vec::new();
     if let Some((utf32, bom_len)) = utf32_signature(bytes) {
         let label = match utf32 {
@@ -31,7 +35,7 @@ pub(super) fn decode(bytes: &[u8], content_type: Option<&str>) -> Decoded {
             Utf32::Little => "utf-32le",
         };
         return Decoded {
-            text: decode_utf32(&bytes[bom_len..], utf32),
+            text: Cow::Owned(decode_utf32(&bytes[bom_len..], utf32)),
             label: label.to_owned(),
             warnings,
         };
@@ -51,7 +55,7 @@ pub(super) fn decode(bytes: &[u8], content_type: Option<&str>) -> Decoded {
         )));
         let (text, _) = encoding.decode_without_bom_handling(body);
         return Decoded {
-            text: text.into_owned(),
+            text,
             label: encoding.name().to_ascii_lowercase(),
             warnings,
         };
@@ -59,7 +63,7 @@ pub(super) fn decode(bytes: &[u8], content_type: Option<&str>) -> Decoded {
     if let Some(encoding) = utf16_without_bom(bytes) {
         let (text, _) = encoding.decode_without_bom_handling(bytes);
         return Decoded {
-            text: text.into_owned(),
+            text,
             label: encoding.name().to_ascii_lowercase(),
             warnings,
         };
@@ -135,7 +139,7 @@ pub(super) fn decode(bytes: &[u8], content_type: Option<&str>) -> Decoded {
     )));
     let (text, _) = encoding.decode_without_bom_handling(bytes);
     Decoded {
-        text: text.into_owned(),
+        text,
         label: encoding.name().to_ascii_lowercase(),
         warnings,
     }
@@ -205,10 +209,8 @@ fn is_ascii_label(label: &str) -> bool {
 }
 
 /// Decodes, or `None` when the bytes are not valid in `encoding`.
-fn decode_strict(encoding: &'static Encoding, bytes: &[u8]) -> Option<String> {
-    encoding
-        .decode_without_bom_handling_and_without_replacement(bytes)
-        .map(|text| text.into_owned())
+fn decode_strict<'a>(encoding: &'static Encoding, bytes: &'a [u8]) -> Option<Cow<'a, str>> {
+    encoding.decode_without_bom_handling_and_without_replacement(bytes)
 }
 
 fn utf32_signature(bytes: &[u8]) -> Option<(Utf32, usize)> {

@@ -189,7 +189,13 @@ impl Builder {
             _ => {}
         }
         let base = finished.base.clone();
-        let plain = finished.value.value.clone();
+        // Text constructs move their value into the model; only the other fields read it
+        // as a string, so only they pay for a copy (content is the bulk of a feed).
+        let plain = if finished.field.is_text_construct() {
+            String::new()
+        } else {
+            finished.value.value.clone()
+        };
         let date = match finished.field {
             Field::Published | Field::Updated | Field::Created | Field::DcDate => {
                 self.date(&plain, field_element_name(finished.field))

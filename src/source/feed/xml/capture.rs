@@ -4,6 +4,8 @@
 //! Policy: child elements inside a field are kept as markup, never dropped; a value that
 //! cannot be decoded (bad base64) is kept as written, with a warning.
 
+use std::borrow::Cow;
+
 use base64::Engine;
 use url::Url;
 
@@ -44,11 +46,20 @@ impl Finished {
 pub(super) fn attribute<'a>(attributes: &'a [(String, String)], name: &str) -> Option<&'a str> {
     attributes
         .iter()
-        .find(|(key, _)| {
-            let local = key.rsplit(':').next().unwrap_or(key);
-            local.eq_ignore_ascii_case(name)
-        })
+        .find(|(key, _)| local_name_is(key, name))
         .map(|(_, value)| value.as_str())
+}
+
+/// True when `key`, less any `prefix:`, is `name` ignoring ASCII case. Compares the tail
+/// in place: this runs for every attribute lookup, and most keys are not the one sought.
+fn local_name_is(key: &str, name: &str) -> bool {
+    let Some(prefix_len) = key.len().checked_sub(name.len()) else {
+        return false;
+    };
+    let (prefix, local) = key.as_bytes().split_at(prefix_len);
+    local.eq_ignore_ascii_case(name.as_bytes())
+        && !local.contains(&b':')
+        && (prefix.is_empty() || prefix.ends_with(b":"))
 }
 
 /// How a field's content is to be read.
@@ -244,14 +255,12 @@ impl Capture {
     pub fn finish(self, warnings: &mut Vec<Warning>) -> Finished {
         let declared = self.declared();
         let had_markup = self.markup.is_some();
-        let raw = match &self.markup {
-            Some(markup) => markup.as_str(),
-            None => self.text.as_str(),
-        };
+        // The collected text becomes the value: trimmed in place, not copied.
+        let raw = self.markup.unwrap_or(self.text);
         let (kind, value) = match declared {
-            Declared::Plain if had_markup => (TextKind::Html, raw.trim().to_owned()),
-            Declared::Plain => (TextKind::Plain, raw.trim().to_owned()),
-            Declared::Html => (TextKind::Html, raw.trim().to_owned()),
+            Declared::Plain if had_markup => (TextKind::Html, trim_owned(raw)),
+            Declared::Plain => (TextKind::Plain, trim_owned(raw)),
+            Declared::Html => (TextKind::Html, trim_owned(raw)),
             Declared::Xhtml { strip_div } => {
                 let trimmed = raw.trim();
                 let value = if strip_div {
@@ -278,14 +287,14 @@ impl Capture {
                             message: format!("base64 content could not be decoded: {error}"),
                             line: None,
                         });
-                        (TextKind::Plain, raw.trim().to_owned())
+                        (TextKind::Plain, trim_owned(raw))
                     }
                 }
             }
-            Declared::Sniff if had_markup || looks_like_html(raw) => {
-                (TextKind::Html, raw.trim().to_owned())
+            Declared::Sniff if had_markup || looks_like_html(&raw) => {
+                (TextKind::Html, trim_owned(raw))
             }
-            Declared::Sniff => (TextKind::Plain, raw.trim().to_owned()),
+            Declared::Sniff => (TextKind::Plain, trim_owned(raw)),
         };
         let value = if kind == TextKind::Html {
             normalize_html_value(value, self.base.as_ref())
@@ -304,10 +313,9 @@ impl Capture {
 /// Brings an HTML value to the form an HTML serializer would give it: bare `&` escaped,
 /// `<svg>`/`<math>` roots declared, relative URLs resolved against `base`.
 fn normalize_html_value(value: String, base: Option<&Url>) -> String {
-    let mut value = if value.contains('&') {
-        markup::escape_bare_ampersands(&value)
-    } else {
-        value
+    let mut value = match markup::escape_bare_ampersands(&value) {
+        Cow::Owned(escaped) => escaped,
+        Cow::Borrowed(_) => value,
     };
     if !value.contains('<') {
         return value;
@@ -342,6 +350,16 @@ fn declared_for_mime(mime: &str, mode: &str) -> Declared {
     } else {
         Declared::Base64 { html: false }
     }
+}
+
+/// `text` without leading and trailing whitespace, reusing its buffer.
+fn trim_owned(mut text: String) -> String {
+    let end = text.trim_end().len();
+    text.truncate(end);
+    let start = text.len() - text.trim_start().len();
+    text.drain(..start);
+    text.shrink_to_fit();
+    text
 }
 
 /// Removes Atom 1.0's required `<div>` around xhtml content.
@@ -391,6 +409,28 @@ mod tests {
             "a <b>b</b>"
         );
         assert_eq!(strip_wrapper_div("<p>a</p>"), "<p>a</p>");
+    }
+
+    #[test]
+    fn attributes_match_by_local_name_ignoring_case() {
+        let attributes = vec![
+            ("xml:Lang".to_owned(), "en".to_owned()),
+            ("rdf:resource".to_owned(), "r".to_owned()),
+            ("href".to_owned(), "h".to_owned()),
+        ];
+        assert_eq!(attribute(&attributes, "lang"), Some("en"));
+        assert_eq!(attribute(&attributes, "RESOURCE"), Some("r"));
+        assert_eq!(attribute(&attributes, "href"), Some("h"));
+        assert_eq!(attribute(&attributes, "ref"), None);
+        assert_eq!(attribute(&attributes, "source"), None);
+        assert_eq!(attribute(&attributes, "lang:x"), None);
+    }
+
+    #[test]
+    fn values_are_trimmed_in_place() {
+        assert_eq!(trim_owned("  a b \n".to_owned()), "a b");
+        assert_eq!(trim_owned("\u{3000}x\u{3000}".to_owned()), "x");
+        assert_eq!(trim_owned(" \t ".to_owned()), "");
     }
 
     #[test]

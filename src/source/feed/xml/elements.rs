@@ -82,6 +82,22 @@ pub(super) enum Field {
     ImageLink,
 }
 
+impl Field {
+    /// Fields whose [`Text`](crate::model::Text) value goes into the model whole, kind
+    /// and all, rather than being read as a string.
+    pub(super) fn is_text_construct(self) -> bool {
+        matches!(
+            self,
+            Field::Title
+                | Field::FallbackTitle
+                | Field::Summary
+                | Field::FallbackSummary
+                | Field::Content
+                | Field::Rights
+        )
+    }
+}
+
 /// Elements read from their attributes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum AttrElement {

@@ -4,6 +4,7 @@
 //! Policy: an entity we cannot resolve is kept as written (and the caller warns); nothing
 //! here fails.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use url::Url;
@@ -44,10 +45,10 @@ pub(super) fn push_escaped_attribute(out: &mut String, value: &str) {
 }
 
 /// Escapes every `&` that does not start a character or entity reference, as an HTML
-/// serializer would.
-pub(super) fn escape_bare_ampersands(html: &str) -> String {
+/// serializer would. Borrows `html` when it has no bare `&`, the usual case.
+pub(super) fn escape_bare_ampersands(html: &str) -> Cow<'_, str> {
     let bytes = html.as_bytes();
-    let mut out = String::with_capacity(html.len() + 8);
+    let mut out = String::new();
     let mut last = 0;
     for (idx, _) in html.match_indices('&') {
         let rest = &bytes[idx + 1..];
@@ -58,13 +59,19 @@ pub(super) fn escape_bare_ampersands(html: &str) -> String {
             .count();
         let is_reference = name_len > 0 && body.get(name_len) == Some(&b';');
         if !is_reference {
+            if out.is_empty() {
+                out.reserve(html.len() + 8);
+            }
             out.push_str(&html[last..idx]);
             out.push_str("&amp;");
             last = idx + 1;
         }
     }
+    if last == 0 {
+        return Cow::Borrowed(html);
+    }
     out.push_str(&html[last..]);
-    out
+    Cow::Owned(out)
 }
 
 /// Adds the namespace declarations feedparser gives `<svg>` and `<math>` roots, and

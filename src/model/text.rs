@@ -1,6 +1,7 @@
 //! Text that is either plain or HTML, as feeds mark titles, summaries and content, and the
 //! HTML character references every reader and writer resolves the same way.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
@@ -99,7 +100,7 @@ fn strip_html(html: &str) -> String {
 
 /// Replaces every `&name;` reference that `resolve` knows; the others, and a bare `&`,
 /// stay as written.
-pub fn replace_references(text: &str, resolve: impl Fn(&str) -> Option<String>) -> String {
+pub fn replace_references<'r>(text: &str, resolve: impl Fn(&str) -> Option<Cow<'r, str>>) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(amp) = rest.find('&') {
@@ -127,13 +128,25 @@ pub fn replace_references(text: &str, resolve: impl Fn(&str) -> Option<String>) 
 /// Resolves the name inside an HTML `&name;` reference: numeric references (the C1 range
 /// read as windows-1252, as browsers do) and every HTML5 named entity, with HTML 4's
 /// `lang` and `rang` kept at their HTML 4 code points as feedparser does.
-pub fn resolve_html_reference(name: &str) -> Option<String> {
+pub fn resolve_html_reference(name: &str) -> Option<Cow<'static, str>> {
+    // XML's five first: they are most of the references in real feeds.
+    let predefined = match name {
+        "amp" => "&",
+        "lt" => "<",
+        "gt" => ">",
+        "quot" => "\"",
+        "apos" => "'",
+        _ => "",
+    };
+    if !predefined.is_empty() {
+        return Some(Cow::Borrowed(predefined));
+    }
     if let Some(number) = name.strip_prefix('#') {
         let code = match number.strip_prefix(['x', 'X']) {
             Some(hex) => u32::from_str_radix(hex, 16).ok()?,
             None => number.parse().ok()?,
         };
-        return Some(char_for_code(code).to_string());
+        return Some(Cow::Owned(char_for_code(code).to_string()));
     }
     static TABLE: LazyLock<HashMap<&'static str, &'static str>> = LazyLock::new(|| {
         entities::ENTITIES
@@ -145,9 +158,9 @@ pub fn resolve_html_reference(name: &str) -> Option<String> {
             .collect()
     });
     match name {
-        "lang" => Some("\u{2329}".to_owned()),
-        "rang" => Some("\u{232A}".to_owned()),
-        _ => TABLE.get(name).map(|value| (*value).to_owned()),
+        "lang" => Some(Cow::Borrowed("\u{2329}")),
+        "rang" => Some(Cow::Borrowed("\u{232A}")),
+        _ => TABLE.get(name).map(|value| Cow::Borrowed(*value)),
     }
 }
 

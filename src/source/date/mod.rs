@@ -33,6 +33,10 @@ pub fn parse(input: &str) -> Option<Timestamp> {
     if input.is_empty() {
         return None;
     }
+    // Most feed dates are plain RFC 3339; chrono's strict parser reads those fastest.
+    if let Ok(timestamp) = chrono::DateTime::parse_from_rfc3339(input) {
+        return Some(timestamp);
+    }
     iso8601::parse(input)
         .or_else(|| rfc822::parse(input))
         .or_else(|| korean::parse(input))

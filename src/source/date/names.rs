@@ -112,16 +112,24 @@ const WEEKDAYS: &[&str] = &[
 
 /// The month (1–12) a name or abbreviation stands for.
 pub(super) fn month_number(name: &str) -> Option<u32> {
-    let key = normalize(name);
-    let index = MONTHS
-        .iter()
-        .position(|names| names.contains(&key.as_str()))?;
+    let index = MONTHS.iter().position(|names| is_one_of(name, names))?;
     u32::try_from(index + 1).ok()
 }
 
 /// Whether a token names a day of the week (which the parsers read past and never check).
 pub(super) fn is_weekday(name: &str) -> bool {
-    WEEKDAYS.contains(&normalize(name).as_str())
+    is_one_of(name, WEEKDAYS)
+}
+
+/// Whether `name` is one of the lowercase `names`, ignoring case, accents and a trailing
+/// `.`. ASCII names (nearly all of them) are compared without allocating.
+fn is_one_of(name: &str, names: &[&str]) -> bool {
+    let bare = name.strip_suffix('.').unwrap_or(name);
+    if bare.is_ascii() {
+        return names.iter().any(|known| known.eq_ignore_ascii_case(bare));
+    }
+    let key = normalize(name);
+    names.contains(&key.as_str())
 }
 
 /// Lowercases, drops one trailing `.`, and strips Greek accents so `Ιούλ` matches `ιουλ`.

@@ -51,16 +51,20 @@ impl<'a> Fields<'a> {
     /// Files one token under the field it names; `None` for a token that is not understood
     /// or that repeats a field already set.
     fn read(&mut self, token: &'a str) -> Option<()> {
-        if names::is_weekday(token) {
-            return Some(());
+        // Numbers first: most tokens are, and no name starts with a digit.
+        let starts_with_digit = token.starts_with(|first: char| first.is_ascii_digit());
+        if !starts_with_digit && !token.starts_with(['+', '-']) {
+            if names::is_weekday(token) {
+                return Some(());
+            }
+            if let Some(month) = names::month_number(token) {
+                return set_once(&mut self.month, month);
+            }
+            if let Some(meridiem) = meridiem(token) {
+                return set_once(&mut self.meridiem, meridiem);
+            }
         }
-        if let Some(month) = names::month_number(token) {
-            return set_once(&mut self.month, month);
-        }
-        if let Some(meridiem) = meridiem(token) {
-            return set_once(&mut self.meridiem, meridiem);
-        }
-        if token.starts_with(|first: char| first.is_ascii_digit()) {
+        if starts_with_digit {
             if token.contains(':') {
                 return set_once(&mut self.clock, super::parse_clock(token)?);
             }
@@ -131,10 +135,13 @@ fn set_once<T>(slot: &mut Option<T>, value: T) -> Option<()> {
 }
 
 fn meridiem(token: &str) -> Option<Meridiem> {
-    match token.to_ascii_lowercase().as_str() {
-        "am" | "a.m." => Some(Meridiem::Am),
-        "pm" | "p.m." => Some(Meridiem::Pm),
-        _ => None,
+    let is = |names: [&str; 2]| names.iter().any(|name| name.eq_ignore_ascii_case(token));
+    if is(["am", "a.m."]) {
+        Some(Meridiem::Am)
+    } else if is(["pm", "p.m."]) {
+        Some(Meridiem::Pm)
+    } else {
+        None
     }
 }
 

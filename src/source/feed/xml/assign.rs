@@ -6,7 +6,7 @@
 
 use url::Url;
 
-use super::capture::{Finished, attribute};
+use super::capture::{Attributes, Finished, attribute};
 use super::elements::{AttrElement, Context, Field};
 use super::markup::resolve_url;
 use super::names::Ns;
@@ -54,14 +54,14 @@ impl Builder {
         }
     }
 
-    pub fn root(&mut self, ns: Ns, local: &str, attributes: &[(String, String)]) {
+    pub fn root(&mut self, ns: Ns, local: &str, attributes: &Attributes<'_>) {
         self.root_name = local.to_owned();
         let version = attribute(attributes, "version");
         self.format = format_for_root(ns, local, version);
         if self.format == Some(FeedFormat::Rss10)
             && attributes
                 .iter()
-                .any(|(key, value)| key == "xmlns" && value.contains("netscape.com/rdf/simple/0.9"))
+                .any(|(key, value)| *key == "xmlns" && value.contains("netscape.com/rdf/simple/0.9"))
         {
             self.format = Some(FeedFormat::Rss090);
         }
@@ -88,7 +88,7 @@ impl Builder {
         self.root_language.get_or_insert(lang);
     }
 
-    pub fn start_article(&mut self, attributes: &[(String, String)], lang: Option<String>) {
+    pub fn start_article(&mut self, attributes: &Attributes<'_>, lang: Option<String>) {
         let pending = Pending {
             rdf_about: attribute(attributes, "about").map(|a| a.trim().to_owned()),
             ..Pending::default()
@@ -341,7 +341,7 @@ impl Builder {
         &mut self,
         element: AttrElement,
         ns: Ns,
-        attributes: &[(String, String)],
+        attributes: &Attributes<'_>,
         base: Option<&Url>,
         in_article: bool,
     ) {

@@ -43,11 +43,27 @@ impl Finished {
 }
 
 /// Looks up an attribute by local name, ignoring case and any prefix.
-pub(super) fn attribute<'a>(attributes: &'a [(String, String)], name: &str) -> Option<&'a str> {
+pub(super) fn attribute<'a, K, V>(attributes: &'a [(K, V)], name: &str) -> Option<&'a str>
+where
+    K: AsRef<str>,
+    V: AsRef<str>,
+{
     attributes
         .iter()
-        .find(|(key, _)| local_name_is(key, name))
-        .map(|(_, value)| value.as_str())
+        .find(|(key, _)| local_name_is(key.as_ref(), name))
+        .map(|(_, value)| value.as_ref())
+}
+
+/// An element's attributes as read: names borrowed from the document, values borrowed
+/// unless an entity reference had to be resolved.
+pub(super) type Attributes<'a> = [(&'a str, Cow<'a, str>)];
+
+/// Copies the attributes a capture keeps until its element ends.
+pub(super) fn owned_attributes(attributes: &Attributes<'_>) -> Vec<(String, String)> {
+    attributes
+        .iter()
+        .map(|(key, value)| ((*key).to_owned(), value.clone().into_owned()))
+        .collect()
 }
 
 /// True when `key`, less any `prefix:`, is `name` ignoring ASCII case. Compares the tail
@@ -162,7 +178,7 @@ impl Capture {
         local: &str,
         ns: Ns,
         parent_ns: Option<Ns>,
-        attributes: &[(String, String)],
+        attributes: &Attributes<'_>,
         empty: bool,
     ) {
         let name = html_name(raw_name, local, ns).to_owned();
@@ -178,7 +194,7 @@ impl Capture {
             markup.push_str(" xmlns:xlink=\"http://www.w3.org/1999/xlink\"");
         }
         for (key, value) in attributes {
-            if key == "xmlns" || key.starts_with("xmlns:") {
+            if *key == "xmlns" || key.starts_with("xmlns:") {
                 continue;
             }
             markup.push(' ');

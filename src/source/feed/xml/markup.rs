@@ -13,9 +13,12 @@ use crate::model::resolve_html_reference;
 
 /// Resolves the name inside `&name;`: the document's own `<!ENTITY>` declarations, then
 /// character references and every HTML named entity (which include XML's five).
-pub(super) fn resolve_reference(name: &str, declared: &HashMap<String, String>) -> Option<String> {
+pub(super) fn resolve_reference<'a>(
+    name: &str,
+    declared: &'a HashMap<String, String>,
+) -> Option<Cow<'a, str>> {
     match declared.get(name) {
-        Some(value) => Some(value.clone()),
+        Some(value) => Some(Cow::Borrowed(value.as_str())),
         None => resolve_html_reference(name),
     }
 }

@@ -11,6 +11,7 @@ mod elements;
 mod markup;
 mod names;
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use quick_xml::Reader;
@@ -18,7 +19,7 @@ use quick_xml::events::{BytesStart, Event};
 use url::Url;
 
 use self::assign::Builder;
-use self::capture::Capture;
+use self::capture::{Attributes, Capture};
 use self::elements::{Action, Context};
 use self::names::{Ns, Scopes};
 use super::{ReadError, ReadOptions, ReadOutcome, Warning, WarningKind};
@@ -183,10 +184,10 @@ impl<'t> State<'t> {
         let mut attributes = Vec::new();
         for attr in start.html_attributes().with_checks(false).flatten() {
             let key = attr.key.0;
-            let value = self.attribute_value(&attr.value);
+            let value = self.attribute_value(attr.value);
             if key == "xmlns" {
                 self.scopes.declare("", &value);
-                attributes.push((key.to_owned(), value));
+                attributes.push((key, value));
             } else if let Some(prefix) = key.strip_prefix("xmlns:") {
                 self.scopes.declare(prefix, &value);
             } else if key == "xml:base" {
@@ -202,7 +203,7 @@ impl<'t> State<'t> {
                 self.langs.push(value.trim().to_owned());
                 pushed_lang = true;
             } else {
-                attributes.push((key.to_owned(), value));
+                attributes.push((key, value));
             }
         }
         let (prefix, local) = split_name(raw_name);
@@ -240,10 +241,10 @@ impl<'t> State<'t> {
                 self.builder.root(ns, &local_lower, &attributes);
                 if self.builder.is_entry_document() {
                     // An Atom Entry Document: the root is the one article.
-                    self.dispatch(&mut frame, ns, &local_lower, attributes);
+                    self.dispatch(&mut frame, ns, &local_lower, &attributes);
                 }
             } else {
-                self.dispatch(&mut frame, ns, &local_lower, attributes);
+                self.dispatch(&mut frame, ns, &local_lower, &attributes);
             }
         }
         self.stack.push(frame);
@@ -259,7 +260,7 @@ impl<'t> State<'t> {
         prefix: &str,
         ns: Ns,
         local: &str,
-        attributes: &[(String, String)],
+        attributes: &Attributes<'_>,
     ) -> Ns {
         if ns != Ns::Other {
             return ns;
@@ -282,13 +283,13 @@ impl<'t> State<'t> {
         frame: &mut Frame,
         ns: Ns,
         local: &str,
-        attributes: Vec<(String, String)>,
+        attributes: &Attributes<'_>,
     ) {
         let action = elements::classify(self.context(), ns, local);
         match action {
             Action::Article => {
                 let lang = self.current_lang().map(str::to_owned);
-                self.builder.start_article(&attributes, lang);
+                self.builder.start_article(attributes, lang);
                 frame.opened = Some(Context::Article);
             }
             Action::Person => {
@@ -301,7 +302,8 @@ impl<'t> State<'t> {
             }
             Action::Field(field) => {
                 let base = self.bases.last().cloned();
-                self.capture = Some(Capture::new(field, ns, self.stack.len(), attributes, base));
+                let kept = capture::owned_attributes(attributes);
+                self.capture = Some(Capture::new(field, ns, self.stack.len(), kept, base));
             }
             Action::Attributes(element) => {
                 let base = self.bases.last().cloned();
@@ -309,7 +311,7 @@ impl<'t> State<'t> {
                 self.builder.attributes_element(
                     element,
                     ns,
-                    &attributes,
+                    attributes,
                     base.as_ref(),
                     in_article,
                 );
@@ -322,11 +324,13 @@ impl<'t> State<'t> {
         }
     }
 
-    fn attribute_value(&self, raw: &str) -> String {
+    fn attribute_value<'a>(&self, raw: Cow<'a, str>) -> Cow<'a, str> {
         if !raw.contains('&') {
-            return raw.to_owned();
+            return raw;
         }
-        replace_references(raw, |name| markup::resolve_reference(name, &self.entities))
+        Cow::Owned(replace_references(&raw, |name| {
+            markup::resolve_reference(name, &self.entities)
+        }))
     }
 
     fn current_lang(&self) -> Option<&str> {

@@ -100,7 +100,10 @@ fn strip_html(html: &str) -> String {
 
 /// Replaces every `&name;` reference that `resolve` knows; the others, and a bare `&`,
 /// stay as written.
-pub fn replace_references<'r>(text: &str, resolve: impl Fn(&str) -> Option<Cow<'r, str>>) -> String {
+pub fn replace_references<'r>(
+    text: &str,
+    resolve: impl Fn(&str) -> Option<Cow<'r, str>>,
+) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(amp) = rest.find('&') {

@@ -59,9 +59,9 @@ impl Builder {
         let version = attribute(attributes, "version");
         self.format = format_for_root(ns, local, version);
         if self.format == Some(FeedFormat::Rss10)
-            && attributes
-                .iter()
-                .any(|(key, value)| *key == "xmlns" && value.contains("netscape.com/rdf/simple/0.9"))
+            && attributes.iter().any(|(key, value)| {
+                *key == "xmlns" && value.contains("netscape.com/rdf/simple/0.9")
+            })
         {
             self.format = Some(FeedFormat::Rss090);
         }
@@ -218,18 +218,18 @@ impl Builder {
             },
             Field::Link => {
                 if !plain.is_empty() {
-                    let href = resolve_url(base.as_ref(), &plain);
+                    let href = resolve_url(base.as_deref(), &plain);
                     target.add_link(alternate(href), true);
                 }
             }
-            Field::Id => target.set_id(&resolve_relative_id(base.as_ref(), &plain)),
+            Field::Id => target.set_id(&resolve_relative_id(base.as_deref(), &plain)),
             Field::Guid => {
                 target.set_id(&plain);
                 let permalink = finished
                     .attribute("ispermalink")
                     .is_none_or(|v| v.trim().eq_ignore_ascii_case("true"));
                 if permalink && in_article && looks_like_url(&plain) {
-                    pending.permalink_guid = Some(resolve_url(base.as_ref(), &plain));
+                    pending.permalink_guid = Some(resolve_url(base.as_deref(), &plain));
                 }
             }
             Field::Published => target.set_published(date),
@@ -250,7 +250,7 @@ impl Builder {
             }
             Field::Comments => {
                 if let Target::Article(article) = target {
-                    set_if_none(&mut article.comments, resolve_url(base.as_ref(), &plain));
+                    set_if_none(&mut article.comments, resolve_url(base.as_deref(), &plain));
                 }
             }
             Field::Language => target.set_language(plain),
@@ -260,20 +260,20 @@ impl Builder {
                     let uri = finished.attribute("uri").or(finished.attribute("url"));
                     feed.generator.get_or_insert(Generator {
                         name: plain,
-                        uri: uri.map(|u| resolve_url(base.as_ref(), u)),
+                        uri: uri.map(|u| resolve_url(base.as_deref(), u)),
                         version: finished.attribute("version").map(str::to_owned),
                     });
                 }
             }
             Field::Icon => {
                 if let Target::Feed(feed) = target {
-                    set_if_none(&mut feed.icon, resolve_url(base.as_ref(), &plain));
+                    set_if_none(&mut feed.icon, resolve_url(base.as_deref(), &plain));
                 }
             }
             Field::Logo => {
                 if let Target::Feed(feed) = target {
                     feed.image.get_or_insert(Image {
-                        url: resolve_url(base.as_ref(), &plain),
+                        url: resolve_url(base.as_deref(), &plain),
                         ..Image::default()
                     });
                 }
@@ -284,7 +284,7 @@ impl Builder {
                         title: Some(plain).filter(|t| !t.is_empty()),
                         url: finished
                             .attribute("url")
-                            .map(|u| resolve_url(base.as_ref(), u)),
+                            .map(|u| resolve_url(base.as_deref(), u)),
                         link: None,
                     });
                 }
@@ -316,7 +316,10 @@ impl Builder {
             Field::PersonName => set_if_none(&mut person.name, value),
             Field::PersonEmail => set_if_none(&mut person.email, value),
             Field::PersonUri => {
-                set_if_none(&mut person.uri, resolve_url(finished.base.as_ref(), &value));
+                set_if_none(
+                    &mut person.uri,
+                    resolve_url(finished.base.as_deref(), &value),
+                );
             }
             _ => {}
         }
@@ -328,9 +331,9 @@ impl Builder {
         };
         let value = finished.value.to_plain();
         match finished.field {
-            Field::ImageUrl => image.url = resolve_url(finished.base.as_ref(), &value),
+            Field::ImageUrl => image.url = resolve_url(finished.base.as_deref(), &value),
             Field::ImageTitle => image.title = Some(value),
-            Field::ImageLink => image.link = Some(resolve_url(finished.base.as_ref(), &value)),
+            Field::ImageLink => image.link = Some(resolve_url(finished.base.as_deref(), &value)),
             _ => {}
         }
     }

@@ -5,6 +5,7 @@
 //! cannot be decoded (bad base64) is kept as written, with a warning.
 
 use std::borrow::Cow;
+use std::rc::Rc;
 
 use base64::Engine;
 use url::Url;
@@ -18,10 +19,12 @@ use crate::source::feed::{Warning, WarningKind};
 /// A field being read.
 pub(super) struct Capture {
     field: Field,
-    ns: Ns,
     depth: usize,
+    /// How the content is to be read, decided from the start tag.
+    declared: Declared,
+    /// The few attributes `assign` reads once the field is complete.
     attributes: Vec<(String, String)>,
-    base: Option<Url>,
+    base: Option<Rc<Url>>,
     text: String,
     markup: Option<String>,
     close_written: bool,
@@ -32,7 +35,7 @@ pub(super) struct Finished {
     pub field: Field,
     pub value: Text,
     pub attributes: Vec<(String, String)>,
-    pub base: Option<Url>,
+    pub base: Option<Rc<Url>>,
 }
 
 impl Finished {
@@ -58,10 +61,13 @@ where
 /// unless an entity reference had to be resolved.
 pub(super) type Attributes<'a> = [(&'a str, Cow<'a, str>)];
 
-/// Copies the attributes a capture keeps until its element ends.
-pub(super) fn owned_attributes(attributes: &Attributes<'_>) -> Vec<(String, String)> {
+/// Copies the attributes `assign` reads from a finished field (RSS `guid isPermaLink`,
+/// `category domain`, `source url`, `generator uri/version`); the rest are not kept.
+fn kept_attributes(attributes: &Attributes<'_>) -> Vec<(String, String)> {
+    const KEPT: [&str; 5] = ["ispermalink", "domain", "url", "uri", "version"];
     attributes
         .iter()
+        .filter(|(key, _)| KEPT.iter().any(|name| local_name_is(key, name)))
         .map(|(key, value)| ((*key).to_owned(), value.clone().into_owned()))
         .collect()
 }
@@ -79,6 +85,7 @@ fn local_name_is(key: &str, name: &str) -> bool {
 }
 
 /// How a field's content is to be read.
+#[derive(Debug, Clone, Copy)]
 enum Declared {
     Plain,
     Html,
@@ -128,14 +135,14 @@ impl Capture {
         field: Field,
         ns: Ns,
         depth: usize,
-        attributes: Vec<(String, String)>,
-        base: Option<Url>,
+        attributes: &Attributes<'_>,
+        base: Option<Rc<Url>>,
     ) -> Self {
         Capture {
             field,
-            ns,
             depth,
-            attributes,
+            declared: declared(field, ns, attributes),
+            attributes: kept_attributes(attributes),
             base,
             text: String::new(),
             markup: None,
@@ -232,44 +239,10 @@ impl Capture {
     /// An end tag that matched no open element: dropped from the markup.
     pub fn stray_end(&mut self, _raw_name: &str) {}
 
-    fn declared(&self) -> Declared {
-        let type_attr = attribute(&self.attributes, "type").map(|t| t.trim().to_ascii_lowercase());
-        let is_text_construct = matches!(
-            self.field,
-            Field::Title | Field::Summary | Field::Content | Field::Rights | Field::FallbackSummary
-        );
-        match self.ns {
-            Ns::Atom10 if is_text_construct => match type_attr.as_deref() {
-                None | Some("text" | "") => Declared::Plain,
-                Some("html") => Declared::Html,
-                Some("xhtml") => Declared::Xhtml { strip_div: true },
-                Some(mime) => match declared_for_mime(mime, "xml") {
-                    Declared::Xhtml { .. } => Declared::Xhtml { strip_div: true },
-                    other => other,
-                },
-            },
-            Ns::Atom03 if is_text_construct => {
-                let mode =
-                    attribute(&self.attributes, "mode").map(|m| m.trim().to_ascii_lowercase());
-                let mime = type_attr.as_deref().unwrap_or("text/plain");
-                declared_for_mime(mime, mode.as_deref().unwrap_or("xml"))
-            }
-            Ns::Media if self.field == Field::FallbackSummary => match type_attr.as_deref() {
-                Some("html") => Declared::Html,
-                _ => Declared::Plain,
-            },
-            _ => match self.field {
-                Field::Summary | Field::Content | Field::FallbackSummary => Declared::Html,
-                Field::Title | Field::FallbackTitle | Field::Rights => Declared::Sniff,
-                _ => Declared::Plain,
-            },
-        }
-    }
-
     /// Completes the field: decodes base64, strips Atom's xhtml wrapper, resolves
     /// relative URLs in HTML.
     pub fn finish(self, warnings: &mut Vec<Warning>) -> Finished {
-        let declared = self.declared();
+        let declared = self.declared;
         let had_markup = self.markup.is_some();
         // The collected text becomes the value: trimmed in place, not copied.
         let raw = self.markup.unwrap_or(self.text);
@@ -313,7 +286,7 @@ impl Capture {
             Declared::Sniff => (TextKind::Plain, trim_owned(raw)),
         };
         let value = if kind == TextKind::Html {
-            normalize_html_value(value, self.base.as_ref())
+            normalize_html_value(value, self.base.as_deref())
         } else {
             value
         };
@@ -342,6 +315,40 @@ fn normalize_html_value(value: String, base: Option<&Url>) -> String {
     match base {
         Some(base) => absolutize_html(&value, base),
         None => value,
+    }
+}
+
+/// How a field's content is to be read, from its element and `type`/`mode` attributes.
+fn declared(field: Field, ns: Ns, attributes: &Attributes<'_>) -> Declared {
+    let type_attr = attribute(attributes, "type").map(|t| t.trim().to_ascii_lowercase());
+    let is_text_construct = matches!(
+        field,
+        Field::Title | Field::Summary | Field::Content | Field::Rights | Field::FallbackSummary
+    );
+    match ns {
+        Ns::Atom10 if is_text_construct => match type_attr.as_deref() {
+            None | Some("text" | "") => Declared::Plain,
+            Some("html") => Declared::Html,
+            Some("xhtml") => Declared::Xhtml { strip_div: true },
+            Some(mime) => match declared_for_mime(mime, "xml") {
+                Declared::Xhtml { .. } => Declared::Xhtml { strip_div: true },
+                other => other,
+            },
+        },
+        Ns::Atom03 if is_text_construct => {
+            let mode = attribute(attributes, "mode").map(|m| m.trim().to_ascii_lowercase());
+            let mime = type_attr.as_deref().unwrap_or("text/plain");
+            declared_for_mime(mime, mode.as_deref().unwrap_or("xml"))
+        }
+        Ns::Media if field == Field::FallbackSummary => match type_attr.as_deref() {
+            Some("html") => Declared::Html,
+            _ => Declared::Plain,
+        },
+        _ => match field {
+            Field::Summary | Field::Content | Field::FallbackSummary => Declared::Html,
+            Field::Title | Field::FallbackTitle | Field::Rights => Declared::Sniff,
+            _ => Declared::Plain,
+        },
     }
 }
 

@@ -13,6 +13,7 @@ mod names;
 
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::rc::Rc;
 
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
@@ -94,7 +95,8 @@ struct State<'t> {
     stack: Vec<Frame>,
     contexts: Vec<Context>,
     scopes: Scopes,
-    bases: Vec<Url>,
+    /// `xml:base` in scope, innermost last; shared with captures, not copied.
+    bases: Vec<Rc<Url>>,
     langs: Vec<String>,
     capture: Option<Capture>,
     entities: HashMap<String, String>,
@@ -128,7 +130,7 @@ impl<'t> State<'t> {
             stack: Vec::new(),
             contexts: vec![Context::Feed],
             scopes: Scopes::default(),
-            bases: document_url.into_iter().collect(),
+            bases: document_url.into_iter().map(Rc::new).collect(),
             langs,
             capture: None,
             entities: HashMap::new(),
@@ -196,7 +198,7 @@ impl<'t> State<'t> {
                     None => Url::parse(value.trim()).ok(),
                 };
                 if let Some(base) = base {
-                    self.bases.push(base);
+                    self.bases.push(Rc::new(base));
                     pushed_base = true;
                 }
             } else if key == "xml:lang" {
@@ -278,13 +280,7 @@ impl<'t> State<'t> {
 
     /// Acts on an element outside any capture: opens a context, starts a capture, reads
     /// attributes, or skips it.
-    fn dispatch(
-        &mut self,
-        frame: &mut Frame,
-        ns: Ns,
-        local: &str,
-        attributes: &Attributes<'_>,
-    ) {
+    fn dispatch(&mut self, frame: &mut Frame, ns: Ns, local: &str, attributes: &Attributes<'_>) {
         let action = elements::classify(self.context(), ns, local);
         match action {
             Action::Article => {
@@ -302,8 +298,8 @@ impl<'t> State<'t> {
             }
             Action::Field(field) => {
                 let base = self.bases.last().cloned();
-                let kept = capture::owned_attributes(attributes);
-                self.capture = Some(Capture::new(field, ns, self.stack.len(), kept, base));
+                let depth = self.stack.len();
+                self.capture = Some(Capture::new(field, ns, depth, attributes, base));
             }
             Action::Attributes(element) => {
                 let base = self.bases.last().cloned();
@@ -312,7 +308,7 @@ impl<'t> State<'t> {
                     element,
                     ns,
                     attributes,
-                    base.as_ref(),
+                    base.as_deref(),
                     in_article,
                 );
             }

@@ -309,7 +309,11 @@ fn normalize_html_value(value: String, base: Option<&Url>) -> String {
     if !value.contains('<') {
         return value;
     }
-    if value.contains("<svg") || value.contains("<math") || value.contains("xlink:") {
+    let has_foreign_root = value.match_indices('<').any(|(idx, _)| {
+        let tag = &value[idx + 1..];
+        tag.starts_with("svg") || tag.starts_with("math")
+    });
+    if has_foreign_root {
         value = markup::declare_foreign_roots(&value);
     }
     match base {
@@ -320,7 +324,7 @@ fn normalize_html_value(value: String, base: Option<&Url>) -> String {
 
 /// How a field's content is to be read, from its element and `type`/`mode` attributes.
 fn declared(field: Field, ns: Ns, attributes: &Attributes<'_>) -> Declared {
-    let type_attr = attribute(attributes, "type").map(|t| t.trim().to_ascii_lowercase());
+    let type_attr = attribute(attributes, "type").map(|t| ascii_lowercase(t.trim()));
     let is_text_construct = matches!(
         field,
         Field::Title | Field::Summary | Field::Content | Field::Rights | Field::FallbackSummary
@@ -349,6 +353,15 @@ fn declared(field: Field, ns: Ns, attributes: &Attributes<'_>) -> Declared {
             Field::Title | Field::FallbackTitle | Field::Rights => Declared::Sniff,
             _ => Declared::Plain,
         },
+    }
+}
+
+/// `text` in ASCII lowercase, copied only when it has an uppercase letter.
+fn ascii_lowercase(text: &str) -> Cow<'_, str> {
+    if text.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Owned(text.to_ascii_lowercase())
+    } else {
+        Cow::Borrowed(text)
     }
 }
 

@@ -309,11 +309,7 @@ fn normalize_html_value(value: String, base: Option<&Url>) -> String {
     if !value.contains('<') {
         return value;
     }
-    let has_foreign_root = value.match_indices('<').any(|(idx, _)| {
-        let tag = &value[idx + 1..];
-        tag.starts_with("svg") || tag.starts_with("math")
-    });
-    if has_foreign_root {
+    if value.contains("<svg") || value.contains("<math") {
         value = markup::declare_foreign_roots(&value);
     }
     match base {

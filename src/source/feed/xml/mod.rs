@@ -498,8 +498,9 @@ impl<'t> State<'t> {
 }
 
 fn split_name(name: &str) -> (&str, &str) {
-    match name.split_once(':') {
-        Some((prefix, local)) => (prefix, local),
+    // A byte scan: names are short, and this runs for every element.
+    match name.bytes().position(|b| b == b':') {
+        Some(colon) => (&name[..colon], &name[colon + 1..]),
         None => ("", name),
     }
 }

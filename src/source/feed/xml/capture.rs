@@ -6,8 +6,10 @@
 
 use std::borrow::Cow;
 use std::rc::Rc;
+use std::sync::LazyLock;
 
 use base64::Engine;
+use memchr::memmem;
 use url::Url;
 
 use super::elements::Field;
@@ -309,7 +311,10 @@ fn normalize_html_value(value: String, base: Option<&Url>) -> String {
     if !value.contains('<') {
         return value;
     }
-    if value.contains("<svg") || value.contains("<math") {
+    static SVG: LazyLock<memmem::Finder<'static>> = LazyLock::new(|| memmem::Finder::new("<svg"));
+    static MATH: LazyLock<memmem::Finder<'static>> = LazyLock::new(|| memmem::Finder::new("<math"));
+    let bytes = value.as_bytes();
+    if SVG.find(bytes).is_some() || MATH.find(bytes).is_some() {
         value = markup::declare_foreign_roots(&value);
     }
     match base {

@@ -17,6 +17,10 @@ pub(super) fn resolve_reference<'a>(
     name: &str,
     declared: &'a HashMap<String, String>,
 ) -> Option<Cow<'a, str>> {
+    // Most documents declare no entities: skip hashing the name then.
+    if declared.is_empty() {
+        return resolve_html_reference(name);
+    }
     match declared.get(name) {
         Some(value) => Some(Cow::Borrowed(value.as_str())),
         None => resolve_html_reference(name),

@@ -73,7 +73,7 @@ pub(super) fn read(text: &str, options: &ReadOptions) -> Result<ReadOutcome, Rea
 /// One open element.
 struct Frame {
     /// The name as written, to match its end tag.
-    raw_name: String,
+    raw_name: FrameName,
     ns: Ns,
     /// The context this element opened, if it opened one.
     opened: Option<Context>,
@@ -83,6 +83,32 @@ struct Frame {
     scope_len: usize,
     pushed_base: bool,
     pushed_lang: bool,
+}
+
+/// An element name as written: a span of the document when the reader borrowed it from
+/// there (always, for `Reader::from_str`), so that open elements cost no allocation.
+enum FrameName {
+    Span(std::ops::Range<usize>),
+    Owned(String),
+}
+
+impl FrameName {
+    fn new(text: &str, name: &str) -> Self {
+        // Address arithmetic only, to find where `name` lies in `text`, if it does.
+        let start = (name.as_ptr() as usize).wrapping_sub(text.as_ptr() as usize);
+        let end = start.wrapping_add(name.len());
+        match text.get(start..end) {
+            Some(span) if span.as_ptr() == name.as_ptr() => FrameName::Span(start..end),
+            _ => FrameName::Owned(name.to_owned()),
+        }
+    }
+
+    fn as_str<'a>(&'a self, text: &'a str) -> &'a str {
+        match self {
+            FrameName::Span(range) => text.get(range.clone()).unwrap_or_default(),
+            FrameName::Owned(name) => name,
+        }
+    }
 }
 
 struct State<'t> {
@@ -224,7 +250,7 @@ impl<'t> State<'t> {
             ns = self.builder.atom_ns();
         }
         let mut frame = Frame {
-            raw_name: raw_name.to_owned(),
+            raw_name: FrameName::new(self.text, raw_name),
             ns,
             opened: None,
             skipped: self.in_skipped(),
@@ -344,7 +370,7 @@ impl<'t> State<'t> {
         let Some(depth) = self
             .stack
             .iter()
-            .rposition(|frame| frame.raw_name == trimmed)
+            .rposition(|frame| frame.raw_name.as_str(self.text) == trimmed)
         else {
             if let Some(capture) = self.capture.as_mut() {
                 capture.stray_end(trimmed);
@@ -359,7 +385,7 @@ impl<'t> State<'t> {
         if n_unclosed > 0 {
             let names: Vec<String> = self.stack[depth + 1..]
                 .iter()
-                .map(|frame| format!("<{}>", frame.raw_name))
+                .map(|frame| format!("<{}>", frame.raw_name.as_str(self.text)))
                 .collect();
             self.warn(
                 WarningKind::Syntax,
@@ -379,7 +405,7 @@ impl<'t> State<'t> {
         let depth = self.stack.len();
         if let Some(capture) = self.capture.as_mut() {
             if depth > capture.depth() {
-                capture.close_child(&frame.raw_name, frame.ns);
+                capture.close_child(frame.raw_name.as_str(self.text), frame.ns);
             } else if let Some(capture) = self.capture.take() {
                 let lang = self.current_lang().map(str::to_owned);
                 let finished = capture.finish(&mut self.builder.warnings);
@@ -467,7 +493,7 @@ impl<'t> State<'t> {
             let open: Vec<String> = self
                 .stack
                 .iter()
-                .map(|frame| format!("<{}>", frame.raw_name))
+                .map(|frame| format!("<{}>", frame.raw_name.as_str(self.text)))
                 .collect();
             self.warn(
                 WarningKind::Truncated,

@@ -6,7 +6,7 @@
 
 use url::Url;
 
-use super::capture::{Attributes, Finished, attribute};
+use super::capture::{Attributes, Finished, attribute, attribute_values};
 use super::elements::{AttrElement, Context, Field};
 use super::markup::resolve_url;
 use super::names::Ns;
@@ -343,60 +343,56 @@ impl Builder {
     pub fn attributes_element(
         &mut self,
         element: AttrElement,
-        ns: Ns,
         attributes: &Attributes<'_>,
         base: Option<&Url>,
-        in_article: bool,
     ) {
-        let _ = (ns, in_article);
-        let get = |name: &str| {
-            attribute(attributes, name)
-                .map(str::trim)
-                .filter(|v| !v.is_empty())
-        };
         let target = match self.article.as_mut() {
             Some((article, _)) => Target::Article(article),
             None => Target::Feed(&mut self.feed),
         };
         match element {
             AttrElement::AtomLink => {
-                let Some(href) = attribute(attributes, "href").or(attribute(attributes, "url"))
-                else {
+                let [href, url, rel, media_type, title, hreflang, length] = attribute_values(
+                    attributes,
+                    ["href", "url", "rel", "type", "title", "hreflang", "length"],
+                );
+                let Some(href) = href.or(url) else {
                     return;
                 };
                 let link = Link {
                     href: resolve_url(base, href),
-                    rel: Some(get("rel").unwrap_or("alternate").to_ascii_lowercase()),
-                    media_type: get("type").map(str::to_owned),
-                    title: get("title").map(str::to_owned),
-                    hreflang: get("hreflang").map(str::to_owned),
-                    length: get("length").and_then(|l| l.parse().ok()),
+                    rel: Some(rel.map_or_else(|| "alternate".to_owned(), str::to_ascii_lowercase)),
+                    media_type: media_type.map(str::to_owned),
+                    title: title.map(str::to_owned),
+                    hreflang: hreflang.map(str::to_owned),
+                    length: length.and_then(|l| l.parse().ok()),
                 };
                 target.add_atom_link(link);
             }
             AttrElement::AtomCategory => {
-                if let Some(term) = get("term") {
-                    let scheme = get("scheme").map(str::to_owned);
-                    let label = get("label").map(str::to_owned);
-                    target.add_tag(term.to_owned(), scheme, label);
+                let [term, scheme, label] =
+                    attribute_values(attributes, ["term", "scheme", "label"]);
+                if let Some(term) = term {
+                    target.add_tag(
+                        term.to_owned(),
+                        scheme.map(str::to_owned),
+                        label.map(str::to_owned),
+                    );
                 }
             }
             AttrElement::Enclosure | AttrElement::MediaContent => {
-                let Some(url) = get("url") else {
+                let [url, media_type, length, file_size, medium] =
+                    attribute_values(attributes, ["url", "type", "length", "filesize", "medium"]);
+                let Some(url) = url else {
                     return;
                 };
                 let enclosure = Enclosure {
                     url: resolve_url(base, url),
-                    media_type: get("type").map(str::to_owned),
-                    length: get("length")
-                        .or(get("filesize"))
-                        .and_then(|l| l.parse().ok()),
+                    media_type: media_type.map(str::to_owned),
+                    length: length.or(file_size).and_then(|l| l.parse().ok()),
                 };
-                let is_image = get("medium") == Some("image")
-                    || enclosure
-                        .media_type
-                        .as_deref()
-                        .is_some_and(|t| t.starts_with("image/"));
+                let is_image =
+                    medium == Some("image") || media_type.is_some_and(|t| t.starts_with("image/"));
                 if let Target::Article(article) = target {
                     if element == AttrElement::MediaContent && is_image && article.image.is_none() {
                         article.image = Some(enclosure.url.clone());
@@ -407,7 +403,8 @@ impl Builder {
                 }
             }
             AttrElement::MediaThumbnail | AttrElement::ItunesImage => {
-                let Some(url) = get("url").or(get("href")) else {
+                let [url, href] = attribute_values(attributes, ["url", "href"]);
+                let Some(url) = url.or(href) else {
                     return;
                 };
                 let url = resolve_url(base, url);
@@ -422,7 +419,8 @@ impl Builder {
                 }
             }
             AttrElement::ItunesCategory => {
-                if let Some(text) = get("text") {
+                let [text] = attribute_values(attributes, ["text"]);
+                if let Some(text) = text {
                     target.add_tag(text.to_owned(), Some("itunes".to_owned()), None);
                 }
             }

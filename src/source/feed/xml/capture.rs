@@ -59,6 +59,24 @@ where
         .map(|(_, value)| value.as_ref())
 }
 
+/// The values of several attributes in one pass over them, in the order of `names`:
+/// trimmed, and `None` where missing or empty.
+pub(super) fn attribute_values<'a, const N: usize>(
+    attributes: &'a Attributes<'_>,
+    names: [&str; N],
+) -> [Option<&'a str>; N] {
+    let mut found = [None; N];
+    for (key, value) in attributes {
+        if let Some(slot) = names.iter().position(|name| local_name_is(key, name)) {
+            let value = value.trim();
+            if found[slot].is_none() && !value.is_empty() {
+                found[slot] = Some(value);
+            }
+        }
+    }
+    found
+}
+
 /// An element's attributes as read: names borrowed from the document, values borrowed
 /// unless an entity reference had to be resolved.
 pub(super) type Attributes<'a> = [(&'a str, Cow<'a, str>)];

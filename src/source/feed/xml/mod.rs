@@ -329,14 +329,8 @@ impl<'t> State<'t> {
             }
             Action::Attributes(element) => {
                 let base = self.bases.last().cloned();
-                let in_article = self.context() == Context::Article;
-                self.builder.attributes_element(
-                    element,
-                    ns,
-                    attributes,
-                    base.as_deref(),
-                    in_article,
-                );
+                self.builder
+                    .attributes_element(element, attributes, base.as_deref());
             }
             Action::Skip => frame.skipped = true,
             Action::Transparent => {}

@@ -1,6 +1,8 @@
 //! Sources: turning fetched bytes into [`crate::model::Feed`]s.
 //!
-//! `feed` reads syndication formats; `date` parses the dates they (and pages) carry.
+//! `feed` reads syndication formats, `page` reads HTML pages, and `date` parses the dates
+//! both carry.
 
 pub mod date;
 pub mod feed;
+pub mod page;

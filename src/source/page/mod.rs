@@ -8,3 +8,5 @@
 //! Work in progress (issue 3): the entry points arrive with the submodules.
 
 pub use crate::source::feed::{Warning, WarningKind};
+
+pub mod selectors;

@@ -1,0 +1,204 @@
+//! Reads a listing page into articles with the CSS selectors a page source configures.
+//!
+//! Policy: the selectors are validated once ([`PageSelectorsToml::validate`]), so scraping
+//! never fails: a selector that matches nothing, a date that cannot be read or a link that
+//! cannot be made absolute is a [`Warning`] beside the articles, and every selector's match
+//! count is reported for a dry run. No IO: [`scrape_pages`] asks its caller for each next page.
+//! Entry points: [`scrape`] (one parsed page) and [`scrape_pages`] (following `next-page`).
+
+mod config;
+mod extract;
+mod run;
+
+use scraper::Html;
+use url::Url;
+
+use crate::model::{Article, Timestamp};
+use crate::source::feed::{Warning, WarningKind};
+
+pub use config::{
+    Extract, FieldName, FieldSelector, FieldTableToml, FieldToml, InvalidSelectors, MAX_PAGES_CAP,
+    PageSelectors, PageSelectorsToml, Problem,
+};
+
+use run::Run;
+
+/// Turns a scraped date string into a [`Timestamp`]; the seam for human-date parsers.
+///
+/// `format` is the source's `date-format`, when it has one. Closures
+/// `Fn(&str, Option<&str>) -> Option<Timestamp>` are date parsers too.
+pub trait DateParser {
+    /// Reads `raw`; `None` when it cannot be understood.
+    fn parse_date(&self, raw: &str, format: Option<&str>) -> Option<Timestamp>;
+}
+
+/// The default [`DateParser`]: every format feeds use ([`crate::source::date::parse`]),
+/// ignoring `date-format`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct FeedDateParser;
+
+impl DateParser for FeedDateParser {
+    fn parse_date(&self, raw: &str, _format: Option<&str>) -> Option<Timestamp> {
+        crate::source::date::parse(raw)
+    }
+}
+
+impl<F> DateParser for F
+where
+    F: Fn(&str, Option<&str>) -> Option<Timestamp>,
+{
+    fn parse_date(&self, raw: &str, format: Option<&str>) -> Option<Timestamp> {
+        self(raw, format)
+    }
+}
+
+/// What scraping needs besides the page and the selectors.
+#[derive(Clone, Copy)]
+pub struct ScrapeOptions<'a> {
+    /// Reads scraped dates. Default: [`FeedDateParser`].
+    pub date_parser: &'a dyn DateParser,
+}
+
+impl Default for ScrapeOptions<'_> {
+    fn default() -> Self {
+        ScrapeOptions {
+            date_parser: &FeedDateParser,
+        }
+    }
+}
+
+impl std::fmt::Debug for ScrapeOptions<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ScrapeOptions").finish_non_exhaustive()
+    }
+}
+
+/// The articles scraped from one or more listing pages, with what was found on the way.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ScrapeResult {
+    /// The articles, in page order then document order; an article whose id an earlier one
+    /// already had (a listing that shifted between pages) is left out.
+    pub articles: Vec<Article>,
+    /// The date string scraped for each article, index-aligned with `articles`, for parsers
+    /// and dry runs that want what the page said rather than what was understood.
+    pub raw_dates: Vec<Option<String>>,
+    /// The next page's URL on the last page read, when it was not followed.
+    pub next_page: Option<Url>,
+    /// How many pages were read.
+    pub pages: usize,
+    /// One report per configured selector, in key order: `items` first, `next-page` last.
+    pub matches: Vec<SelectorReport>,
+    /// Everything that went wrong but did not stop scraping.
+    pub warnings: Vec<Warning>,
+}
+
+/// How often one selector matched, over every item of every page read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SelectorReport {
+    /// The field the selector fills.
+    pub field: FieldName,
+    /// The CSS selector as written; empty when the field reads the item element itself.
+    pub selector: String,
+    /// Elements matched (for `items`, the items; for `next-page`, links on all pages).
+    pub nodes: usize,
+    /// Values taken: non-empty after the attribute and the regex (for `items`, articles).
+    pub values: usize,
+}
+
+/// Scrapes one parsed page with the default [`ScrapeOptions`].
+///
+/// `page_url` is where the page was read from: the base for relative links, with the
+/// page's `<base href>` taking precedence. `next-page` is reported, not followed.
+///
+/// ```
+/// use feedmill::source::page::selectors::{PageSelectorsToml, scrape};
+///
+/// let config: PageSelectorsToml =
+///     toml::from_str(r#"items = "li"
+///                       title = "a"
+///                       link = "a@href""#).unwrap();
+/// let selectors = config.validate().unwrap();
+/// let page = scraper::Html::parse_document(r#"<ul><li><a href="/one">One</a></li></ul>"#);
+/// let url = url::Url::parse("https://example.com/news/").unwrap();
+/// let result = scrape(&page, Some(&url), &selectors);
+/// assert_eq!(result.articles[0].link.as_deref(), Some("https://example.com/one"));
+/// ```
+pub fn scrape(html: &Html, page_url: Option<&Url>, selectors: &PageSelectors) -> ScrapeResult {
+    scrape_with(html, page_url, selectors, ScrapeOptions::default())
+}
+
+/// [`scrape`] with explicit options.
+pub fn scrape_with(
+    html: &Html,
+    page_url: Option<&Url>,
+    selectors: &PageSelectors,
+    options: ScrapeOptions<'_>,
+) -> ScrapeResult {
+    let mut run = Run::new(selectors, options);
+    let next_page = run.page(html, page_url);
+    run.finish(next_page)
+}
+
+/// Scrapes the first page, then follows `next-page` up to `max-pages` pages, with the
+/// default [`ScrapeOptions`].
+///
+/// `fetch_next` does the IO: given the next page's absolute URL it returns the page's text,
+/// or `None` to stop (a warning says so). A URL already read stops the walk too.
+pub fn scrape_pages(
+    first_page_html: &str,
+    page_url: Option<&Url>,
+    selectors: &PageSelectors,
+    fetch_next: impl FnMut(&Url) -> Option<String>,
+) -> ScrapeResult {
+    scrape_pages_with(
+        first_page_html,
+        page_url,
+        selectors,
+        ScrapeOptions::default(),
+        fetch_next,
+    )
+}
+
+/// [`scrape_pages`] with explicit options.
+pub fn scrape_pages_with(
+    first_page_html: &str,
+    page_url: Option<&Url>,
+    selectors: &PageSelectors,
+    options: ScrapeOptions<'_>,
+    mut fetch_next: impl FnMut(&Url) -> Option<String>,
+) -> ScrapeResult {
+    let max_pages = selectors.max_pages.clamp(1, MAX_PAGES_CAP);
+    let mut run = Run::new(selectors, options);
+    let mut read: Vec<Url> = page_url.into_iter().cloned().collect();
+    let mut current_url = page_url.cloned();
+    let mut text = std::borrow::Cow::Borrowed(first_page_html);
+    loop {
+        let next = run.page(&Html::parse_document(&text), current_url.as_ref());
+        let Some(next) = next else {
+            return run.finish(None);
+        };
+        if run.pages() >= max_pages {
+            return run.finish(Some(next));
+        }
+        if read.contains(&next) {
+            run.warn(
+                WarningKind::Value,
+                format!("page.next-page: `{next}` was already read; stopped there"),
+            );
+            return run.finish(None);
+        }
+        let Some(body) = fetch_next(&next) else {
+            run.warn(
+                WarningKind::Value,
+                format!(
+                    "page.next-page: page {} `{next}` could not be fetched; stopped there",
+                    run.pages() + 1
+                ),
+            );
+            return run.finish(Some(next));
+        };
+        read.push(next.clone());
+        current_url = Some(next);
+        text = std::borrow::Cow::Owned(body);
+    }
+}

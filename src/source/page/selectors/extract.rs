@@ -6,7 +6,7 @@
 use scraper::{ElementRef, Html, Selector};
 use url::Url;
 
-use super::config::{Extract, FieldSelector};
+use super::validate::{Extract, FieldSelector};
 
 /// What one field selector found in one scope (an item, or the whole page).
 pub(super) struct Matched {
@@ -66,7 +66,7 @@ pub(super) fn collapse_whitespace(text: &str) -> String {
 }
 
 /// The base for the page's relative links: its first `<base href>`, itself resolved against
-/// the page URL, else the page URL. `Err` carries a `<base href>` that could not be used.
+/// the page URL, else the page URL; and the `<base href>` value when it could not be used.
 pub(super) fn base_url(html: &Html, page_url: Option<&Url>) -> (Option<Url>, Option<String>) {
     let base_href = Selector::parse("base[href]")
         .ok()

@@ -9,6 +9,7 @@
 mod config;
 mod extract;
 mod run;
+mod validate;
 
 use scraper::Html;
 use url::Url;
@@ -16,10 +17,8 @@ use url::Url;
 use crate::model::{Article, Timestamp};
 use crate::source::feed::{Warning, WarningKind};
 
-pub use config::{
-    Extract, FieldName, FieldSelector, FieldTableToml, FieldToml, InvalidSelectors, MAX_PAGES_CAP,
-    PageSelectors, PageSelectorsToml, Problem,
-};
+pub use config::{FieldTableToml, FieldToml, MAX_PAGES_CAP, PageSelectorsToml};
+pub use validate::{Extract, FieldName, FieldSelector, InvalidSelectors, PageSelectors, Problem};
 
 use run::Run;
 

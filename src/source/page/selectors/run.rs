@@ -6,12 +6,13 @@ use std::collections::HashSet;
 use scraper::Html;
 use url::Url;
 
-use super::config::{Extract, FieldName, PageSelectors};
 use super::extract::{self, Resolved};
+use super::validate::{Extract, FieldName, PageSelectors};
 use super::{ScrapeOptions, ScrapeResult, SelectorReport};
 use crate::model::{Article, Link, Person, Tag, Text};
 use crate::source::feed::{Warning, WarningKind};
 
+/// The state of one run: the result so far, and the ids already taken.
 pub(super) struct Run<'a> {
     selectors: &'a PageSelectors,
     options: ScrapeOptions<'a>,
@@ -23,6 +24,14 @@ pub(super) struct Run<'a> {
 struct Place {
     page: usize,
     item: usize,
+}
+
+/// An article being scraped, with what its values need: where it is and the page's base.
+struct Draft<'u> {
+    article: Article,
+    raw_date: Option<String>,
+    place: Place,
+    base: Option<&'u Url>,
 }
 
 impl std::fmt::Display for Place {
@@ -91,29 +100,24 @@ impl<'a> Run<'a> {
         let selectors = self.selectors;
         for (item_idx, item) in html.select(&selectors.items).enumerate() {
             self.count(FieldName::Items, 1, 0);
-            let place = Place {
-                page,
-                item: item_idx + 1,
+            let mut draft = Draft {
+                article: Article::default(),
+                raw_date: None,
+                place: Place {
+                    page,
+                    item: item_idx + 1,
+                },
+                base: base.as_ref(),
             };
-            let mut article = Article::default();
-            let mut raw_date = None;
             for (name, field) in &selectors.fields {
                 let matched = extract::extract(item, field);
                 self.count(*name, matched.nodes, matched.values.len());
                 let html = field.extract == Extract::Html;
                 for value in matched.values {
-                    self.assign(
-                        &mut article,
-                        &mut raw_date,
-                        *name,
-                        value,
-                        html,
-                        &place,
-                        base.as_ref(),
-                    );
+                    self.assign(&mut draft, *name, value, html);
                 }
             }
-            self.push_article(article, raw_date, &place);
+            self.push_article(draft);
         }
         let field = selectors.next_page.as_ref()?;
         let matched = extract::extract(html.root_element(), field);
@@ -123,17 +127,15 @@ impl<'a> Run<'a> {
         self.absolute(FieldName::NextPage, &href, base.as_ref(), &place)
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn assign(
-        &mut self,
-        article: &mut Article,
-        raw_date: &mut Option<String>,
-        field: FieldName,
-        value: String,
-        html: bool,
-        place: &Place,
-        base: Option<&Url>,
-    ) {
+    /// Puts one value of `field` into the draft article.
+    fn assign(&mut self, draft: &mut Draft<'_>, field: FieldName, value: String, html: bool) {
+        let Draft {
+            article,
+            raw_date,
+            place,
+            base,
+        } = draft;
+        let base = *base;
         let text = |value: String| {
             if html {
                 Text::html(value)
@@ -204,7 +206,14 @@ impl<'a> Run<'a> {
         None
     }
 
-    fn push_article(&mut self, mut article: Article, raw_date: Option<String>, place: &Place) {
+    /// Keeps the draft's article unless it is empty or a repeat.
+    fn push_article(&mut self, draft: Draft<'_>) {
+        let Draft {
+            mut article,
+            raw_date,
+            place,
+            ..
+        } = draft;
         let has_body = article.title.is_some()
             || article.link.is_some()
             || article.summary.is_some()

@@ -276,6 +276,17 @@ fn html_true_takes_the_inner_html() {
 }
 
 #[test]
+fn links_inside_html_are_made_absolute_against_their_own_page() {
+    let selectors = validated(&SELECTORS.replace("html = false", "html = true"));
+    let result = selectors::scrape_pages(&page(1), Some(&url(PAGE_1)), &selectors, fetch_fixture);
+    let market = result.articles[3].summary.as_ref().expect("a summary");
+    assert_eq!(
+        market.value,
+        r#"The new hall <a href="https://news.example.org/2026/11/21/market-hall">opens on Monday</a>."#
+    );
+}
+
+#[test]
 fn a_regex_keeps_its_first_capture_group() {
     let selectors = validated(
         r#"

@@ -6,6 +6,7 @@
 use scraper::{ElementRef, Html, Selector};
 use url::Url;
 
+use super::html;
 use super::validate::{Extract, FieldSelector};
 
 /// What one field selector found in one scope (an item, or the whole page).
@@ -16,15 +17,15 @@ pub(super) struct Matched {
     pub values: Vec<String>,
 }
 
-/// Runs `field` inside `scope` and takes its values.
-pub(super) fn extract(scope: ElementRef<'_>, field: &FieldSelector) -> Matched {
+/// Runs `field` inside `scope` and takes its values; `base` makes URLs inside HTML absolute.
+pub(super) fn extract(scope: ElementRef<'_>, field: &FieldSelector, base: Option<&Url>) -> Matched {
     let elements: Vec<ElementRef<'_>> = match &field.selector {
         Some(selector) => scope.select(selector).collect(),
         None => vec![scope],
     };
     let mut values = Vec::new();
     for element in &elements {
-        let Some(value) = raw_value(*element, &field.extract) else {
+        let Some(value) = raw_value(*element, &field.extract, base) else {
             continue;
         };
         let Some(value) = apply_regex(field, value) else {
@@ -41,10 +42,10 @@ pub(super) fn extract(scope: ElementRef<'_>, field: &FieldSelector) -> Matched {
     }
 }
 
-fn raw_value(element: ElementRef<'_>, extract: &Extract) -> Option<String> {
+fn raw_value(element: ElementRef<'_>, extract: &Extract, base: Option<&Url>) -> Option<String> {
     let value = match extract {
         Extract::Text => collapse_whitespace(&element.text().collect::<String>()),
-        Extract::Html => element.inner_html().trim().to_owned(),
+        Extract::Html => html::inner_html(element, base).trim().to_owned(),
         Extract::Attr(name) => collapse_whitespace(element.attr(name)?),
     };
     (!value.is_empty()).then_some(value)

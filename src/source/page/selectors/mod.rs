@@ -8,6 +8,7 @@
 
 mod config;
 mod extract;
+mod html;
 mod run;
 mod validate;
 

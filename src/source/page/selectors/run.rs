@@ -110,7 +110,7 @@ impl<'a> Run<'a> {
                 base: base.as_ref(),
             };
             for (name, field) in &selectors.fields {
-                let matched = extract::extract(item, field);
+                let matched = extract::extract(item, field, base.as_ref());
                 self.count(*name, matched.nodes, matched.values.len());
                 let html = field.extract == Extract::Html;
                 for value in matched.values {
@@ -120,7 +120,7 @@ impl<'a> Run<'a> {
             self.push_article(draft);
         }
         let field = selectors.next_page.as_ref()?;
-        let matched = extract::extract(html.root_element(), field);
+        let matched = extract::extract(html.root_element(), field, base.as_ref());
         self.count(FieldName::NextPage, matched.nodes, matched.values.len());
         let href = matched.values.into_iter().next()?;
         let place = format!("page {page}");

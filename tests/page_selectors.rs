@@ -505,6 +505,36 @@ fn a_date_format_needs_a_date_and_must_be_a_valid_format() {
 }
 
 #[test]
+fn an_empty_selector_means_the_item_itself_except_for_next_page() {
+    let selectors = validated(
+        r#"
+        items = "h2 a"
+        title = ""
+        link = "@href"
+        "#,
+    );
+    let result = selectors::scrape(
+        &scraper::Html::parse_document(&page(1)),
+        Some(&url(PAGE_1)),
+        &selectors,
+    );
+    assert_eq!(result.articles.len(), 3);
+    assert_eq!(
+        result.articles[1].link.as_deref(),
+        Some("https://live.example.org/harbour/storm-watch")
+    );
+    assert_eq!(titles(&result)[0], "Winter ferry timetable announced");
+
+    let config: PageSelectorsToml =
+        toml::from_str("items = \"li\"\nnext-page = \"@href\"").expect("well-formed TOML");
+    let error = config.validate().expect_err("next-page has no item");
+    assert_eq!(
+        error.to_string(),
+        "invalid page selectors: page.next-page: needs a CSS selector"
+    );
+}
+
+#[test]
 fn unknown_keys_are_refused_when_the_toml_is_read() {
     let error = toml::from_str::<PageSelectorsToml>("items = \"li\"\nnext = \"a.next\"")
         .expect_err("`next` is not a key");

@@ -348,7 +348,11 @@ fn validate_field(
         }
     };
     let css = css.trim().to_owned();
-    let selector = if css.is_empty() {
+    let selector = if css.is_empty() && name == FieldName::NextPage {
+        // `next-page` is matched in the whole page, which has no "item itself".
+        problems.push(css_key, "needs a CSS selector".to_owned(), span);
+        None
+    } else if css.is_empty() {
         None
     } else {
         compile_css(&css_key, &css, span, problems)

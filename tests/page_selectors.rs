@@ -8,7 +8,8 @@ use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
 use feedmill::model::{IdOrigin, Timestamp};
 use feedmill::source::feed::WarningKind;
 use feedmill::source::page::selectors::{
-    self, FieldName, PageSelectors, PageSelectorsToml, ScrapeOptions, ScrapeResult, SelectorReport,
+    self, Extract, FieldName, PageSelectors, PageSelectorsToml, ScrapeOptions, ScrapeResult,
+    SelectorReport,
 };
 use url::Url;
 
@@ -532,6 +533,42 @@ fn an_empty_selector_means_the_item_itself_except_for_next_page() {
         error.to_string(),
         "invalid page selectors: page.next-page: needs a CSS selector"
     );
+}
+
+#[test]
+fn the_issue_example_under_source_page_validates() {
+    #[derive(serde::Deserialize)]
+    struct Source {
+        page: PageSelectorsToml,
+    }
+    #[derive(serde::Deserialize)]
+    struct Config {
+        source: Source,
+    }
+    let text = r#"
+[source.page]
+items = "article.story"
+title = "h2 a"                 # short form: text of the match
+link = "h2 a@href"             # short form: attribute
+date = { selector = "time", attr = "datetime" }
+summary = { selector = "p.dek", html = false }
+content = { selector = ".body", html = true }
+author = ".byline"
+tags = { selector = ".tags a", all = true }   # every match, one tag each
+image = "img@src"
+date-format = "%d %b. %Y, %H:%M"              # optional, for human dates
+next-page = "a.next@href"
+max-pages = 3
+"#;
+    let config: Config = toml::from_str(text).expect("well-formed TOML");
+    let selectors = config.source.page.validate().expect("valid selectors");
+    assert_eq!(selectors.max_pages(), 3);
+    assert_eq!(selectors.date_format(), Some("%d %b. %Y, %H:%M"));
+    let tags = selectors.field(FieldName::Tags).expect("tags");
+    assert!(tags.takes_all());
+    assert_eq!(tags.css(), ".tags a");
+    let link = selectors.field(FieldName::Link).expect("link");
+    assert_eq!(link.extract(), &Extract::Attr("href".to_owned()));
 }
 
 #[test]

@@ -26,18 +26,18 @@ struct Place {
     item: usize,
 }
 
+impl std::fmt::Display for Place {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "page {}, item {}", self.page, self.item)
+    }
+}
+
 /// An article being scraped, with what its values need: where it is and the page's base.
 struct Draft<'u> {
     article: Article,
     raw_date: Option<String>,
     place: Place,
     base: Option<&'u Url>,
-}
-
-impl std::fmt::Display for Place {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "page {}, item {}", self.page, self.item)
-    }
 }
 
 impl<'a> Run<'a> {

@@ -5,6 +5,7 @@
 //! with (no zone means UTC), refuse impossible values with `None`, and never panic.
 //! Entry point: [`parse`].
 
+mod human;
 mod iso8601;
 mod korean;
 mod names;
@@ -14,6 +15,8 @@ mod zone;
 use chrono::{FixedOffset, NaiveDate, NaiveTime, Offset, TimeZone, Timelike, Utc};
 
 use crate::model::Timestamp;
+
+pub use self::human::{HumanDateContext, parse_human};
 
 /// Parses a date in any format feeds use; `None` when it cannot be understood.
 ///

@@ -8,6 +8,7 @@
 mod absolute;
 mod locale;
 mod relative;
+mod relative_words;
 mod tokens;
 
 use chrono::{DateTime, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Timelike, Utc};

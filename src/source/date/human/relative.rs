@@ -8,7 +8,8 @@
 use chrono::{DateTime, Datelike, Duration, Months, NaiveTime};
 use chrono_tz::Tz;
 
-use super::locale::{self, Unit};
+use super::locale;
+use super::relative_words::{self, Unit};
 use super::tokens::Token;
 
 /// Reads a relative date from `tokens`, counting back from `now` (already in the page's zone).
@@ -31,18 +32,20 @@ fn words(tokens: &[Token]) -> Vec<(usize, &str)> {
 /// `<count> <unit> ago`, `vor <count> <unit>`, `il y a <count> <unit>` and friends.
 fn counted(tokens: &[Token], now: DateTime<Tz>) -> Option<DateTime<Tz>> {
     for (index, token) in tokens.iter().enumerate() {
-        let Some(unit) = token.word().and_then(locale::unit) else {
+        let Some(unit) = token.word().and_then(relative_words::unit) else {
             continue;
         };
         let before = previous_significant(tokens, index);
         let (amount, count_index) = match before.map(|at| (at, &tokens[at])) {
             Some((at, Token::Number { value, .. })) => (i64::from(*value), Some(at)),
-            Some((at, Token::Word(word))) if locale::ONE.contains(&word.as_str()) => (1, Some(at)),
+            Some((at, Token::Word(word))) if relative_words::ONE.contains(&word.as_str()) => {
+                (1, Some(at))
+            }
             _ => (1, None),
         };
         let after_is_ago = next_significant(tokens, index)
             .and_then(|at| tokens[at].word())
-            .is_some_and(|word| locale::AGO_AFTER.contains(&word));
+            .is_some_and(|word| relative_words::AGO_AFTER.contains(&word));
         let start = count_index.unwrap_or(index);
         let before_is_ago = ago_before(tokens, start);
         // A bare unit (`час назад`) counts one, like `a`/`ein`/`un` before it.
@@ -59,7 +62,7 @@ fn ago_before(tokens: &[Token], start: usize) -> bool {
         return false;
     };
     match tokens[at].word() {
-        Some(word) if locale::AGO_BEFORE.contains(&word) => true,
+        Some(word) if relative_words::AGO_BEFORE.contains(&word) => true,
         Some("a") => previous_significant(tokens, at)
             .and_then(|at| tokens[at].word())
             .is_some_and(|word| word == "y"),
@@ -105,7 +108,7 @@ fn back(now: DateTime<Tz>, amount: i64, unit: Unit) -> Option<DateTime<Tz>> {
 fn day_word(tokens: &[Token], now: DateTime<Tz>) -> Option<DateTime<Tz>> {
     let days = tokens
         .iter()
-        .find_map(|token| token.word().and_then(locale::day_offset))?;
+        .find_map(|token| token.word().and_then(relative_words::day_offset))?;
     let date = now
         .date_naive()
         .checked_sub_signed(Duration::try_days(days)?)?;
@@ -130,7 +133,7 @@ fn weekday(tokens: &[Token], now: DateTime<Tz>) -> Option<DateTime<Tz>> {
 /// Whether the text says "just now" in some language.
 fn just_now(tokens: &[Token]) -> bool {
     let words: Vec<&str> = words(tokens).into_iter().map(|(_, word)| word).collect();
-    locale::JUST_NOW
+    relative_words::JUST_NOW
         .iter()
         .any(|phrase| words.windows(phrase.len()).any(|window| window == *phrase))
 }

@@ -1,6 +1,7 @@
 //! Finds a calendar date inside human text: numeric (`2025.09.09`, `09.09.2025`, `9/9/2025`),
 //! named-month (`09 Sep. 2025`, `Sep 9, 2025`, `9 de septiembre de 2025`, `9 сентября 2025 г.`)
-//! and CJK (`2025년 9월 9일`, `2025年9月9日`), then the time of day around it.
+//! and CJK (`2025년 9월 9일`, `2025年9月9日`), then the time of day around it and a zone
+//! written after that time.
 //!
 //! Policy: the first date found wins; a date without a year is the latest such day not after
 //! tomorrow. Day/month order is documented on [`parse_human`](super::parse_human).
@@ -8,11 +9,11 @@
 
 use std::ops::Range;
 
-use chrono::{Datelike, Duration, NaiveDate, NaiveTime};
+use chrono::{Datelike, Duration, NaiveDate, NaiveTime, TimeZone};
 use chrono_tz::Tz;
 
-use super::locale;
 use super::tokens::Token;
+use super::{clock, locale};
 use crate::model::Timestamp;
 
 /// Words read past between the parts of a named date (`9 de septiembre de 2025`, `2025 г.`).
@@ -26,9 +27,15 @@ pub(super) fn parse(tokens: &[Token], zone: Tz, today: NaiveDate) -> Option<Time
             .or_else(|| cjk(tokens, start, today))
             .or_else(|| named(tokens, start, today))
     })?;
-    let time = super::find_time(tokens, span).unwrap_or(NaiveTime::MIN);
-    let found = super::in_zone(date.and_time(time), zone)?;
-    Some(found.fixed_offset())
+    let Some((time, end)) = clock::find_time(tokens, span) else {
+        let found = super::in_zone(date.and_time(NaiveTime::MIN), zone)?;
+        return Some(found.fixed_offset());
+    };
+    match clock::zone_after(tokens, end) {
+        // A zone written after the time (`18:21 KST`) beats the page's.
+        Some(offset) => offset.from_local_datetime(&date.and_time(time)).single(),
+        None => Some(super::in_zone(date.and_time(time), zone)?.fixed_offset()),
+    }
 }
 
 /// Whether `zone` is one where `9/10/2025` means September 10th.

@@ -1,22 +1,22 @@
 //! Reads the dates pages show people (`Published: 09 Sep. 2025, 18:21`, `3시간 전`), which
 //! carry no zone, in the page's time zone.
 //!
-//! Policy: a caller's strftime format first, then the feed parsers of [`super::parse`] (a zone
-//! they read is kept), then common numeric, named-month and CJK forms, then dates relative to
-//! the caller's `now`; text around the date is skipped. Never panics. Entry point: [`parse_human`].
+//! Policy: a caller's strftime format first, then the feed parsers of [`super::parse`] when
+//! the text wrote a zone, then common numeric, named-month and CJK forms, then zone-less feed
+//! forms, then dates relative to the caller's `now`; text around the date is skipped, and
+//! nothing reads the clock or panics. Entry point: [`parse_human`].
 
 mod absolute;
+mod clock;
 mod locale;
 mod relative;
 mod relative_words;
 mod tokens;
 
-use chrono::{DateTime, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Timelike, Utc};
+use chrono::{DateTime, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 
-use self::tokens::Token;
 use crate::model::Timestamp;
-use crate::source::date::Meridiem;
 
 /// What a human date needs besides its text.
 #[derive(Debug, Clone, PartialEq)]
@@ -75,13 +75,20 @@ pub fn parse_human(input: &str, context: &HumanDateContext) -> Option<Timestamp>
     {
         return Some(found);
     }
-    if let Some(found) = written(input, zone) {
+    let feed_date = super::parse(input);
+    if let Some(found) = feed_date
+        && zone_written(input, found)
+    {
         return Some(found);
     }
     let tokens = tokens::tokenize(input);
     let today = context.now.with_timezone(&zone).date_naive();
     if let Some(found) = absolute::parse(&tokens, zone, today) {
         return Some(found);
+    }
+    if let Some(found) = feed_date {
+        // The feed parsers read this zone-less date as UTC (or KST); it is local to the page.
+        return in_zone(found.naive_local(), zone).map(|found| found.fixed_offset());
     }
     relative::parse(&tokens, context.now.with_timezone(&zone)).map(|found| found.fixed_offset())
 }
@@ -139,16 +146,11 @@ fn english_names(input: &str) -> String {
     output
 }
 
-/// Reads `input` with the feed parsers; a zone written in the text is kept, a zone-less
-/// result (read there as UTC, or as KST for Korean forms) is moved into `zone`.
-fn written(input: &str, zone: Tz) -> Option<Timestamp> {
-    let found = super::parse(input)?;
+/// Whether the feed parsers' reading `found` of `input` has a zone the text wrote, rather
+/// than the UTC they assume for zone-less text or the KST they assume for Korean forms.
+fn zone_written(input: &str, found: Timestamp) -> bool {
     let korean = input.chars().any(tokens::is_cjk);
-    let zone_written = !korean && (found.offset().local_minus_utc() != 0 || names_utc(input));
-    if zone_written {
-        return Some(found);
-    }
-    in_zone(found.naive_local(), zone).map(|found| found.fixed_offset())
+    !korean && (found.offset().local_minus_utc() != 0 || names_utc(input))
 }
 
 /// Whether text the feed parsers read at `+00:00` said so (`Z`, `GMT`, `UTC`, `+00:00`).
@@ -193,122 +195,6 @@ fn after_gap(local: NaiveDateTime, zone: Tz) -> Option<DateTime<Tz>> {
         }
     }
     zone.timestamp_opt(high, 0).single()
-}
-
-/// The time of day in `tokens` outside `skip` (the date's tokens): `18:21`, `18:21:05`,
-/// `6:21 PM`, `6 pm`, `18h21`, `18時21分`, `오후 6시 21분`, `下午6点`; `None` when there is none.
-fn find_time(tokens: &[Token], skip: std::ops::Range<usize>) -> Option<NaiveTime> {
-    (0..tokens.len())
-        .filter(|index| !skip.contains(index))
-        .find_map(|index| time_at(tokens, index, &skip))
-}
-
-/// A time whose hour is the number at `index`.
-fn time_at(tokens: &[Token], index: usize, skip: &std::ops::Range<usize>) -> Option<NaiveTime> {
-    let (hour, hour_digits) = tokens.get(index)?.number()?;
-    if hour_digits > 2
-        || index.checked_sub(1).is_some_and(|before| {
-            // `2025.09.09 18:21` must not read `09:…`; a number glued to `:` or `.` before is
-            // part of something else.
-            matches!(tokens.get(before), Some(Token::Mark(':' | '.' | '/' | '-')))
-                && before > 0
-                && matches!(tokens.get(before - 1), Some(Token::Number { .. }))
-                && !skip.contains(&(before - 1))
-        })
-    {
-        return None;
-    }
-    let token = |at: usize| tokens.get(at).filter(|_| !skip.contains(&at));
-    let (minute, second, end) = match (token(index + 1), token(index + 2)) {
-        (Some(Token::Mark(':')), Some(Token::Number { value, digits: 2 })) => {
-            match (token(index + 3), token(index + 4)) {
-                (
-                    Some(Token::Mark(':')),
-                    Some(Token::Number {
-                        value: second,
-                        digits: 2,
-                    }),
-                ) => (*value, *second, index + 5),
-                _ => (*value, 0, index + 3),
-            }
-        }
-        (Some(Token::Word(mark)), next) if is_hour_mark(mark) => match next {
-            Some(Token::Number {
-                value,
-                digits: 1 | 2,
-            }) => {
-                let after = token(index + 3).and_then(Token::word);
-                let second = match (token(index + 4), token(index + 5)) {
-                    (
-                        Some(Token::Number {
-                            value,
-                            digits: 1 | 2,
-                        }),
-                        Some(Token::Word(mark)),
-                    ) if matches!(mark.as_str(), "秒" | "초") => Some(*value),
-                    _ => None,
-                };
-                let end = if after.is_some() {
-                    index + 4
-                } else {
-                    index + 3
-                };
-                (*value, second.unwrap_or(0), end)
-            }
-            Some(Token::Mark(' ')) => match (token(index + 3), token(index + 4)) {
-                (
-                    Some(Token::Number {
-                        value,
-                        digits: 1 | 2,
-                    }),
-                    Some(Token::Word(mark)),
-                ) if matches!(mark.as_str(), "분" | "分") => (*value, 0, index + 5),
-                _ => (0, 0, index + 2),
-            },
-            _ => (0, 0, index + 2),
-        },
-        (Some(Token::Word(word)), _) if locale::meridiem(word).is_some() => (0, 0, index + 1),
-        (Some(Token::Mark(' ')), Some(Token::Word(word))) if locale::meridiem(word).is_some() => {
-            (0, 0, index + 1)
-        }
-        _ => return None,
-    };
-    let time = NaiveTime::from_hms_opt(hour, minute, second)?;
-    let meridiem = meridiem_after(tokens, end).or_else(|| meridiem_before(tokens, index));
-    match meridiem {
-        Some(meridiem) if (1..=12).contains(&time.hour()) => on_dial(time, meridiem),
-        _ => Some(time),
-    }
-}
-
-/// Words that follow an hour: `時`, `时`, `点`, `시`, French `h`.
-fn is_hour_mark(word: &str) -> bool {
-    matches!(word, "時" | "时" | "点" | "點" | "시" | "h")
-}
-
-fn on_dial(time: NaiveTime, meridiem: Meridiem) -> Option<NaiveTime> {
-    crate::source::date::on_24_hour_dial(time, meridiem)
-}
-
-/// A meridiem word at `end`, possibly after a space (`6:21 PM`, `6pm`).
-fn meridiem_after(tokens: &[Token], end: usize) -> Option<Meridiem> {
-    let at = if tokens.get(end) == Some(&Token::Mark(' ')) {
-        end + 1
-    } else {
-        end
-    };
-    tokens.get(at)?.word().and_then(locale::meridiem)
-}
-
-/// A meridiem word just before the hour at `index` (`오후 6:21`, `下午6点`, `午後6時`).
-fn meridiem_before(tokens: &[Token], index: usize) -> Option<Meridiem> {
-    let before = index.checked_sub(1)?;
-    let at = if tokens.get(before) == Some(&Token::Mark(' ')) {
-        before.checked_sub(1)?
-    } else {
-        before
-    };
-    tokens.get(at)?.word().and_then(locale::meridiem)
 }
 
 #[cfg(test)]

@@ -8,9 +8,9 @@
 use chrono::{DateTime, Datelike, Duration, Months, NaiveTime};
 use chrono_tz::Tz;
 
-use super::locale;
 use super::relative_words::{self, Unit};
 use super::tokens::Token;
+use super::{clock, locale};
 
 /// Reads a relative date from `tokens`, counting back from `now` (already in the page's zone).
 pub(super) fn parse(tokens: &[Token], now: DateTime<Tz>) -> Option<DateTime<Tz>> {
@@ -37,6 +37,8 @@ fn counted(tokens: &[Token], now: DateTime<Tz>) -> Option<DateTime<Tz>> {
         };
         let before = previous_significant(tokens, index);
         let (amount, count_index) = match before.map(|at| (at, &tokens[at])) {
+            // `1.5 hours ago` has no whole count to go back by.
+            Some((at, Token::Number { .. })) if is_fraction(tokens, at) => continue,
             Some((at, Token::Number { value, .. })) => (i64::from(*value), Some(at)),
             Some((at, Token::Word(word))) if relative_words::ONE.contains(&word.as_str()) => {
                 (1, Some(at))
@@ -54,6 +56,13 @@ fn counted(tokens: &[Token], now: DateTime<Tz>) -> Option<DateTime<Tz>> {
         }
     }
     None
+}
+
+/// Whether the number at `index` is the fractional part of `1.5` or `1,5`.
+fn is_fraction(tokens: &[Token], index: usize) -> bool {
+    index >= 2
+        && matches!(tokens.get(index - 1), Some(Token::Mark('.' | ',')))
+        && matches!(tokens.get(index - 2), Some(Token::Number { .. }))
 }
 
 /// Whether the words just before `start` say "ago" (`vor`, `hace`, `há`, `il y a`).
@@ -77,9 +86,10 @@ fn previous_significant(tokens: &[Token], index: usize) -> Option<usize> {
         .find(|&at| tokens.get(at) != Some(&Token::Mark(' ')))
 }
 
-/// The index of the nearest token after `index` that is not whitespace.
+/// The index of the nearest token after `index` that is not whitespace or an abbreviation's
+/// dot (`5 мин. назад`).
 fn next_significant(tokens: &[Token], index: usize) -> Option<usize> {
-    (index + 1..tokens.len()).find(|&at| tokens.get(at) != Some(&Token::Mark(' ')))
+    (index + 1..tokens.len()).find(|&at| !matches!(tokens.get(at), Some(Token::Mark(' ' | '.'))))
 }
 
 /// `now` moved `amount` units into the past; `None` when that leaves chrono's range.
@@ -112,7 +122,7 @@ fn day_word(tokens: &[Token], now: DateTime<Tz>) -> Option<DateTime<Tz>> {
     let date = now
         .date_naive()
         .checked_sub_signed(Duration::try_days(days)?)?;
-    let time = super::find_time(tokens, 0..0).unwrap_or(NaiveTime::MIN);
+    let time = clock::find_time(tokens, 0..0).map_or(NaiveTime::MIN, |(time, _)| time);
     super::in_zone(date.and_time(time), now.timezone())
 }
 
@@ -122,7 +132,7 @@ fn weekday(tokens: &[Token], now: DateTime<Tz>) -> Option<DateTime<Tz>> {
     let target = tokens
         .iter()
         .find_map(|token| token.word().and_then(locale::weekday_index))?;
-    let time = super::find_time(tokens, 0..0)?;
+    let (time, _) = clock::find_time(tokens, 0..0)?;
     let today = now.date_naive();
     let today_index = i64::from(today.weekday().num_days_from_monday());
     let back_days = (today_index - i64::try_from(target).ok()?).rem_euclid(7);

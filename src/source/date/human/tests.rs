@@ -118,6 +118,31 @@ fn feed_dates_keep_their_written_zone() {
 }
 
 #[test]
+fn a_zone_written_after_the_time_beats_the_context_zone() {
+    check(
+        SEOUL,
+        "Sep. 9, 2025 at 6:21 p.m. EDT",
+        "2025-09-09T18:21:00-04:00",
+    );
+    check(
+        SEOUL,
+        "09 Sep 2025 18:21 (CEST)",
+        "2025-09-09T18:21:00+02:00",
+    );
+    check(
+        SEOUL,
+        "09 Sep 2025 18:21 +0100",
+        "2025-09-09T18:21:00+01:00",
+    );
+    // Two-letter words are not read as zones: `et` is French for "and".
+    check(
+        SEOUL,
+        "9 sept. 2025 à 18:21 et plus",
+        "2025-09-09T18:21:00+09:00",
+    );
+}
+
+#[test]
 fn german_dates_are_read() {
     check(
         BERLIN,
@@ -254,6 +279,17 @@ fn english_relative_dates_count_back_from_now() {
     check_utc("Updated 2 weeks ago", "2025-08-27T12:00:00+00:00");
     check_utc("1 month ago", "2025-08-10T12:00:00+00:00");
     check_utc("just now", "2025-09-10T12:00:00+00:00");
+}
+
+#[test]
+fn compact_and_abbreviated_relative_dates_are_read() {
+    check_utc("3d ago", "2025-09-07T12:00:00+00:00");
+    check_utc("2h ago", "2025-09-10T10:00:00+00:00");
+    check_utc("vor 5 Min.", "2025-09-10T11:55:00+00:00");
+    check_utc("5 мин. назад", "2025-09-10T11:55:00+00:00");
+    check_in(&context(None), "1.5 hours ago", None);
+    check_in(&context(None), "in 3 days", None);
+    check_in(&context(None), "5 min read", None);
 }
 
 #[test]

@@ -52,10 +52,52 @@ fn counted(tokens: &[Token], now: DateTime<Tz>) -> Option<DateTime<Tz>> {
         let before_is_ago = ago_before(tokens, start);
         // A bare unit (`час назад`) counts one, like `a`/`ein`/`un` before it.
         if after_is_ago || before_is_ago {
-            return back(now, amount, unit);
+            let mut found = back(now, amount, unit)?;
+            // `1 hour, 5 minutes ago`, `vor 1 Stunde und 5 Minuten`, `1시간 5분 전`.
+            let mut cursor = start;
+            while let Some((value, unit, at)) = joined_pair_before(tokens, cursor) {
+                found = back(found, value, unit)?;
+                cursor = at;
+            }
+            let mut cursor = index;
+            while let Some((value, unit, at)) = joined_pair_after(tokens, cursor) {
+                found = back(found, value, unit)?;
+                cursor = at;
+            }
+            return Some(found);
         }
     }
     None
+}
+
+/// Words that join the parts of a compound count (`1 hour and 5 minutes`).
+const JOINERS: &[&str] = &["and", "und", "et", "y", "e", "и"];
+
+/// Whether the token at `at` only joins two parts of a compound count.
+fn is_joiner(tokens: &[Token], at: usize) -> bool {
+    match tokens.get(at) {
+        Some(Token::Mark(' ' | ',')) => true,
+        Some(Token::Word(word)) => JOINERS.contains(&word.as_str()),
+        _ => false,
+    }
+}
+
+/// The `<number> <unit>` pair joined before the count at `start`, and where its number is.
+fn joined_pair_before(tokens: &[Token], start: usize) -> Option<(i64, Unit, usize)> {
+    let unit_at = (0..start).rev().find(|&at| !is_joiner(tokens, at))?;
+    let unit = tokens[unit_at].word().and_then(relative_words::unit)?;
+    let number_at = previous_significant(tokens, unit_at)?;
+    let (value, _) = tokens[number_at].number()?;
+    Some((i64::from(value), unit, number_at))
+}
+
+/// The `<number> <unit>` pair joined after the unit at `end`, and where its unit is.
+fn joined_pair_after(tokens: &[Token], end: usize) -> Option<(i64, Unit, usize)> {
+    let number_at = (end + 1..tokens.len()).find(|&at| !is_joiner(tokens, at))?;
+    let (value, _) = tokens[number_at].number()?;
+    let unit_at = next_significant(tokens, number_at)?;
+    let unit = tokens[unit_at].word().and_then(relative_words::unit)?;
+    Some((i64::from(value), unit, unit_at))
 }
 
 /// Whether the number at `index` is the fractional part of `1.5` or `1,5`.

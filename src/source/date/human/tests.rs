@@ -288,6 +288,10 @@ fn compact_and_abbreviated_relative_dates_are_read() {
     check_utc("vor 5 Min.", "2025-09-10T11:55:00+00:00");
     check_utc("5 мин. назад", "2025-09-10T11:55:00+00:00");
     check_in(&context(None), "1.5 hours ago", None);
+    check_utc("1 hour, 5 minutes ago", "2025-09-10T10:55:00+00:00");
+    check_utc("vor 1 Stunde und 5 Minuten", "2025-09-10T10:55:00+00:00");
+    check_utc("1시간 5분 전", "2025-09-10T10:55:00+00:00");
+    check_utc("1時間5分前", "2025-09-10T10:55:00+00:00");
     check_in(&context(None), "in 3 days", None);
     check_in(&context(None), "5 min read", None);
 }

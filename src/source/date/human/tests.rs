@@ -67,6 +67,14 @@ fn a_time_that_happens_twice_in_autumn_is_the_earlier_instant() {
 }
 
 #[test]
+fn us_gaps_and_overlaps_follow_the_same_rules() {
+    let new_york = chrono_tz::America::New_York;
+    check(new_york, "3/9/2025 2:30 AM", "2025-03-09T03:00:00-04:00");
+    check(new_york, "11/2/2025 1:30 AM", "2025-11-02T01:30:00-04:00");
+    check(new_york, "11/3/2025 1:30 AM", "2025-11-03T01:30:00-05:00");
+}
+
+#[test]
 fn without_a_zone_dates_are_utc() {
     check_utc("9 September 2025", "2025-09-09T00:00:00+00:00");
 }
@@ -373,6 +381,26 @@ fn an_explicit_format_reads_names_in_other_languages_and_keeps_offsets() {
         &format,
         "09 sept. 2025 18:21 +0100",
         Some("2025-09-09T18:21:00+01:00"),
+    );
+}
+
+#[test]
+fn an_explicit_format_reads_russian_genitive_months() {
+    let format = with_format("%d %B %Y, %H:%M", Some(chrono_tz::Europe::Moscow));
+    check_in(
+        &format,
+        "Опубликовано: 09 сентября 2025, 18:21",
+        Some("2025-09-09T18:21:00+03:00"),
+    );
+}
+
+#[test]
+fn an_explicit_format_without_a_time_gives_local_midnight() {
+    let format = with_format("%d.%m.%Y", Some(BERLIN));
+    check_in(
+        &format,
+        "Stand: 09.09.2025 18:21",
+        Some("2025-09-09T00:00:00+02:00"),
     );
 }
 

@@ -20,15 +20,6 @@ pub(super) fn parse(tokens: &[Token], now: DateTime<Tz>) -> Option<DateTime<Tz>>
         .or_else(|| just_now(tokens).then_some(now))
 }
 
-/// The words of `tokens`, in order, with their token indices.
-fn words(tokens: &[Token]) -> Vec<(usize, &str)> {
-    tokens
-        .iter()
-        .enumerate()
-        .filter_map(|(index, token)| Some((index, token.word()?)))
-        .collect()
-}
-
 /// `<count> <unit> ago`, `vor <count> <unit>`, `il y a <count> <unit>` and friends.
 fn counted(tokens: &[Token], now: DateTime<Tz>) -> Option<DateTime<Tz>> {
     for (index, token) in tokens.iter().enumerate() {
@@ -184,7 +175,7 @@ fn weekday(tokens: &[Token], now: DateTime<Tz>) -> Option<DateTime<Tz>> {
 
 /// Whether the text says "just now" in some language.
 fn just_now(tokens: &[Token]) -> bool {
-    let words: Vec<&str> = words(tokens).into_iter().map(|(_, word)| word).collect();
+    let words: Vec<&str> = tokens.iter().filter_map(Token::word).collect();
     relative_words::JUST_NOW
         .iter()
         .any(|phrase| words.windows(phrase.len()).any(|window| window == *phrase))

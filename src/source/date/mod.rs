@@ -3,8 +3,10 @@
 //! Policy: read every form feeds are known to use (ISO 8601 in `iso8601`, RFC 822 and its
 //! breakage in `rfc822`, Korean blog forms in `korean`), keep the offset the date was written
 //! with (no zone means UTC), refuse impossible values with `None`, and never panic.
-//! Entry point: [`parse`].
+//! Entry points: [`parse`]; [`parse_human`] (in `human`) for the zone-less, localized and
+//! relative dates pages show, read in a [`HumanDateContext`].
 
+mod human;
 mod iso8601;
 mod korean;
 mod names;
@@ -14,6 +16,8 @@ mod zone;
 use chrono::{FixedOffset, NaiveDate, NaiveTime, Offset, TimeZone, Timelike, Utc};
 
 use crate::model::Timestamp;
+
+pub use self::human::{HumanDateContext, parse_human};
 
 /// Parses a date in any format feeds use; `None` when it cannot be understood.
 ///

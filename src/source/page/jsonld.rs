@@ -1,0 +1,287 @@
+//! JSON-LD (`<script type="application/ld+json">`): the first `NewsArticle`, `Article`,
+//! `BlogPosting` or `ReportageNewsArticle` node becomes the article's fields, an `ItemList`
+//! becomes a listing. Blocks may be one node, an array of nodes or an `@graph`.
+//!
+//! Policy: a block that is not JSON is a [`WarningKind::Syntax`] warning and is skipped;
+//! values of unexpected shapes are ignored. Entry point: [`extract`].
+
+use serde_json::Value;
+
+use super::auto::{Fields, keyword_tags, tag};
+use super::document::{Page, collapse, parse_date, select, warning};
+use super::listing::Item;
+use super::{Warning, WarningKind};
+use crate::model::Person;
+
+/// `@type`s read as one article.
+const ARTICLE_TYPES: &[&str] = &[
+    "NewsArticle",
+    "Article",
+    "BlogPosting",
+    "ReportageNewsArticle",
+    "AnalysisNewsArticle",
+    "OpinionNewsArticle",
+    "LiveBlogPosting",
+];
+
+/// What the page's JSON-LD says.
+#[derive(Debug, Default)]
+pub(super) struct JsonLd {
+    /// The first article node's fields.
+    pub article: Option<Fields>,
+    /// The items of the first `ItemList` with any.
+    pub listing: Vec<Item>,
+}
+
+/// Reads every JSON-LD block of the page.
+pub(super) fn extract(page: &Page, warnings: &mut Vec<Warning>) -> JsonLd {
+    let mut found = JsonLd::default();
+    let mut site_name = None;
+    let scripts = select(page.root(), r#"script[type="application/ld+json" i]"#);
+    for (block_idx, script) in scripts.enumerate() {
+        let text: String = script.text().collect();
+        let value: Value = match serde_json::from_str(text.trim()) {
+            Ok(value) => value,
+            Err(error) => {
+                warnings.push(warning(
+                    WarningKind::Syntax,
+                    format!(
+                        "JSON-LD block {} is not valid JSON ({error}); skipped",
+                        block_idx + 1
+                    ),
+                ));
+                continue;
+            }
+        };
+        let mut nodes = Vec::new();
+        flatten(&value, &mut nodes);
+        for node in nodes {
+            if has_type(node, ARTICLE_TYPES) && found.article.is_none() {
+                found.article = Some(article_fields(page, node, warnings));
+            } else if has_type(node, &["ItemList"]) && found.listing.is_empty() {
+                found.listing = list_items(page, node);
+            } else if has_type(node, &["WebSite", "NewsMediaOrganization", "Organization"]) {
+                site_name = site_name.or_else(|| string(node.get("name")));
+            }
+        }
+    }
+    if let Some(article) = &mut found.article {
+        article.site_name = article.site_name.take().or(site_name);
+    }
+    found
+}
+
+/// Collects the nodes of a block: the value itself, array members and `@graph` members.
+fn flatten<'a>(value: &'a Value, nodes: &mut Vec<&'a Value>) {
+    match value {
+        Value::Array(members) => members.iter().for_each(|m| flatten(m, nodes)),
+        Value::Object(object) => {
+            if let Some(graph) = object.get("@graph") {
+                flatten(graph, nodes);
+            }
+            nodes.push(value);
+        }
+        _ => {}
+    }
+}
+
+/// True when the node's `@type` (a string or an array) names one of `types`.
+fn has_type(node: &Value, types: &[&str]) -> bool {
+    let matches = |t: &Value| {
+        t.as_str()
+            .map(|t| t.rsplit(['/', ':']).next().unwrap_or(t))
+            .is_some_and(|t| types.contains(&t))
+    };
+    match node.get("@type") {
+        Some(Value::Array(list)) => list.iter().any(matches),
+        Some(t) => matches(t),
+        None => false,
+    }
+}
+
+fn article_fields(page: &Page, node: &Value, warnings: &mut Vec<Warning>) -> Fields {
+    let date = |key: &str, warnings: &mut Vec<Warning>| {
+        string(node.get(key))
+            .and_then(|raw| parse_date(&raw, &format!("JSON-LD `{key}`"), warnings))
+    };
+    let mut tags: Vec<_> = match node.get("keywords") {
+        Some(Value::String(keywords)) => keyword_tags(keywords).collect(),
+        Some(Value::Array(list)) => list
+            .iter()
+            .filter_map(Value::as_str)
+            .filter_map(|t| tag(t, None))
+            .collect(),
+        _ => Vec::new(),
+    };
+    tags.extend(
+        strings(node.get("articleSection"))
+            .iter()
+            .filter_map(|s| tag(s, Some("section"))),
+    );
+    let url = string(node.get("url"))
+        .or_else(|| url_of(node.get("mainEntityOfPage")))
+        .and_then(|href| page.resolve(&href));
+    Fields {
+        title: string(node.get("headline")).or_else(|| string(node.get("name"))),
+        url,
+        published: date("datePublished", warnings),
+        updated: date("dateModified", warnings),
+        authors: people(page, node.get("author")),
+        tags,
+        description: string(node.get("description")),
+        image: url_of(node.get("image")).and_then(|href| page.resolve(&href)),
+        site_name: node.get("publisher").and_then(|p| string(p.get("name"))),
+        language: string(node.get("inLanguage")),
+    }
+}
+
+/// `itemListElement` entries with a URL: `{url, name}`, `{item: {url|@id, name}}` or a URL.
+fn list_items(page: &Page, node: &Value) -> Vec<Item> {
+    let Some(Value::Array(elements)) = node.get("itemListElement") else {
+        return Vec::new();
+    };
+    elements
+        .iter()
+        .filter_map(|element| {
+            let item = element
+                .get("item")
+                .filter(|i| i.is_object())
+                .unwrap_or(element);
+            let href = url_of(Some(item))
+                .or_else(|| url_of(element.get("item")))
+                .or_else(|| url_of(Some(element)))?;
+            let title = string(item.get("name"))
+                .or_else(|| string(item.get("headline")))
+                .or_else(|| string(element.get("name")))
+                .unwrap_or_default();
+            Some(Item {
+                title,
+                link: page.resolve(&href)?,
+                published: None,
+                image: url_of(item.get("image")).and_then(|i| page.resolve(&i)),
+                summary: string(item.get("description")),
+            })
+        })
+        .collect()
+}
+
+/// Authors: a name, a `Person`/`Organization` object, or an array of either.
+fn people(page: &Page, value: Option<&Value>) -> Vec<Person> {
+    let person = |value: &Value| match value {
+        Value::String(name) => Some(Person {
+            name: Some(collapse(name)).filter(|n| !n.is_empty()),
+            ..Person::default()
+        }),
+        Value::Object(_) => Some(Person {
+            name: string(value.get("name")),
+            email: string(value.get("email")),
+            uri: string(value.get("url")).and_then(|u| page.resolve(&u)),
+        }),
+        _ => None,
+    };
+    let list: Vec<Person> = match value {
+        Some(Value::Array(items)) => items.iter().filter_map(person).collect(),
+        Some(single) => person(single).into_iter().collect(),
+        None => Vec::new(),
+    };
+    list.into_iter().filter(|p| !p.is_empty()).collect()
+}
+
+/// A URL from a string, an object's `url` or `@id`, or an array's first such value.
+fn url_of(value: Option<&Value>) -> Option<String> {
+    match value? {
+        Value::String(url) => Some(url.trim().to_owned()).filter(|u| !u.is_empty()),
+        Value::Array(items) => items.iter().find_map(|item| url_of(Some(item))),
+        object @ Value::Object(_) => {
+            string(object.get("url")).or_else(|| string(object.get("@id")))
+        }
+        _ => None,
+    }
+}
+
+/// A non-blank string, whitespace collapsed; numbers are written as text.
+fn string(value: Option<&Value>) -> Option<String> {
+    let text = match value? {
+        Value::String(s) => collapse(s),
+        Value::Number(n) => n.to_string(),
+        Value::Array(items) => return items.iter().find_map(|item| string(Some(item))),
+        _ => return None,
+    };
+    Some(text).filter(|t| !t.is_empty())
+}
+
+/// Every string of a string or an array of strings.
+fn strings(value: Option<&Value>) -> Vec<String> {
+    match value {
+        Some(Value::Array(items)) => items.iter().filter_map(|i| string(Some(i))).collect(),
+        other => string(other).into_iter().collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::page::PageOptions;
+
+    fn page_with(json: &str) -> Page {
+        let html = format!(
+            "<html><head><script type='application/ld+json'>{json}</script></head><body></body></html>"
+        );
+        let options = PageOptions {
+            url: Some("https://example.com/section/page".into()),
+            ..PageOptions::default()
+        };
+        Page::parse(html.as_bytes(), &options).expect("an HTML page")
+    }
+
+    #[test]
+    fn an_article_inside_a_graph_is_found() {
+        let page = page_with(
+            r#"{"@context":"https://schema.org","@graph":[
+                {"@type":"WebSite","name":"Example Daily"},
+                {"@type":["NewsArticle"],"headline":"A headline","mainEntityOfPage":{"@id":"/a/1"},
+                 "datePublished":"2025-09-09T18:21:00+09:00","keywords":["One","Two"],
+                 "articleSection":"World","author":[{"@type":"Person","name":"Kim","url":"/kim"},"Lee"]}]}"#,
+        );
+        let found = extract(&page, &mut Vec::new());
+        let article = found.article.expect("an article");
+        assert_eq!(article.title.as_deref(), Some("A headline"));
+        assert_eq!(article.url.as_deref(), Some("https://example.com/a/1"));
+        assert_eq!(article.site_name.as_deref(), Some("Example Daily"));
+        assert_eq!(article.authors.len(), 2);
+        assert_eq!(
+            article.authors[0].uri.as_deref(),
+            Some("https://example.com/kim")
+        );
+        assert_eq!(article.tags.len(), 3);
+        assert_eq!(article.tags[2].scheme.as_deref(), Some("section"));
+    }
+
+    #[test]
+    fn an_item_list_becomes_listing_items() {
+        let page = page_with(
+            r#"[{"@type":"ItemList","itemListElement":[
+                {"@type":"ListItem","position":1,"url":"/a/1","name":"First"},
+                {"@type":"ListItem","position":2,"item":{"@id":"https://other.example/2","name":"Second"}}]}]"#,
+        );
+        let found = extract(&page, &mut Vec::new());
+        let links: Vec<_> = found.listing.iter().map(|i| i.link.as_str()).collect();
+        assert_eq!(
+            links,
+            ["https://example.com/a/1", "https://other.example/2"]
+        );
+        assert_eq!(found.listing[1].title, "Second");
+    }
+
+    #[test]
+    fn invalid_json_and_bad_dates_are_warnings() {
+        let mut warnings = Vec::new();
+        extract(&page_with("{oops"), &mut warnings);
+        extract(
+            &page_with(r#"{"@type":"Article","headline":"x","datePublished":"soon"}"#),
+            &mut warnings,
+        );
+        let kinds: Vec<_> = warnings.iter().map(|w| w.kind).collect();
+        assert_eq!(kinds, [WarningKind::Syntax, WarningKind::Date]);
+    }
+}

@@ -88,6 +88,10 @@ pub(super) fn extract(
     let has_article_metadata = structured.article.is_some() || tags_meta.is_article;
 
     let mut fields = structured.article.unwrap_or_default();
+    let crumbs = structured.breadcrumb.iter();
+    fields
+        .tags
+        .extend(crumbs.filter_map(|crumb| tag(crumb, Some("section"))));
     let site_name = fields.site_name.clone();
     fields.merge(tags_meta.primary);
     fields.merge(tags_meta.fallback);

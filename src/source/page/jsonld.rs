@@ -12,6 +12,7 @@ use super::document::{Page, collapse, parse_date, select, warning};
 use super::listing::Item;
 use super::{Warning, WarningKind};
 use crate::model::Person;
+use crate::model::{replace_references, resolve_html_reference};
 
 /// `@type`s read as one article.
 const ARTICLE_TYPES: &[&str] = &[
@@ -31,6 +32,8 @@ pub(super) struct JsonLd {
     pub article: Option<Fields>,
     /// The items of the first `ItemList` with any.
     pub listing: Vec<Item>,
+    /// The names of the first `BreadcrumbList`, without the site's home page.
+    pub breadcrumb: Vec<String>,
 }
 
 /// Reads every JSON-LD block of the page.
@@ -58,6 +61,8 @@ pub(super) fn extract(page: &Page, warnings: &mut Vec<Warning>) -> JsonLd {
         for node in nodes {
             if has_type(node, ARTICLE_TYPES) && found.article.is_none() {
                 found.article = Some(article_fields(page, node, warnings));
+            } else if has_type(node, &["BreadcrumbList"]) && found.breadcrumb.is_empty() {
+                found.breadcrumb = crumbs(page, node);
             } else if has_type(node, &["ItemList"]) && found.listing.is_empty() {
                 found.listing = list_items(page, node);
             } else if has_type(node, &["WebSite", "NewsMediaOrganization", "Organization"]) {
@@ -165,11 +170,29 @@ fn list_items(page: &Page, node: &Value) -> Vec<Item> {
         .collect()
 }
 
+/// The names of a `BreadcrumbList`'s entries, leaving out the one for the site's home.
+fn crumbs(page: &Page, node: &Value) -> Vec<String> {
+    let Some(Value::Array(elements)) = node.get("itemListElement") else {
+        return Vec::new();
+    };
+    elements
+        .iter()
+        .filter(|element| {
+            let href = url_of(element.get("item")).and_then(|href| page.resolve(&href));
+            href.is_none() || href != page.site_root(href.as_deref())
+        })
+        .filter_map(|element| {
+            string(element.get("name"))
+                .or_else(|| element.get("item").and_then(|i| string(i.get("name"))))
+        })
+        .collect()
+}
+
 /// Authors: a name, a `Person`/`Organization` object, or an array of either.
 fn people(page: &Page, value: Option<&Value>) -> Vec<Person> {
     let person = |value: &Value| match value {
         Value::String(name) => Some(Person {
-            name: Some(collapse(name)).filter(|n| !n.is_empty()),
+            name: Some(unescaped(name)).filter(|n| !n.is_empty()),
             ..Person::default()
         }),
         Value::Object(_) => Some(Person {
@@ -202,12 +225,18 @@ fn url_of(value: Option<&Value>) -> Option<String> {
 /// A non-blank string, whitespace collapsed; numbers are written as text.
 fn string(value: Option<&Value>) -> Option<String> {
     let text = match value? {
-        Value::String(s) => collapse(s),
+        Value::String(s) => unescaped(s),
         Value::Number(n) => n.to_string(),
         Value::Array(items) => return items.iter().find_map(|item| string(Some(item))),
         _ => return None,
     };
     Some(text).filter(|t| !t.is_empty())
+}
+
+/// Text with HTML character references resolved (JSON-LD is often written HTML-escaped,
+/// `North Korea&#039;s`) and whitespace collapsed.
+fn unescaped(text: &str) -> String {
+    collapse(&replace_references(text, resolve_html_reference))
 }
 
 /// Every string of a string or an array of strings.
@@ -239,13 +268,17 @@ mod tests {
         let page = page_with(
             r#"{"@context":"https://schema.org","@graph":[
                 {"@type":"WebSite","name":"Example Daily"},
-                {"@type":["NewsArticle"],"headline":"A headline","mainEntityOfPage":{"@id":"/a/1"},
+                {"@type":"BreadcrumbList","itemListElement":[
+                  {"@type":"ListItem","position":1,"name":"Home","item":"https://example.com/"},
+                  {"@type":"ListItem","position":2,"name":"World","item":{"@id":"/world","name":"World"}}]},
+                {"@type":["NewsArticle"],"headline":"A &quot;headline&quot;","mainEntityOfPage":{"@id":"/a/1"},
                  "datePublished":"2025-09-09T18:21:00+09:00","keywords":["One","Two"],
                  "articleSection":"World","author":[{"@type":"Person","name":"Kim","url":"/kim"},"Lee"]}]}"#,
         );
         let found = extract(&page, &mut Vec::new());
         let article = found.article.expect("an article");
-        assert_eq!(article.title.as_deref(), Some("A headline"));
+        assert_eq!(article.title.as_deref(), Some("A \"headline\""));
+        assert_eq!(found.breadcrumb, ["World"]);
         assert_eq!(article.url.as_deref(), Some("https://example.com/a/1"));
         assert_eq!(article.site_name.as_deref(), Some("Example Daily"));
         assert_eq!(article.authors.len(), 2);

@@ -131,9 +131,15 @@ fn microdata(page: &Page, warnings: &mut Vec<Warning>) -> (Fields, bool) {
             (!person.is_empty()).then_some(person)
         })
         .collect();
-    let tags = select(root, "[itemprop~=keywords]")
+    let mut tags: Vec<_> = select(root, "[itemprop~=keywords]")
         .flat_map(|k| keyword_tags(&value_of(k)).collect::<Vec<_>>())
         .collect();
+    tags.extend(select(root, "a[rel~=tag]").filter_map(|a| tag(&collapsed_text(a), None)));
+    tags.extend(
+        breadcrumb(page)
+            .iter()
+            .filter_map(|crumb| tag(crumb, Some("section"))),
+    );
     let fields = Fields {
         title: headline.or_else(|| document_title(page)),
         published,
@@ -148,6 +154,27 @@ fn microdata(page: &Page, warnings: &mut Vec<Warning>) -> (Fields, bool) {
         ..Fields::default()
     };
     (fields, has_microdata)
+}
+
+/// The sections a breadcrumb trail names (`Home > National > North Korea` gives
+/// `National`, `North Korea`): its links, leaving out the one to the site's home.
+fn breadcrumb(page: &Page) -> Vec<String> {
+    let trail = select(
+        page.root(),
+        "nav[aria-label=breadcrumb i], [class*=breadcrumb i]",
+    )
+    .next();
+    let Some(trail) = trail else {
+        return Vec::new();
+    };
+    select(trail, "a[href]")
+        .filter(|link| {
+            let href = link.attr("href").and_then(|href| page.resolve(href));
+            href.is_some() && href != page.site_root(href.as_deref())
+        })
+        .map(collapsed_text)
+        .filter(|text| !text.is_empty())
+        .collect()
 }
 
 /// An item property's value: `content`, then the text.
@@ -230,7 +257,9 @@ mod tests {
             r#"<article itemscope><h1 itemprop="headline">Micro headline</h1>
                <span itemprop="author" itemscope><span itemprop="name">Lee</span></span>
                <time itemprop="datePublished" datetime="2025-01-02T03:04:05+09:00">Jan 2</time>
-               <meta itemprop="keywords" content="x, y"><time datetime="not a date">?</time></article>"#,
+               <meta itemprop="keywords" content="x, y"><time datetime="not a date">?</time>
+               <nav class="c-breadcrumbs"><a href="/">Home</a> &gt; <a href="/world">World</a></nav>
+               <a rel="tag" href="/tag/z">z</a></article>"#,
         );
         assert!(found.is_article);
         assert!(warnings.is_empty());
@@ -240,6 +269,13 @@ mod tests {
             found.fallback.published.map(|p| p.to_rfc3339()).as_deref(),
             Some("2025-01-02T03:04:05+09:00")
         );
-        assert_eq!(found.fallback.tags.len(), 2);
+        let tags: Vec<_> = found
+            .fallback
+            .tags
+            .iter()
+            .map(|t| t.term.as_str())
+            .collect();
+        assert_eq!(tags, ["x", "y", "z", "World"]);
+        assert_eq!(found.fallback.tags[3].scheme.as_deref(), Some("section"));
     }
 }

@@ -211,8 +211,9 @@ fn listing_feed(
     let articles = items
         .into_iter()
         .map(|item| {
+            let title = Some(item.title).filter(|t| !t.is_empty());
             let mut article = Article {
-                title: Some(Text::plain(item.title)),
+                title: title.map(Text::plain),
                 links: vec![Link {
                     href: item.link.clone(),
                     rel: Some("alternate".into()),

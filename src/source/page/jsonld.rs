@@ -25,7 +25,8 @@ const ARTICLE_TYPES: &[&str] = &[
     "LiveBlogPosting",
 ];
 
-/// What the page's JSON-LD says.
+/// What the page's JSON-LD says. Several article nodes, none of them the page itself,
+/// are a listing of those articles.
 #[derive(Debug, Default)]
 pub(super) struct JsonLd {
     /// The first article node's fields.
@@ -40,6 +41,7 @@ pub(super) struct JsonLd {
 pub(super) fn extract(page: &Page, warnings: &mut Vec<Warning>) -> JsonLd {
     let mut found = JsonLd::default();
     let mut site_name = None;
+    let mut articles = Vec::new();
     let scripts = select(page.root(), r#"script[type="application/ld+json" i]"#);
     for (block_idx, script) in scripts.enumerate() {
         let text: String = script.text().collect();
@@ -59,8 +61,8 @@ pub(super) fn extract(page: &Page, warnings: &mut Vec<Warning>) -> JsonLd {
         let mut nodes = Vec::new();
         flatten(&value, &mut nodes);
         for node in nodes {
-            if has_type(node, ARTICLE_TYPES) && found.article.is_none() {
-                found.article = Some(article_fields(page, node, warnings));
+            if has_type(node, ARTICLE_TYPES) {
+                articles.push(article_fields(page, node, warnings));
             } else if has_type(node, &["BreadcrumbList"]) && found.breadcrumb.is_empty() {
                 found.breadcrumb = crumbs(page, node);
             } else if has_type(node, &["ItemList"]) && found.listing.is_empty() {
@@ -70,10 +72,49 @@ pub(super) fn extract(page: &Page, warnings: &mut Vec<Warning>) -> JsonLd {
             }
         }
     }
+    let (article, listing) = choose_article(page, articles);
+    found.article = article;
+    if found.listing.is_empty() {
+        found.listing = listing;
+    }
     if let Some(article) = &mut found.article {
         article.site_name = article.site_name.take().or(site_name);
     }
     found
+}
+
+/// The page's article among the article nodes: the only one, the one at the page's
+/// canonical URL, or none when several distinct articles make the page a listing of them.
+fn choose_article(page: &Page, mut articles: Vec<Fields>) -> (Option<Fields>, Vec<Item>) {
+    if articles.len() <= 1 {
+        return (articles.pop(), Vec::new());
+    }
+    let canonical = select(page.root(), "link[rel~=canonical][href]")
+        .find_map(|link| link.attr("href"))
+        .and_then(|href| page.resolve(href))
+        .or_else(|| page.url.as_ref().map(|u| u.as_str().to_owned()));
+    if let Some(own_idx) = articles
+        .iter()
+        .position(|a| a.url.is_some() && a.url == canonical)
+    {
+        return (Some(articles.swap_remove(own_idx)), Vec::new());
+    }
+    let items: Vec<Item> = articles
+        .iter()
+        .filter_map(|article| {
+            Some(Item {
+                title: article.title.clone().unwrap_or_default(),
+                link: article.url.clone()?,
+                published: article.published,
+                image: article.image.clone(),
+                summary: article.description.clone(),
+            })
+        })
+        .collect();
+    if items.len() < 2 {
+        return (articles.into_iter().next(), Vec::new());
+    }
+    (None, items)
 }
 
 /// Collects the nodes of a block: the value itself, array members and `@graph` members.
@@ -304,6 +345,22 @@ mod tests {
             ["https://example.com/a/1", "https://other.example/2"]
         );
         assert_eq!(found.listing[1].title, "Second");
+    }
+
+    #[test]
+    fn several_articles_make_a_listing_unless_one_is_the_page_itself() {
+        let two = r#"[{"@type":"BlogPosting","headline":"One","url":"/p/1","datePublished":"2025-01-01"},
+                      {"@type":"BlogPosting","headline":"Two","url":"/p/2"}]"#;
+        let found = extract(&page_with(two), &mut Vec::new());
+        assert!(found.article.is_none());
+        assert_eq!(found.listing.len(), 2);
+        assert_eq!(found.listing[1].link, "https://example.com/p/2");
+        assert!(found.listing[0].published.is_some());
+
+        let own = two.replace("/p/2", "/section/page");
+        let found = extract(&page_with(&own), &mut Vec::new());
+        assert_eq!(found.article.and_then(|a| a.title).as_deref(), Some("Two"));
+        assert!(found.listing.is_empty());
     }
 
     #[test]

@@ -46,12 +46,9 @@ pub(super) struct Listing {
 pub(super) fn find(page: &Page, warnings: &mut Vec<Warning>) -> Option<Listing> {
     let body = select(page.root(), "body").next().unwrap_or(page.root());
     let mut best: Option<(usize, ElementRef<'_>, String)> = None;
-    for parent in std::iter::once(body).chain(body.descendent_elements()) {
-        let mut groups: HashMap<String, Vec<ElementRef<'_>>> = HashMap::new();
-        for child in parent.child_elements() {
-            groups.entry(signature(child)).or_default().push(child);
-        }
-        for (signature, members) in groups {
+    // `descendent_elements` starts with `body` itself. Ties go to the group met first.
+    for parent in body.descendent_elements() {
+        for (signature, members) in sibling_groups(parent) {
             let n_headlines = members
                 .iter()
                 .filter(|member| headline_link(**member).is_some())
@@ -78,6 +75,23 @@ pub(super) fn find(page: &Page, warnings: &mut Vec<Warning>) -> Option<Listing> 
         css_path: format!("{} > {signature}", css_path(parent)),
         items,
     })
+}
+
+/// The parent's child elements grouped by [`signature`], groups in order of first child.
+fn sibling_groups(parent: ElementRef<'_>) -> Vec<(String, Vec<ElementRef<'_>>)> {
+    let mut groups: Vec<(String, Vec<ElementRef<'_>>)> = Vec::new();
+    let mut group_idx_by_signature: HashMap<String, usize> = HashMap::new();
+    for child in parent.child_elements() {
+        let signature = signature(child);
+        match group_idx_by_signature.get(&signature) {
+            Some(&group_idx) => groups[group_idx].1.push(child),
+            None => {
+                group_idx_by_signature.insert(signature.clone(), groups.len());
+                groups.push((signature, vec![child]));
+            }
+        }
+    }
+    groups
 }
 
 /// One repeated element as an item; `None` without a resolvable headline link.
@@ -227,6 +241,20 @@ mod tests {
             Some("https://example.com/i/1.jpg")
         );
         assert!(listing.items[3].published.is_some());
+    }
+
+    #[test]
+    fn equal_groups_are_decided_by_document_order() {
+        let group = |class: &str| {
+            (1..=3)
+                .map(|n| format!("<div class='{class}'><a href='/{class}/{n}'>A headline for {class} story {n}</a></div>"))
+                .collect::<String>()
+        };
+        for _ in 0..5 {
+            let listing = listing_of(&format!("<div>{}{}</div>", group("first"), group("second")))
+                .expect("a listing");
+            assert_eq!(listing.css_path, "body > div > div.first");
+        }
     }
 
     #[test]

@@ -102,9 +102,14 @@ pub(super) fn document_title(page: &Page) -> Option<String> {
 fn microdata(page: &Page, warnings: &mut Vec<Warning>) -> (Fields, bool) {
     let root = page.root();
     let itemprop = |name: &str| select(root, &format!("[itemprop~={name}]")).next();
+    let count = |name: &str| select(root, &format!("[itemprop~={name}]")).count();
     let headline = itemprop("headline").map(value_of).filter(|t| !t.is_empty());
     let published_raw = itemprop("datePublished").map(date_value);
-    let has_microdata = headline.is_some() || published_raw.is_some();
+    // Several headlines or dates are a listing's items, not one article.
+    let has_microdata = match count("headline") {
+        0 => count("datePublished") == 1,
+        n_headlines => n_headlines == 1,
+    };
     let published = published_raw
         .and_then(|raw| parse_date(&raw, "microdata `datePublished`", warnings))
         .or_else(|| {
@@ -248,6 +253,13 @@ mod tests {
             Some("https://example.com/staff/kim")
         );
         assert_eq!(found.fallback.language.as_deref(), Some("ko"));
+    }
+
+    #[test]
+    fn microdata_on_every_item_of_a_listing_does_not_make_an_article() {
+        let item = "<li itemscope><a itemprop='headline' href='/a'>Item</a></li>";
+        let (found, _) = extract_from("", &format!("<ul>{item}{item}</ul>"));
+        assert!(!found.is_article);
     }
 
     #[test]

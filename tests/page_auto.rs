@@ -361,3 +361,70 @@ fn feeds_and_empty_input_are_not_pages() {
     let error = read_page(b"", &PageOptions::default()).expect_err("nothing is not a page");
     assert!(matches!(error, PageError::Empty));
 }
+
+#[test]
+fn a_json_ld_item_list_is_a_listing_without_guessing() {
+    let html = br#"<html><head><title>Picks</title><script type="application/ld+json">
+        {"@context":"https://schema.org","@type":"ItemList","itemListElement":[
+          {"@type":"ListItem","position":1,"url":"/picks/1","name":"First pick of the week"},
+          {"@type":"ListItem","position":2,"item":{"@id":"/picks/2","name":"Second pick"}}]}
+        </script></head><body><p>Nothing else here.</p></body></html>"#;
+    let options = PageOptions {
+        url: Some("https://picks.example/weekly".into()),
+        ..PageOptions::default()
+    };
+    let outcome = read_page(html, &options).expect("a page");
+    assert_eq!(outcome.kind, PageKind::Listing);
+    let links: Vec<_> = outcome
+        .feed
+        .articles
+        .iter()
+        .filter_map(|a| a.link.as_deref())
+        .collect();
+    assert_eq!(
+        links,
+        [
+            "https://picks.example/picks/1",
+            "https://picks.example/picks/2"
+        ]
+    );
+    assert_eq!(title(&outcome.feed.articles[1]), "Second pick");
+    assert!(outcome.warnings.is_empty(), "{:?}", outcome.warnings);
+}
+
+#[test]
+fn a_page_with_neither_metadata_nor_a_listing_is_one_article_with_a_warning() {
+    let html = b"<html><head><title>Contact us</title></head><body><p>Call us.</p></body></html>";
+    let options = PageOptions {
+        url: Some("https://shop.example/contact".into()),
+        ..PageOptions::default()
+    };
+    let outcome = read_page(html, &options).expect("a page");
+    let article = only_article(&outcome);
+    assert_eq!(title(article), "Contact us");
+    assert_eq!(article.id, "https://shop.example/contact");
+    assert_eq!(outcome.warnings.len(), 1, "{:?}", outcome.warnings);
+}
+
+#[test]
+fn every_truncation_of_every_fixture_is_read_without_panicking() {
+    let names = [
+        "article_seed_shape.html",
+        "jsonld_only.html",
+        "listing_heuristic.html",
+        "korean_euc_kr.html",
+        "russian_windows_1251.html",
+        "japanese_shift_jis.html",
+    ];
+    for name in names {
+        let bytes = fixture(name);
+        for end in (0..bytes.len()).step_by(7) {
+            let options = PageOptions {
+                url: Some("https://example.com/a/".into()),
+                ..PageOptions::default()
+            };
+            // Errors are fine for prefixes that are no page yet; panics are not.
+            let _ = read_page(&bytes[..end], &options);
+        }
+    }
+}

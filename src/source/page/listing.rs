@@ -49,6 +49,9 @@ pub(super) fn find(page: &Page, warnings: &mut Vec<Warning>) -> Option<Listing> 
     // `descendent_elements` starts with `body` itself. Ties go to the group met first.
     for parent in body.descendent_elements() {
         for (signature, members) in sibling_groups(parent) {
+            if members.len() < MIN_ITEMS {
+                continue;
+            }
             let n_headlines = members
                 .iter()
                 .filter(|member| headline_link(**member).is_some())

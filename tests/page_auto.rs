@@ -233,7 +233,7 @@ fn a_guessed_listing_is_reported_with_its_css_path() {
     let guess = outcome
         .warnings
         .iter()
-        .find(|w| w.message.contains("guessed"))
+        .find(|w| w.message.contains("the listing was guessed"))
         .expect("a warning about the guess");
     assert!(
         guess

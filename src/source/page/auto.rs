@@ -199,7 +199,7 @@ fn listing_feed(
         warnings.push(warning(
             WarningKind::Value,
             format!(
-                "no article metadata; guessed the listing from {} repeated blocks at `{}`",
+                "the listing was guessed: {} repeated blocks of article links at `{}`",
                 found.items.len(),
                 found.css_path
             ),
@@ -208,27 +208,7 @@ fn listing_feed(
     } else {
         structured.to_vec()
     };
-    let articles = items
-        .into_iter()
-        .map(|item| {
-            let title = Some(item.title).filter(|t| !t.is_empty());
-            let mut article = Article {
-                title: title.map(Text::plain),
-                links: vec![Link {
-                    href: item.link.clone(),
-                    rel: Some("alternate".into()),
-                    ..Link::default()
-                }],
-                link: Some(item.link),
-                published: item.published,
-                image: item.image,
-                summary: item.summary.map(Text::plain),
-                ..Article::default()
-            };
-            article.ensure_id();
-            article
-        })
-        .collect();
+    let articles = items.into_iter().map(listing::Item::into_article).collect();
     let mut feed = page_feed(page, fields, articles);
     feed.link = page
         .url

@@ -11,14 +11,15 @@ use scraper::ElementRef;
 
 use super::Warning;
 use super::document::{Page, collapsed_text, parse_date, select};
-use crate::model::Timestamp;
+use crate::model::{Article, Link, Text, Timestamp};
 
 /// The fewest items a group needs to count as a listing.
 const MIN_ITEMS: usize = 3;
 /// Headline length bounds, in characters.
 const HEADLINE_CHARS: std::ops::RangeInclusive<usize> = 12..=300;
 
-/// One article a listing links to.
+/// One article a listing links to (what every listing reader, guessed or configured,
+/// produces before [`Item::into_article`]).
 #[derive(Debug, Clone, PartialEq)]
 pub(super) struct Item {
     /// The link's text.
@@ -31,6 +32,28 @@ pub(super) struct Item {
     pub image: Option<String>,
     /// The first paragraph inside the item other than the headline.
     pub summary: Option<String>,
+}
+
+impl Item {
+    /// The article this item links to, its id taken from the link.
+    pub(super) fn into_article(self) -> Article {
+        let title = Some(self.title).filter(|t| !t.is_empty());
+        let mut article = Article {
+            title: title.map(Text::plain),
+            links: vec![Link {
+                href: self.link.clone(),
+                rel: Some("alternate".into()),
+                ..Link::default()
+            }],
+            link: Some(self.link),
+            published: self.published,
+            image: self.image,
+            summary: self.summary.map(Text::plain),
+            ..Article::default()
+        };
+        article.ensure_id();
+        article
+    }
 }
 
 /// A guessed listing.

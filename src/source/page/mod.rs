@@ -101,6 +101,8 @@ pub enum PageError {
 pub fn read_page(bytes: &[u8], options: &PageOptions) -> Result<PageOutcome, PageError> {
     let page = document::Page::parse(bytes, options)?;
     let mut warnings = page.warnings.clone();
+    // Configured selectors (`selectors`, planned) will read `page` here before, or
+    // instead of, auto-extraction; they share `document::Page` and `listing::Item`.
     let (feed, kind) = auto::extract(&page, options.expect, &mut warnings);
     Ok(PageOutcome {
         feed,

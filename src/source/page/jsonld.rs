@@ -45,18 +45,8 @@ pub(super) fn extract(page: &Page, warnings: &mut Vec<Warning>) -> JsonLd {
     let scripts = select(page.root(), r#"script[type="application/ld+json" i]"#);
     for (block_idx, script) in scripts.enumerate() {
         let text: String = script.text().collect();
-        let value: Value = match serde_json::from_str(text.trim()) {
-            Ok(value) => value,
-            Err(error) => {
-                warnings.push(warning(
-                    WarningKind::Syntax,
-                    format!(
-                        "JSON-LD block {} is not valid JSON ({error}); skipped",
-                        block_idx + 1
-                    ),
-                ));
-                continue;
-            }
+        let Some(value) = parse_block(&text, block_idx + 1, warnings) else {
+            continue;
         };
         let mut nodes = Vec::new();
         flatten(&value, &mut nodes);
@@ -81,6 +71,71 @@ pub(super) fn extract(page: &Page, warnings: &mut Vec<Warning>) -> JsonLd {
         article.site_name = article.site_name.take().or(site_name);
     }
     found
+}
+
+/// Parses one block, leniently when it is broken (with a warning); `None` when even the
+/// lenient reading fails (with a warning too).
+fn parse_block(text: &str, block_number: usize, warnings: &mut Vec<Warning>) -> Option<Value> {
+    let error = match serde_json::from_str(text.trim()) {
+        Ok(value) => return Some(value),
+        Err(error) => error,
+    };
+    let value = parse_leniently(text);
+    let outcome = if value.is_some() {
+        "read leniently"
+    } else {
+        "skipped"
+    };
+    warnings.push(warning(
+        WarningKind::Syntax,
+        format!("JSON-LD block {block_number} is not valid JSON ({error}); {outcome}"),
+    ));
+    value
+}
+
+/// Reads JSON as sites break it: wrapped in `<!-- -->` or `<![CDATA[ ]]>`, with raw
+/// line breaks or tabs inside strings, or with trailing commas.
+fn parse_leniently(text: &str) -> Option<Value> {
+    let mut text = text.trim();
+    for (open, close) in [
+        ("<!--", "-->"),
+        ("//<![CDATA[", "//]]>"),
+        ("<![CDATA[", "]]>"),
+    ] {
+        if let Some(inner) = text
+            .strip_prefix(open)
+            .and_then(|t| t.trim_end().strip_suffix(close))
+        {
+            text = inner.trim();
+        }
+    }
+    let mut cleaned = String::with_capacity(text.len());
+    let (mut in_string, mut escaped) = (false, false);
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if in_string {
+            match c {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                '"' => in_string = false,
+                '\n' | '\r' | '\t' => {
+                    cleaned.push(' ');
+                    continue;
+                }
+                _ => {}
+            }
+        } else if c == '"' {
+            in_string = true;
+        } else if c == ',' {
+            let mut lookahead = chars.clone();
+            let next = lookahead.find(|n| !n.is_whitespace());
+            if matches!(next, Some('}' | ']')) {
+                continue;
+            }
+        }
+        cleaned.push(c);
+    }
+    serde_json::from_str(&cleaned).ok()
 }
 
 /// The page's article among the article nodes: the only one, the one at the page's
@@ -361,6 +416,19 @@ mod tests {
         let found = extract(&page_with(&own), &mut Vec::new());
         assert_eq!(found.article.and_then(|a| a.title).as_deref(), Some("Two"));
         assert!(found.listing.is_empty());
+    }
+
+    #[test]
+    fn json_as_sites_break_it_is_read_leniently_with_a_warning() {
+        let broken =
+            "<!--\n{\"@type\":\"Article\",\"headline\":\"Two\nlines\",\"keywords\":[\"a\",],}\n-->";
+        let mut warnings = Vec::new();
+        let found = extract(&page_with(broken), &mut warnings);
+        let article = found.article.expect("an article");
+        assert_eq!(article.title.as_deref(), Some("Two lines"));
+        assert_eq!(article.tags.len(), 1);
+        assert_eq!(warnings.len(), 1);
+        assert!(warnings[0].message.contains("read leniently"));
     }
 
     #[test]

@@ -3,7 +3,9 @@
 //! the first 1024 bytes, then detection with chardetng (helped by the URL's top-level domain).
 //!
 //! Policy: decoding never fails. A declared charset that is unknown or contradicted by the
-//! bytes is replaced by the next candidate, with a [`WarningKind::Encoding`] warning.
+//! bytes (invalid in it, valid UTF-8, or a windows-1252/Latin-1 label on bytes detected as
+//! a non-Latin script) is replaced by the next candidate, with a [`WarningKind::Encoding`]
+//! warning; so is a header that disagrees with the `<meta>`.
 
 use encoding_rs::{Encoding, UTF_8, WINDOWS_1252};
 
@@ -31,9 +33,20 @@ pub(crate) fn decode(bytes: &[u8], content_type: Option<&str>, tld: Option<&str>
         return finish(encoding, &bytes[bom_len..], warnings);
     }
 
+    let from_header = content_type.and_then(header_charset);
+    let from_meta = prescan(bytes);
+    if let (Some(header), Some(meta)) = (&from_header, &from_meta) {
+        let (header_encoding, meta_encoding) = (lookup(header), lookup(meta));
+        if header_encoding.is_some() && meta_encoding.is_some() && header_encoding != meta_encoding
+        {
+            warnings.push(encoding_warning(format!(
+                "the Content-Type header says `{header}` but the page's <meta> says `{meta}`"
+            )));
+        }
+    }
     let declarations = [
-        (content_type.and_then(header_charset), "Content-Type header"),
-        (prescan(bytes), "page's <meta>"),
+        (from_header, "Content-Type header"),
+        (from_meta, "page's <meta>"),
     ];
     for (label, origin) in declarations {
         let Some(label) = label else { continue };
@@ -58,6 +71,17 @@ pub(crate) fn decode(bytes: &[u8], content_type: Option<&str>, tld: Option<&str>
                 "the {origin} says `{label}` but the bytes are UTF-8; read as UTF-8"
             )));
             return finish(UTF_8, bytes, warnings);
+        }
+        if encoding == WINDOWS_1252 && !bytes.is_ascii() {
+            let detected = detect(bytes, tld);
+            if !is_latin(detected) {
+                warnings.push(encoding_warning(format!(
+                    "the {origin} says `{label}` but the bytes look like {}; read as {}",
+                    detected.name(),
+                    detected.name()
+                )));
+                return finish(detected, bytes, warnings);
+            }
         }
         return finish(encoding, bytes, warnings);
     }
@@ -101,6 +125,28 @@ fn detect(bytes: &[u8], tld: Option<&str>) -> &'static Encoding {
     } else {
         guessed
     }
+}
+
+/// True for the single-byte encodings of Latin scripts, which a page declaring
+/// windows-1252 may plausibly be in; anything else detected contradicts the declaration.
+fn is_latin(encoding: &'static Encoding) -> bool {
+    matches!(
+        encoding.name(),
+        "windows-1250"
+            | "windows-1252"
+            | "windows-1254"
+            | "windows-1257"
+            | "windows-1258"
+            | "ISO-8859-2"
+            | "ISO-8859-3"
+            | "ISO-8859-4"
+            | "ISO-8859-10"
+            | "ISO-8859-13"
+            | "ISO-8859-14"
+            | "ISO-8859-15"
+            | "ISO-8859-16"
+            | "macintosh"
+    )
 }
 
 /// The `charset` parameter of a `Content-Type` value.
@@ -285,6 +331,7 @@ mod tests {
         let decoded = decode(&bytes, Some("text/html; charset=\"windows-1251\""), None);
         assert_eq!(decoded.label, "windows-1251");
         assert!(decoded.text.contains(RUSSIAN));
+        assert_eq!(decoded.warnings.len(), 1, "the declarations disagree");
     }
 
     #[test]
@@ -302,6 +349,28 @@ mod tests {
         assert_eq!(decoded.label, "windows-1251");
         assert!(decoded.text.contains(RUSSIAN));
         assert_eq!(decoded.warnings.len(), 2, "{:?}", decoded.warnings);
+    }
+
+    #[test]
+    fn a_latin_declaration_on_korean_bytes_gives_way_to_detection() {
+        let html = format!("<meta charset=\"iso-8859-1\">{}", page(KOREAN));
+        let (bytes, _, _) = EUC_KR.encode(&html);
+        let decoded = decode(&bytes, None, Some("kr"));
+        assert_eq!(decoded.label, "euc-kr");
+        assert!(decoded.text.contains(KOREAN));
+        assert_eq!(decoded.warnings.len(), 1);
+    }
+
+    #[test]
+    fn a_latin_declaration_on_latin_bytes_is_kept() {
+        let text = "Le conseil municipal a approuvé le nouveau terminal flottant à l'unanimité, \
+                    après deux années de débats sur son coût élevé.";
+        let html = format!("<meta charset=\"iso-8859-1\">{}", page(text));
+        let (bytes, _, _) = WINDOWS_1252.encode(&html);
+        let decoded = decode(&bytes, None, None);
+        assert_eq!(decoded.label, "windows-1252");
+        assert!(decoded.text.contains(text));
+        assert!(decoded.warnings.is_empty(), "{:?}", decoded.warnings);
     }
 
     #[test]

@@ -428,3 +428,20 @@ fn every_truncation_of_every_fixture_is_read_without_panicking() {
         }
     }
 }
+
+#[test]
+fn page_feeds_are_written_in_every_output_format_with_their_tags() {
+    use feedmill::emit::{self, EmitOptions, OutputFormat};
+
+    let outcome = read(
+        "korean_euc_kr.html",
+        "http://news.bada.example.kr/article/20250910073000",
+    );
+    for format in [OutputFormat::Rss, OutputFormat::Atom, OutputFormat::Json] {
+        let bytes = emit::write(&outcome.feed, format, &EmitOptions::default())
+            .unwrap_or_else(|error| panic!("{format}: {error}"));
+        let text = String::from_utf8(bytes).expect("UTF-8 output");
+        assert!(text.contains("여객선"), "{format}: {text}");
+        assert!(text.contains("http://news.bada.example.kr/article/20250910073000"));
+    }
+}

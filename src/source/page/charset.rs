@@ -5,7 +5,7 @@
 //! Policy: decoding never fails. A declared charset that is unknown or contradicted by the
 //! bytes (invalid in it, valid UTF-8, or a windows-1252/Latin-1 label on bytes detected as
 //! a non-Latin script) is replaced by the next candidate, with a [`WarningKind::Encoding`]
-//! warning; so is a header that disagrees with the `<meta>`.
+//! warning. A header that disagrees with the `<meta>` wins, with a warning.
 
 use encoding_rs::{Encoding, UTF_8, WINDOWS_1252};
 

@@ -146,7 +146,10 @@ fn item(page: &Page, member: ElementRef<'_>, warnings: &mut Vec<Warning>) -> Opt
 /// The element's first link whose text is as long as a headline, with that text; `None`
 /// when there is none, or when the element holds many (it is a container, not an item).
 fn headline_link(element: ElementRef<'_>) -> Option<(ElementRef<'_>, String)> {
-    let mut headlines = select(element, "a[href]").filter_map(|link| {
+    // `select` looks below the element only; an item may be the link itself.
+    let itself = Some(element).filter(|e| e.value().name() == "a");
+    let links = itself.into_iter().chain(select(element, "a[href]"));
+    let mut headlines = links.filter_map(|link| {
         let href = link.attr("href")?.trim();
         if href.is_empty() || href.starts_with('#') || href.starts_with("javascript:") {
             return None;
@@ -281,6 +284,16 @@ mod tests {
                 .expect("a listing");
             assert_eq!(listing.css_path, "body > div > div.first");
         }
+    }
+
+    #[test]
+    fn bare_links_can_be_the_repeated_blocks() {
+        let links: String = (1..=3)
+            .map(|n| format!("<a class='row' href='/s/{n}'>Bare link headline number {n}</a>"))
+            .collect();
+        let listing = listing_of(&format!("<div class='list'>{links}</div>")).expect("a listing");
+        assert_eq!(listing.css_path, "body > div.list > a.row");
+        assert_eq!(listing.items[2].title, "Bare link headline number 3");
     }
 
     #[test]

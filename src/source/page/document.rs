@@ -89,7 +89,11 @@ impl Page {
     /// `None` when it is empty or cannot be resolved.
     pub(crate) fn resolve(&self, href: &str) -> Option<String> {
         let href = href.trim();
-        if href.is_empty() || href.starts_with("javascript:") {
+        if href.is_empty()
+            || href
+                .get(..11)
+                .is_some_and(|s| s.eq_ignore_ascii_case("javascript:"))
+        {
             return None;
         }
         match &self.base {

@@ -1,4 +1,4 @@
-//! feedmill reads RSS, Atom and JSON Feed documents (and, later, HTML pages) into one
+//! feedmill reads RSS, Atom and JSON Feed documents and HTML pages into one
 //! article model, and writes RSS 2.0, Atom 1.0 and JSON Feed 1.1.
 //!
 //! Data flows `fetch → source → model → emit`; every module depends toward [`model`].

@@ -238,8 +238,50 @@ fn missing_file_fails_with_a_message_naming_it() {
 }
 
 #[test]
-fn html_page_is_refused_with_a_message_naming_it() {
-    assert_read_error_names(&fixture_path("not_a_feed.html"));
+fn input_that_is_neither_feed_nor_page_is_refused_with_a_message_naming_it() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let notes = dir.path().join("notes.txt");
+    fs::write(&notes, "just some words, no markup at all").expect("write");
+    assert_read_error_names(&notes);
+}
+
+#[test]
+fn an_article_page_becomes_a_feed_of_one_article_with_its_tags_and_date() {
+    let page =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/pages/article_seed_shape.html");
+    let output = convert()
+        .arg(&page)
+        .args(["--to", "atom", "--base", "https://harbor.example/news/"])
+        .output()
+        .expect("runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let atom = atom_syndication::Feed::read_from(&output.stdout[..]).expect("valid Atom");
+    let [entry] = atom.entries() else {
+        panic!("one entry expected, got {}", atom.entries().len());
+    };
+    assert_eq!(
+        entry.title().as_str(),
+        "Coastal city council approves floating ferry terminal"
+    );
+    let published = entry.published().expect("published").to_rfc3339();
+    assert_eq!(published, "2025-09-09T18:21:00+09:00");
+    let terms: Vec<&str> = entry.categories().iter().map(|c| c.term()).collect();
+    assert!(terms.contains(&"North Korea"), "{terms:?}");
+}
+
+#[test]
+fn a_page_without_metadata_is_read_as_one_article_with_a_warning() {
+    convert()
+        .arg(fixture_path("not_a_feed.html"))
+        .args(["--to", "json"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Test Gazette"))
+        .stderr(predicate::str::contains("warning:"));
 }
 
 #[test]

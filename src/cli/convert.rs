@@ -12,7 +12,9 @@ use anyhow::Context as _;
 use clap::{Args, ValueEnum};
 use feedmill::emit::{self, EmitOptions, OutputFormat};
 use feedmill::fetch::{self, FetchOptions};
-use feedmill::source::feed::{self, ReadOptions};
+use feedmill::model::Feed;
+use feedmill::source::feed::{self, InputKind, ReadOptions, Warning};
+use feedmill::source::page::{self, PageOptions};
 use url::Url;
 
 const AFTER_HELP: &str = "\
@@ -23,9 +25,12 @@ Examples:
     feedmill convert https://example.com/feed.xml --to json -o feed.json
   Read standard input; relative links resolve against --base:
     feedmill convert --to rss --base https://example.com/news/ < saved-feed.xml
+  Turn a web page into a feed (JSON-LD, OpenGraph and a guessed list of article links):
+    feedmill convert https://example.com/news/ --to atom
+    feedmill convert saved-page.html --base https://example.com/news/ --to atom
 
 Input formats, detected from the content: RSS 0.90 to 0.94, 1.0 (RDF) and 2.0; Atom 0.3
-and 1.0; JSON Feed 1.0 and 1.1. Problems the reader recovers from are printed as warnings.
+and 1.0; JSON Feed 1.0 and 1.1; HTML pages. Problems the reader recovers from are printed as warnings.
 
 Exit codes: 0 success, 1 input unreadable or output unwritable, 2 usage error.";
 
@@ -33,7 +38,7 @@ Exit codes: 0 success, 1 input unreadable or output unwritable, 2 usage error.";
 #[derive(Debug, Args)]
 #[command(after_help = AFTER_HELP)]
 pub(crate) struct ConvertArgs {
-    /// The feed to read: a file path, an http(s) URL, or `-` for standard input.
+    /// The feed or HTML page to read: a file path, an http(s) URL, or `-` for standard input.
     #[arg(value_name = "INPUT", default_value = "-", value_parser = parse_input)]
     input: Input,
 
@@ -54,22 +59,38 @@ pub(crate) struct ConvertArgs {
 /// Runs `feedmill convert`.
 pub(crate) fn run(args: ConvertArgs) -> anyhow::Result<()> {
     let (bytes, read_options) = load(&args.input, args.base.as_ref())?;
-    let outcome =
-        feed::read(&bytes, &read_options).with_context(|| format!("reading {}", args.input))?;
-    for warning in &outcome.warnings {
+    let (feed, warnings) =
+        read_any(&bytes, &read_options).with_context(|| format!("reading {}", args.input))?;
+    for warning in &warnings {
         super::message("warning", &format!("{}: {warning}", args.input));
     }
     let emit_options = EmitOptions {
         base_url: args.base.map(String::from),
         ..EmitOptions::default()
     };
-    let output = emit::write(&outcome.feed, args.to.into(), &emit_options)?;
+    let output = emit::write(&feed, args.to.into(), &emit_options)?;
     match &args.output {
         Some(path) => {
             write_atomically(path, &output).with_context(|| format!("writing `{}`", path.display()))
         }
         None => write_stdout(&output).context("writing standard output"),
     }
+}
+
+/// Reads a feed document, or an HTML page by auto-extraction (an article page becomes a
+/// feed of one article, a listing page a feed of its articles).
+fn read_any(bytes: &[u8], options: &ReadOptions) -> anyhow::Result<(Feed, Vec<Warning>)> {
+    if feed::detect(bytes, options.content_type.as_deref()) == InputKind::Html {
+        let page_options = PageOptions {
+            url: options.url.clone(),
+            content_type: options.content_type.clone(),
+            expect: None,
+        };
+        let outcome = page::read_page(bytes, &page_options)?;
+        return Ok((outcome.feed, outcome.warnings));
+    }
+    let outcome = feed::read(bytes, options)?;
+    Ok((outcome.feed, outcome.warnings))
 }
 
 /// Where the feed comes from.

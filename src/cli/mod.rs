@@ -5,6 +5,7 @@
 //! rendered once, here, with their cause chain; only this module and `main.rs` use
 //! anyhow. Entry point: [`run`].
 
+mod check;
 mod convert;
 
 use std::io::{self, Write};
@@ -20,19 +21,23 @@ mod exit_code {
     pub const FAILURE: u8 = 1;
     /// The command line was wrong.
     pub const USAGE: u8 = 2;
+    /// The feed definition file is invalid (`feedmill check`).
+    pub const CONFIG: u8 = 3;
 }
 
 const AFTER_HELP: &str = "\
 Examples:
   feedmill convert feeds/example.xml --to atom
   feedmill convert https://example.com/feed.xml --to json -o feed.json
+  feedmill check feeds/example-page.toml
 
 Exit codes:
   0  success
   1  the input could not be read, or the output could not be written
   2  usage error
+  3  the feed definition file is invalid (`check`)
 
-Run `feedmill convert --help` for more examples.";
+Run `feedmill convert --help` or `feedmill check --help` for more examples.";
 
 /// Reads RSS, Atom and JSON Feed, and writes them back out in any of the three.
 #[derive(Debug, Parser)]
@@ -46,6 +51,8 @@ struct Cli {
 enum Command {
     /// Convert one feed (RSS, Atom or JSON Feed) to RSS 2.0, Atom 1.0 or JSON Feed 1.1.
     Convert(convert::ConvertArgs),
+    /// Check a feed definition file (feeds/NAME.toml) and show what each source yields.
+    Check(check::CheckArgs),
 }
 
 /// Runs the command line and returns the process's exit code.
@@ -63,11 +70,13 @@ pub fn run() -> ExitCode {
             return ExitCode::from(code);
         }
     };
+    // Each subcommand returns its exit code, or an error to render here (code 1).
     let result = match cli.command {
-        Command::Convert(args) => convert::run(args),
+        Command::Convert(args) => convert::run(args).map(|()| exit_code::SUCCESS),
+        Command::Check(args) => check::run(args),
     };
     match result {
-        Ok(()) => ExitCode::from(exit_code::SUCCESS),
+        Ok(code) => ExitCode::from(code),
         Err(err) => {
             message("error", &format!("{err:#}"));
             ExitCode::from(exit_code::FAILURE)

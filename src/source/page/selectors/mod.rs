@@ -139,6 +139,21 @@ pub fn scrape_with(
     run.finish(next_page)
 }
 
+/// Decodes the bytes of a fetched or saved page to text for [`scrape_pages`], choosing the
+/// charset as browsers do (byte-order mark, `content_type`'s charset, `<meta>`, detection
+/// helped by `page_url`'s top-level domain), with the warnings of that choice.
+pub fn decode_page(
+    bytes: &[u8],
+    content_type: Option<&str>,
+    page_url: Option<&Url>,
+) -> (String, Vec<Warning>) {
+    let tld = page_url
+        .and_then(Url::host_str)
+        .and_then(|host| host.rsplit('.').next());
+    let decoded = super::charset::decode(bytes, content_type, tld);
+    (decoded.text, decoded.warnings)
+}
+
 /// Scrapes the first page, then follows `next-page` up to `max-pages` pages, with the
 /// default [`ScrapeOptions`].
 ///

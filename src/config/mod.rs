@@ -1,0 +1,136 @@
+//! Feed definition files (`feeds/NAME.toml`): one merged feed and the sources it reads.
+//!
+//! Policy: two layers. The wire types ([`FeedFileToml`] and its tables) are what serde
+//! reads; [`validate`] turns the text into a [`FeedDefinition`] or reports every problem at
+//! once, each a [`ConfigError`] naming the file, the line and column, and the key
+//! (`source[1].time-zone`). No IO: the caller reads the file. Entry point: [`validate`].
+
+mod validate;
+mod wire;
+
+use std::fmt;
+use std::path::PathBuf;
+
+use chrono_tz::Tz;
+use url::Url;
+
+use crate::source::page::selectors::PageSelectors;
+
+pub use validate::validate;
+pub use wire::{FeedFileToml, FeedToml, SourceToml};
+
+/// A validated feed definition file.
+#[derive(Debug, Clone)]
+pub struct FeedDefinition {
+    /// The merged feed's own metadata, from `[feed]`.
+    pub feed: FeedMeta,
+    /// The sources, in file order; at least one, names unique.
+    pub sources: Vec<SourceDefinition>,
+}
+
+impl FeedDefinition {
+    /// The source called `name`, if there is one.
+    pub fn source(&self, name: &str) -> Option<&SourceDefinition> {
+        self.sources.iter().find(|source| source.name == name)
+    }
+}
+
+/// The merged feed's metadata.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FeedMeta {
+    /// The title, not empty.
+    pub title: String,
+    /// A sentence about the feed.
+    pub description: Option<String>,
+    /// The web page the feed stands for.
+    pub link: Option<Url>,
+}
+
+/// One validated source.
+#[derive(Debug, Clone)]
+pub struct SourceDefinition {
+    /// The source's name, unique in its file.
+    pub name: String,
+    /// Where its bytes come from.
+    pub location: SourceLocation,
+    /// How its bytes are read.
+    pub kind: SourceKind,
+    /// The zone of dates written without one (UTC unless configured).
+    pub time_zone: Tz,
+}
+
+/// Where a source's bytes come from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SourceLocation {
+    /// An http(s) URL to fetch.
+    Url(Url),
+    /// A local file, already joined to the definition file's directory.
+    File(PathBuf),
+}
+
+impl fmt::Display for SourceLocation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SourceLocation::Url(url) => write!(f, "{url}"),
+            SourceLocation::File(path) => write!(f, "{}", path.display()),
+        }
+    }
+}
+
+/// How a source's bytes are read.
+#[derive(Debug, Clone)]
+pub enum SourceKind {
+    /// A feed document (RSS, Atom or JSON Feed), its format detected from the content.
+    Feed,
+    /// An HTML listing page read with these selectors.
+    Page(Box<PageSelectors>),
+}
+
+/// One problem in a feed definition file.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}", self.render())]
+pub struct ConfigError {
+    /// The file, as the caller named it.
+    pub file: PathBuf,
+    /// Line and column (both from 1) of the offending value, where known.
+    pub position: Option<(usize, usize)>,
+    /// The dotted key, e.g. `source[1].time-zone`, where one is concerned.
+    pub key: Option<String>,
+    /// What is wrong, e.g. `unknown time zone "Asia/Seol"`.
+    pub message: String,
+}
+
+impl ConfigError {
+    /// `file:line:column: key: message`, leaving out what is unknown.
+    fn render(&self) -> String {
+        let mut text = self.file.display().to_string();
+        if let Some((line, column)) = self.position {
+            text.push_str(&format!(":{line}:{column}"));
+        }
+        text.push_str(": ");
+        if let Some(key) = &self.key {
+            text.push_str(key);
+            text.push_str(": ");
+        }
+        text.push_str(&self.message);
+        text
+    }
+
+    /// The line of the offending value, where known.
+    pub fn line(&self) -> Option<usize> {
+        self.position.map(|(line, _)| line)
+    }
+}
+
+/// Every problem [`validate`] found, in file order; at least one.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid feed definition: {}", join(.errors))]
+pub struct InvalidConfig {
+    /// The problems.
+    pub errors: Vec<ConfigError>,
+}
+
+fn join(errors: &[ConfigError]) -> String {
+    let rendered: Vec<String> = errors.iter().map(ConfigError::to_string).collect();
+    rendered.join("; ")
+}

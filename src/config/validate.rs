@@ -153,7 +153,10 @@ fn http_url(value: &Spanned<String>, key: &str, errors: &mut Errors<'_>) -> Opti
             errors.push(
                 Some(value.span()),
                 Some(key.to_owned()),
-                format!("{text:?} is a {}: URL, not http(s)", url.scheme()),
+                format!(
+                    "must be an http(s) URL, not a {}: one ({text:?})",
+                    url.scheme()
+                ),
             );
             None
         }
@@ -189,7 +192,8 @@ fn source_definition(
     let location = match (&source.url, &source.file) {
         (Some(url), None) => http_url(url, &key("url"), errors).map(SourceLocation::Url),
         (None, Some(file)) => file_location(errors.path, file, &key("file"), errors),
-        (Some(_), Some(file)) => {
+        (Some(url), Some(file)) => {
+            http_url(url, &key("url"), errors);
             errors.push(
                 Some(file.span()),
                 Some(key("file")),

@@ -1,0 +1,199 @@
+//! Feed definition files end to end: valid files become a `FeedDefinition`, and every
+//! problem of an invalid one is reported together, each with file, line, column and key.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use feedmill::config::{ConfigError, SourceKind, SourceLocation, validate};
+use feedmill::source::page::selectors::FieldName;
+
+const VALID: &str = r#"[feed]
+title = "Harbour news"
+description = "Everything about the harbour."
+link = "https://news.example.org/harbour/"
+
+[[source]]
+name = "harbour-rss"
+url = "https://news.example.org/harbour.xml"
+
+[[source]]
+name = "harbour-page"
+file = "pages/harbour.html"
+kind = "page"
+time-zone = "Asia/Seoul"
+
+[source.page]
+items = "article.story"
+title = "h2 a"
+link = "h2 a@href"
+date = "time"
+date-format = "%d %b. %Y, %H:%M"
+"#;
+
+fn errors(text: &str) -> Vec<ConfigError> {
+    validate(Path::new("feeds/broken.toml"), text)
+        .expect_err("the file is invalid")
+        .errors
+}
+
+fn rendered(errors: &[ConfigError]) -> Vec<String> {
+    errors.iter().map(ConfigError::to_string).collect()
+}
+
+#[test]
+fn a_valid_file_becomes_a_feed_definition_with_defaults_filled_in() {
+    let definition = validate(Path::new("feeds/harbour.toml"), VALID).expect("valid");
+    assert_eq!(definition.feed.title, "Harbour news");
+    assert_eq!(
+        definition.feed.link.as_ref().map(url::Url::as_str),
+        Some("https://news.example.org/harbour/")
+    );
+    let [rss, page] = definition.sources.as_slice() else {
+        panic!("two sources expected, got {:?}", definition.sources);
+    };
+    assert_eq!(rss.name, "harbour-rss");
+    assert!(
+        matches!(rss.kind, SourceKind::Feed),
+        "no page table: a feed"
+    );
+    assert_eq!(rss.time_zone, chrono_tz::UTC, "the default zone is UTC");
+    assert_eq!(page.time_zone, chrono_tz::Asia::Seoul);
+    assert_eq!(
+        page.location,
+        SourceLocation::File(PathBuf::from("feeds/pages/harbour.html")),
+        "a file is relative to the definition file"
+    );
+    let SourceKind::Page(selectors) = &page.kind else {
+        panic!("a page source expected");
+    };
+    assert_eq!(selectors.date_format(), Some("%d %b. %Y, %H:%M"));
+    assert_eq!(
+        selectors.field(FieldName::Title).map(|field| field.css()),
+        Some("h2 a")
+    );
+    assert!(definition.source("harbour-page").is_some());
+}
+
+#[test]
+fn a_page_table_without_a_kind_makes_a_page_source() {
+    let text = "[feed]\ntitle = \"t\"\n[[source]]\nname = \"p\"\nurl = \"https://e.org/\"\n[source.page]\nitems = \"li\"\n";
+    let definition = validate(Path::new("x.toml"), text).expect("valid");
+    assert!(matches!(definition.sources[0].kind, SourceKind::Page(_)));
+}
+
+#[test]
+fn every_problem_is_reported_together_with_file_line_column_and_key() {
+    let text = r#"[feed]
+title = ""
+link = "ftp://news.example.org/"
+
+[[source]]
+name = "harbour"
+url = "https://news.example.org/"
+time-zone = "Asia/Seol"
+kind = "page"
+
+[source.page]
+items = "li["
+date-format = "%Q"
+
+[[source]]
+name = "harbour"
+kind = "rss"
+
+[[source]]
+name = "both"
+url = "not a url"
+file = "page.html"
+
+[[source]]
+name = "selectors-on-a-feed"
+url = "https://news.example.org/feed.xml"
+kind = "feed"
+[source.page]
+items = "li"
+"#;
+    let errors = errors(text);
+    assert_eq!(
+        rendered(&errors),
+        [
+            "feeds/broken.toml:2:9: feed.title: must not be empty",
+            "feeds/broken.toml:3:8: feed.link: must be an http(s) URL, not a ftp: one (\"ftp://news.example.org/\")",
+            "feeds/broken.toml:8:13: source[0].time-zone: unknown time zone \"Asia/Seol\"",
+            "feeds/broken.toml:12:9: source[0].page.items: invalid CSS selector \"li[\": Unexpected EOL",
+            "feeds/broken.toml:13:15: source[0].page.date-format: invalid date format \"%Q\"",
+            "feeds/broken.toml:15:1: source[1]: needs `url` or `file`",
+            "feeds/broken.toml:16:8: source[1].name: duplicate name \"harbour\" (also source[0])",
+            "feeds/broken.toml:17:8: source[1].kind: unknown kind \"rss\"; expected \"feed\" or \"page\"",
+            "feeds/broken.toml:21:7: source[2].url: invalid URL \"not a url\": relative URL without a base",
+            "feeds/broken.toml:22:8: source[2].file: `url` and `file` exclude each other; give one",
+            "feeds/broken.toml:28:1: source[3].page: selectors are only for `kind = \"page\"` sources",
+        ]
+    );
+    assert_eq!(errors[2].line(), Some(8));
+    assert_eq!(errors[2].key.as_deref(), Some("source[0].time-zone"));
+}
+
+#[test]
+fn a_page_source_without_selectors_and_a_file_without_sources_are_errors() {
+    let no_sources = errors("[feed]\ntitle = \"t\"\n");
+    assert_eq!(
+        rendered(&no_sources),
+        ["feeds/broken.toml:1:1: source: no [[source]] table; a feed needs at least one source"]
+    );
+    let no_selectors = errors(
+        "[feed]\ntitle = \"t\"\n[[source]]\nname = \"p\"\nurl = \"https://e.org/\"\nkind = \"page\"\n",
+    );
+    assert_eq!(
+        rendered(&no_selectors),
+        [
+            "feeds/broken.toml:6:8: source[0].page: a page source needs a [source.page] table of selectors"
+        ]
+    );
+}
+
+#[test]
+fn a_toml_syntax_error_is_reported_with_its_line() {
+    let errors = errors(
+        "[feed]\ntitle = \"t\"\n\n[[source]]\nname = \"unclosed\nurl = \"https://e.org/\"\n",
+    );
+    assert_eq!(errors.len(), 1);
+    assert_eq!(errors[0].line(), Some(5), "{}", errors[0]);
+    assert!(
+        errors[0].to_string().starts_with("feeds/broken.toml:5:"),
+        "{}",
+        errors[0]
+    );
+}
+
+#[test]
+fn an_unknown_key_is_refused_with_its_line() {
+    let errors = errors(
+        "[feed]\ntitle = \"t\"\n[[source]]\nname = \"a\"\nurl = \"https://e.org/\"\nfilters = []\n",
+    );
+    assert_eq!(errors.len(), 1);
+    assert_eq!(errors[0].line(), Some(6), "{}", errors[0]);
+    assert!(
+        errors[0].message.contains("unknown field `filters`"),
+        "{}",
+        errors[0]
+    );
+}
+
+#[test]
+fn every_example_in_feeds_validates() {
+    let feeds: PathBuf = [env!("CARGO_MANIFEST_DIR"), "feeds"].iter().collect();
+    let mut checked = 0;
+    for entry in fs::read_dir(&feeds).expect("feeds/ exists") {
+        let path = entry.expect("readable directory entry").path();
+        if path.extension().is_none_or(|extension| extension != "toml") {
+            continue;
+        }
+        let text = fs::read_to_string(&path).expect("readable example");
+        if let Err(invalid) = validate(&path, &text) {
+            panic!("{invalid}");
+        }
+        checked += 1;
+    }
+    assert!(checked >= 2, "only {checked} examples found in feeds/");
+}

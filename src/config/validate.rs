@@ -308,3 +308,24 @@ fn source_kind(index: usize, source: &SourceToml, errors: &mut Errors<'_>) -> Op
         },
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::line_column;
+
+    #[test]
+    fn line_and_column_count_from_one_and_columns_count_characters() {
+        let text = "a = 1\ntitle = \"—x\"\n";
+        assert_eq!(line_column(text, 0), (1, 1));
+        assert_eq!(line_column(text, 6), (2, 1));
+        let x = text.find('x').expect("x is there");
+        assert_eq!(line_column(text, x), (2, 11));
+        assert_eq!(line_column(text, text.len() + 10), (3, 1), "past the end");
+    }
+
+    #[test]
+    fn an_offset_inside_a_character_is_moved_to_its_start() {
+        let text = "—";
+        assert_eq!(line_column(text, 1), (1, 1));
+    }
+}

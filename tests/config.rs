@@ -181,6 +181,51 @@ fn an_unknown_key_is_refused_with_its_line() {
 }
 
 #[test]
+fn shape_errors_in_different_tables_are_all_reported_beside_value_errors() {
+    let text = r#"[feed]
+title = 3
+
+[[source]]
+name = "a"
+url = "https://news.example.org/"
+colour = "blue"
+
+[[source]]
+name = "b"
+url = "https://news.example.org/"
+time-zone = "Mars/Olympus"
+
+[[source]]
+name = "c"
+url = "https://news.example.org/"
+[source.page]
+items = "li"
+titel = "a"
+
+[filters]
+keep = "all"
+"#;
+    let errors = errors(text);
+    let summary: Vec<(Option<usize>, Option<&str>)> = errors
+        .iter()
+        .map(|error| (error.line(), error.key.as_deref()))
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            (Some(2), Some("feed")),
+            (Some(7), Some("source[0]")),
+            (Some(12), Some("source[1].time-zone")),
+            (Some(19), Some("source[2]")),
+            (Some(21), Some("filters")),
+        ],
+        "{errors:#?}"
+    );
+    assert!(errors[1].message.contains("unknown field `colour`"));
+    assert!(errors[3].message.contains("unknown field `titel`"));
+}
+
+#[test]
 fn every_example_in_feeds_validates() {
     let feeds: PathBuf = [env!("CARGO_MANIFEST_DIR"), "feeds"].iter().collect();
     let mut checked = 0;

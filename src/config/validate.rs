@@ -9,7 +9,8 @@ use chrono_tz::Tz;
 use toml::Spanned;
 use url::Url;
 
-use super::wire::{FeedFileToml, FeedToml, SourceToml};
+use super::parse;
+use super::wire::{FeedToml, SourceToml};
 use super::{
     ConfigError, FeedDefinition, FeedMeta, InvalidConfig, SourceDefinition, SourceKind,
     SourceLocation,
@@ -18,8 +19,9 @@ use super::{
 /// Reads and checks the text of a feed definition file.
 ///
 /// `path` names the file in messages and is the base of relative `file` sources; `text` is
-/// its content. A TOML syntax or shape error (an unknown key, a missing `name`) stops
-/// there and is the one error reported; otherwise every problem in every value is reported.
+/// its content. A TOML syntax error stops there and is the one error reported; otherwise
+/// every problem is reported: shape errors (an unknown key, a missing `name`) once per
+/// table, and every problem in the values of the tables that parsed.
 ///
 /// ```
 /// use std::path::Path;
@@ -38,24 +40,29 @@ pub fn validate(path: &Path, text: &str) -> Result<FeedDefinition, InvalidConfig
         text,
         found: Vec::new(),
     };
-    let file: FeedFileToml = match toml::from_str(text) {
-        Ok(file) => file,
-        Err(error) => {
-            errors.push(error.span(), None, error.message().trim().to_owned());
-            return Err(errors.finish());
-        }
+    let mut shape = Vec::new();
+    let parsed = parse::parse(text, &mut shape);
+    for (span, key, message) in shape {
+        errors.push(span, key, message);
+    }
+    let Some(parsed) = parsed else {
+        return Err(errors.finish());
     };
-    let feed = feed_meta(file.feed.get_ref(), &mut errors);
-    if file.source.is_empty() {
+    let feed = parsed
+        .feed
+        .as_ref()
+        .and_then(|feed| feed_meta(feed.get_ref(), &mut errors));
+    if parsed.source_count == 0 {
         errors.push(
-            Some(file.feed.span()),
+            Some(parsed.feed.as_ref().map_or(0..0, Spanned::span)),
             Some("source".to_owned()),
             "no [[source]] table; a feed needs at least one source".to_owned(),
         );
     }
     let mut names: HashMap<String, usize> = HashMap::new();
     let mut sources = Vec::new();
-    for (index, source) in file.source.iter().enumerate() {
+    for (index, source) in &parsed.sources {
+        let index = *index;
         let name = source.get_ref().name.get_ref().trim();
         if let Some(first) = names.get(name) {
             errors.push(

@@ -10,6 +10,9 @@ use crate::source::page::selectors::PageSelectorsToml;
 
 /// One feed definition file, `feeds/NAME.toml`: a `[feed]` table and its `[[source]]`s.
 ///
+/// [`super::validate`] reads these tables one by one, so that a shape error in one does
+/// not hide those in the others; this type reads the whole file in one go.
+///
 /// ```toml
 /// [feed]
 /// title = "Harbour news"
@@ -70,4 +73,30 @@ pub struct SourceToml {
     /// The CSS selectors of a page source ([`PageSelectorsToml`]). Required for
     /// `kind = "page"`, refused for `kind = "feed"`.
     pub page: Option<Spanned<PageSelectorsToml>>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_whole_file_reads_in_one_go_with_its_page_selectors() {
+        let file: FeedFileToml = toml::from_str(
+            "[feed]\ntitle = \"t\"\n[[source]]\nname = \"p\"\nfile = \"p.html\"\ntime-zone = \"Asia/Seoul\"\n[source.page]\nitems = \"li\"\n",
+        )
+        .expect("valid TOML");
+        assert_eq!(file.feed.get_ref().title.get_ref(), "t");
+        let source = file.source[0].get_ref();
+        assert_eq!(
+            source.file.as_ref().map(|f| f.get_ref().as_str()),
+            Some("p.html")
+        );
+        assert!(source.page.is_some());
+    }
+
+    #[test]
+    fn unknown_keys_are_refused_in_feed_and_source_tables() {
+        assert!(toml::from_str::<FeedToml>("title = \"t\"\nlanguage = \"en\"").is_err());
+        assert!(toml::from_str::<SourceToml>("name = \"a\"\nrefresh = \"1h\"").is_err());
+    }
 }

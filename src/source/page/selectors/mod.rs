@@ -142,6 +142,14 @@ pub fn scrape_with(
 /// Decodes the bytes of a fetched or saved page to text for [`scrape_pages`], choosing the
 /// charset as browsers do (byte-order mark, `content_type`'s charset, `<meta>`, detection
 /// helped by `page_url`'s top-level domain), with the warnings of that choice.
+///
+/// ```
+/// use feedmill::source::page::selectors::decode_page;
+///
+/// let latin1 = b"<p>caf\xe9</p>";
+/// let (text, _) = decode_page(latin1, Some("text/html; charset=iso-8859-1"), None);
+/// assert_eq!(text, "<p>caf\u{e9}</p>");
+/// ```
 pub fn decode_page(
     bytes: &[u8],
     content_type: Option<&str>,

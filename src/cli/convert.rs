@@ -9,6 +9,8 @@ use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
+use chrono::Utc;
+use chrono_tz::Tz;
 use clap::{Args, ValueEnum};
 use feedmill::emit::{self, EmitOptions, OutputFormat};
 use feedmill::fetch::{self, FetchOptions};
@@ -54,13 +56,18 @@ pub(crate) struct ConvertArgs {
     /// standard input, and the fallback for links still relative when writing.
     #[arg(long, value_name = "URL")]
     base: Option<Url>,
+
+    /// The IANA time zone (`Asia/Seoul`) dates on HTML pages are read in when they are
+    /// written without one; UTC, with a warning, when not given.
+    #[arg(long, value_name = "ZONE", value_parser = parse_time_zone)]
+    time_zone: Option<Tz>,
 }
 
 /// Runs `feedmill convert`.
 pub(crate) fn run(args: ConvertArgs) -> anyhow::Result<()> {
     let (bytes, read_options) = load(&args.input, args.base.as_ref())?;
-    let (feed, warnings) =
-        read_any(&bytes, &read_options).with_context(|| format!("reading {}", args.input))?;
+    let (feed, warnings) = read_any(&bytes, &read_options, args.time_zone)
+        .with_context(|| format!("reading {}", args.input))?;
     for warning in &warnings {
         super::message("warning", &format!("{}: {warning}", args.input));
     }
@@ -79,18 +86,30 @@ pub(crate) fn run(args: ConvertArgs) -> anyhow::Result<()> {
 
 /// Reads a feed document, or an HTML page by auto-extraction (an article page becomes a
 /// feed of one article, a listing page a feed of its articles).
-fn read_any(bytes: &[u8], options: &ReadOptions) -> anyhow::Result<(Feed, Vec<Warning>)> {
+fn read_any(
+    bytes: &[u8],
+    options: &ReadOptions,
+    time_zone: Option<Tz>,
+) -> anyhow::Result<(Feed, Vec<Warning>)> {
     if feed::detect(bytes, options.content_type.as_deref()) == InputKind::Html {
         let page_options = PageOptions {
             url: options.url.clone(),
             content_type: options.content_type.clone(),
             expect: None,
+            time_zone,
+            now: Some(Utc::now()),
         };
         let outcome = page::read_page(bytes, &page_options)?;
         return Ok((outcome.feed, outcome.warnings));
     }
     let outcome = feed::read(bytes, options)?;
     Ok((outcome.feed, outcome.warnings))
+}
+
+/// An IANA time zone name (`Europe/Berlin`), for `--time-zone`.
+pub(crate) fn parse_time_zone(arg: &str) -> Result<Tz, String> {
+    arg.parse::<Tz>()
+        .map_err(|_| format!("`{arg}` is not an IANA time zone name (like `Asia/Seoul`)"))
 }
 
 /// Where the feed comes from.

@@ -114,7 +114,7 @@ pub(crate) fn parse_time_zone(arg: &str) -> Result<Tz, String> {
 
 /// Where the feed comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
-enum Input {
+pub(crate) enum Input {
     Stdin,
     File(PathBuf),
     Url(Url),
@@ -133,7 +133,7 @@ impl fmt::Display for Input {
 
 /// `-` is standard input, `http(s)://…` a URL, any other `scheme://…` an error, and
 /// everything else a file path.
-fn parse_input(arg: &str) -> Result<Input, String> {
+pub(crate) fn parse_input(arg: &str) -> Result<Input, String> {
     if arg == "-" {
         return Ok(Input::Stdin);
     }
@@ -173,18 +173,11 @@ impl From<Format> for OutputFormat {
 
 /// Reads the input's bytes and what is known about them. A URL brings its own address
 /// and headers; a file or standard input has `base` (if given) as its address.
-fn load(input: &Input, base: Option<&Url>) -> anyhow::Result<(Vec<u8>, ReadOptions)> {
+pub(crate) fn load(input: &Input, base: Option<&Url>) -> anyhow::Result<(Vec<u8>, ReadOptions)> {
     match input {
         Input::Url(url) => {
             // The fetch error names the URL already.
-            let fetched = fetch::fetch(url, &FetchOptions::default())?;
-            let options = ReadOptions {
-                content_type: fetched.content_type,
-                url: Some(fetched.final_url.into()),
-                content_location: fetched.content_location,
-                content_language: fetched.content_language,
-            };
-            Ok((fetched.body, options))
+            Ok(fetched_bytes(fetch::fetch(url, &FetchOptions::default())?))
         }
         Input::File(path) => {
             let bytes = fs::read(path).with_context(|| format!("reading {input}"))?;
@@ -201,6 +194,17 @@ fn load(input: &Input, base: Option<&Url>) -> anyhow::Result<(Vec<u8>, ReadOptio
     }
 }
 
+/// A response's body and what its headers and final URL tell the reader.
+pub(crate) fn fetched_bytes(fetched: fetch::Fetched) -> (Vec<u8>, ReadOptions) {
+    let options = ReadOptions {
+        content_type: fetched.content_type,
+        url: Some(fetched.final_url.into()),
+        content_location: fetched.content_location,
+        content_language: fetched.content_language,
+    };
+    (fetched.body, options)
+}
+
 fn base_options(base: Option<&Url>) -> ReadOptions {
     ReadOptions {
         url: base.map(Url::to_string),
@@ -209,7 +213,7 @@ fn base_options(base: Option<&Url>) -> ReadOptions {
 }
 
 /// Writes to stdout. A reader that went away (`feedmill … | head`) is not a failure.
-fn write_stdout(bytes: &[u8]) -> io::Result<()> {
+pub(crate) fn write_stdout(bytes: &[u8]) -> io::Result<()> {
     let mut stdout = io::stdout().lock();
     match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
         Err(err) if err.kind() == io::ErrorKind::BrokenPipe => Ok(()),

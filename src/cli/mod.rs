@@ -6,6 +6,7 @@
 //! anyhow. Entry point: [`run`].
 
 mod convert;
+mod discover;
 
 use std::io::{self, Write};
 use std::process::ExitCode;
@@ -26,13 +27,14 @@ const AFTER_HELP: &str = "\
 Examples:
   feedmill convert feeds/example.xml --to atom
   feedmill convert https://example.com/feed.xml --to json -o feed.json
+  feedmill discover https://example.com/blog/ --probe
 
 Exit codes:
   0  success
   1  the input could not be read, or the output could not be written
   2  usage error
 
-Run `feedmill convert --help` for more examples.";
+Run `feedmill convert --help` or `feedmill discover --help` for more examples.";
 
 /// Reads RSS, Atom and JSON Feed, and writes them back out in any of the three.
 #[derive(Debug, Parser)]
@@ -46,6 +48,8 @@ struct Cli {
 enum Command {
     /// Convert one feed (RSS, Atom or JSON Feed) to RSS 2.0, Atom 1.0 or JSON Feed 1.1.
     Convert(convert::ConvertArgs),
+    /// List the feeds an HTML page advertises or links to, and what feedmill reads from it.
+    Discover(discover::DiscoverArgs),
 }
 
 /// Runs the command line and returns the process's exit code.
@@ -65,6 +69,7 @@ pub fn run() -> ExitCode {
     };
     let result = match cli.command {
         Command::Convert(args) => convert::run(args),
+        Command::Discover(args) => discover::run(args),
     };
     match result {
         Ok(()) => ExitCode::from(exit_code::SUCCESS),

@@ -10,6 +10,7 @@
 
 mod auto;
 mod charset;
+pub mod discover;
 mod document;
 mod jsonld;
 mod listing;

@@ -71,7 +71,7 @@ fn advertised_feeds_are_listed_with_absolute_urls_and_titles() {
     assert!(!out.contains("sitemap"), "{out}");
     assert!(!out.contains("probed"), "{out}");
     assert!(out.contains("(listing)"), "{out}");
-    assert!(out.contains("items: 4 (guessed listing at `"), "{out}");
+    assert!(out.contains("articles: 4 (guessed listing at `"), "{out}");
     assert_eq!(server.requests().len(), 1, "only the page is fetched");
 }
 
@@ -113,7 +113,7 @@ fn json_output_lists_feeds_and_the_page_summary() {
         "{out}"
     );
     assert_eq!(json["page"]["kind"], "listing");
-    assert_eq!(json["page"]["items"], 4);
+    assert_eq!(json["page"]["articles"], 4);
 }
 
 #[test]

@@ -120,7 +120,7 @@ fn human(found: &Discovery) -> String {
     if !page.tags.is_empty() {
         let _ = writeln!(out, "  tags: {}", page.tags.join(", "));
     }
-    let _ = write!(out, "  items: {}", page.items);
+    let _ = write!(out, "  articles: {}", page.articles);
     if let Some(path) = &page.listing_path {
         let _ = write!(out, " (guessed listing at `{path}`)");
     }

@@ -103,8 +103,8 @@ pub struct PageSummary {
     pub updated: Option<Timestamp>,
     /// The article's tag terms.
     pub tags: Vec<String>,
-    /// How many items a listing page has; 1 for an article.
-    pub items: usize,
+    /// How many articles the page was read into: 1 for an article page.
+    pub articles: usize,
     /// The CSS path of a guessed listing's repeated blocks.
     pub listing_path: Option<String>,
 }
@@ -298,7 +298,7 @@ fn summary(feed: &Feed, kind: PageKind, listing_path: Option<String>) -> PageSum
         tags: article
             .map(|a| a.tags.iter().map(|t| t.term.clone()).collect())
             .unwrap_or_default(),
-        items: feed.articles.len(),
+        articles: feed.articles.len(),
         listing_path,
     }
 }
@@ -376,7 +376,7 @@ mod tests {
             found.page.published.map(|d| d.to_rfc3339()).as_deref(),
             Some("2025-09-09T18:21:00+09:00")
         );
-        assert_eq!(found.page.items, 1);
+        assert_eq!(found.page.articles, 1);
         assert!(found.feeds.is_empty());
         let json = serde_json::to_value(&found).unwrap();
         assert_eq!(json["page"]["kind"], "article");

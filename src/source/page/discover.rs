@@ -214,7 +214,8 @@ fn advertised(page: &Page) -> Vec<FoundFeed> {
         let Some(url) = link.attr("href").and_then(|href| page.resolve(href)) else {
             continue;
         };
-        if feeds.iter().any(|known| known.url == url) {
+        // WordPress advertises its REST API as `application/json` alternates; not feeds.
+        if url.contains("/wp-json/") || feeds.iter().any(|known| known.url == url) {
             continue;
         }
         feeds.push(FoundFeed {
@@ -320,6 +321,7 @@ mod tests {
         <link rel="alternate" type="text/html" hreflang="de" href="/de/">
         <link rel="stylesheet" type="text/css" href="/style.css">
         <link rel="alternate" type="application/feed+json" href="/rss.xml">
+        <link rel="alternate" type="application/json" href="/wp-json/wp/v2/posts/7">
         </head><body><p>Hello</p>
         <a href="/rss.xml">RSS</a> <a href="/comments/feed/">Comments feed</a>
         <a href="/sitemap.xml">Sitemap</a> <a href="/about">About</a>

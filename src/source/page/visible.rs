@@ -95,7 +95,8 @@ fn candidates<'a>(body: ElementRef<'a>) -> impl Iterator<Item = String> + 'a {
 
 /// Whether `text` starts with one of `labels`, ignoring case and leading whitespace.
 fn starts_with_label(text: &str, labels: &[&str]) -> bool {
-    let text = text.trim_start().to_lowercase();
+    let text: String = text.trim_start().chars().take(16).collect();
+    let text = text.to_lowercase();
     labels.iter().any(|label| text.starts_with(label))
 }
 
@@ -112,4 +113,53 @@ fn read(page: &Page, text: &str) -> Option<Timestamp> {
     let late = Utc.with_ymd_and_hms(2037, 10, 11, 12, 13, 14).single()?;
     let found = with_now(early)?;
     (with_now(late) == Some(found)).then_some(found)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::page::PageOptions;
+
+    fn find_in(body: &str) -> (Option<(String, Role)>, Vec<Warning>) {
+        let html = format!("<html><head><title>t</title></head><body>{body}</body></html>");
+        let options = PageOptions {
+            time_zone: Some(chrono_tz::Europe::Berlin),
+            ..PageOptions::default()
+        };
+        let page = Page::parse(html.as_bytes(), &options).expect("an HTML page");
+        let mut warnings = Vec::new();
+        let found = find(&page, &mut warnings).map(|(date, role)| (date.to_rfc3339(), role));
+        (found, warnings)
+    }
+
+    #[test]
+    fn a_labelled_line_wins_over_other_text_and_its_label_gives_the_role() {
+        let (found, warnings) = find_in(
+            "<h1>Tram</h1><p>Posted in Transport</p><p class=\"x\">Updated 10.09.2025 07:45</p>",
+        );
+        assert_eq!(
+            found,
+            Some(("2025-09-10T07:45:00+02:00".to_owned(), Role::Updated))
+        );
+        assert!(
+            warnings[0].message.contains("Europe/Berlin"),
+            "{warnings:?}"
+        );
+    }
+
+    #[test]
+    fn the_element_after_the_headline_is_read_when_nothing_is_labelled() {
+        let (found, _) = find_in("<h1>Tram</h1><div>9 January 2025</div><p>Text.</p>");
+        assert_eq!(
+            found,
+            Some(("2025-01-09T00:00:00+01:00".to_owned(), Role::Published))
+        );
+    }
+
+    #[test]
+    fn a_page_without_a_visible_date_gives_none_and_no_warning() {
+        let (found, warnings) = find_in("<h1>Tram</h1><p class=\"byline\">By Min-ji Park</p>");
+        assert_eq!(found, None);
+        assert!(warnings.is_empty());
+    }
 }

@@ -482,3 +482,30 @@ fn help_shows_examples_and_exit_codes() {
         );
     }
 }
+
+#[test]
+fn time_zone_places_zone_less_page_dates_in_that_zone() {
+    let page =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/pages/zone_visible_date.html");
+    let output =
+        stdout_of(
+            convert()
+                .arg(&page)
+                .args(["--to", "json", "--time-zone", "Asia/Seoul"]),
+        );
+    let feed: serde_json::Value = serde_json::from_slice(&output).expect("JSON output");
+    assert_eq!(
+        feed["items"][0]["date_published"],
+        "2025-09-09T18:21:00+09:00"
+    );
+}
+
+#[test]
+fn an_unknown_time_zone_is_a_usage_error() {
+    convert()
+        .arg(fixture_path("news.xml"))
+        .args(["--to", "json", "--time-zone", "Mars/Olympus_Mons"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("IANA time zone"));
+}

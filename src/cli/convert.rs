@@ -9,6 +9,8 @@ use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
+use chrono::Utc;
+use chrono_tz::Tz;
 use clap::{Args, ValueEnum};
 use feedmill::emit::{self, EmitOptions, OutputFormat};
 use feedmill::fetch::{self, FetchOptions};
@@ -54,13 +56,18 @@ pub(crate) struct ConvertArgs {
     /// standard input, and the fallback for links still relative when writing.
     #[arg(long, value_name = "URL")]
     base: Option<Url>,
+
+    /// The IANA time zone (`Asia/Seoul`) dates on HTML pages are read in when they are
+    /// written without one; UTC, with a warning, when not given.
+    #[arg(long, value_name = "ZONE", value_parser = parse_time_zone)]
+    time_zone: Option<Tz>,
 }
 
 /// Runs `feedmill convert`.
 pub(crate) fn run(args: ConvertArgs) -> anyhow::Result<()> {
     let (bytes, read_options) = load(&args.input, args.base.as_ref())?;
-    let (feed, warnings) =
-        read_any(&bytes, &read_options).with_context(|| format!("reading {}", args.input))?;
+    let (feed, warnings) = read_any(&bytes, &read_options, args.time_zone)
+        .with_context(|| format!("reading {}", args.input))?;
     for warning in &warnings {
         super::message("warning", &format!("{}: {warning}", args.input));
     }
@@ -79,12 +86,18 @@ pub(crate) fn run(args: ConvertArgs) -> anyhow::Result<()> {
 
 /// Reads a feed document, or an HTML page by auto-extraction (an article page becomes a
 /// feed of one article, a listing page a feed of its articles).
-fn read_any(bytes: &[u8], options: &ReadOptions) -> anyhow::Result<(Feed, Vec<Warning>)> {
+fn read_any(
+    bytes: &[u8],
+    options: &ReadOptions,
+    time_zone: Option<Tz>,
+) -> anyhow::Result<(Feed, Vec<Warning>)> {
     if feed::detect(bytes, options.content_type.as_deref()) == InputKind::Html {
         let page_options = PageOptions {
             url: options.url.clone(),
             content_type: options.content_type.clone(),
             expect: None,
+            time_zone,
+            now: Some(Utc::now()),
         };
         let outcome = page::read_page(bytes, &page_options)?;
         return Ok((outcome.feed, outcome.warnings));
@@ -93,9 +106,15 @@ fn read_any(bytes: &[u8], options: &ReadOptions) -> anyhow::Result<(Feed, Vec<Wa
     Ok((outcome.feed, outcome.warnings))
 }
 
+/// An IANA time zone name (`Europe/Berlin`), for `--time-zone`.
+pub(crate) fn parse_time_zone(arg: &str) -> Result<Tz, String> {
+    arg.parse::<Tz>()
+        .map_err(|_| format!("`{arg}` is not an IANA time zone name (like `Asia/Seoul`)"))
+}
+
 /// Where the feed comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
-enum Input {
+pub(crate) enum Input {
     Stdin,
     File(PathBuf),
     Url(Url),
@@ -114,7 +133,7 @@ impl fmt::Display for Input {
 
 /// `-` is standard input, `http(s)://…` a URL, any other `scheme://…` an error, and
 /// everything else a file path.
-fn parse_input(arg: &str) -> Result<Input, String> {
+pub(crate) fn parse_input(arg: &str) -> Result<Input, String> {
     if arg == "-" {
         return Ok(Input::Stdin);
     }
@@ -154,18 +173,11 @@ impl From<Format> for OutputFormat {
 
 /// Reads the input's bytes and what is known about them. A URL brings its own address
 /// and headers; a file or standard input has `base` (if given) as its address.
-fn load(input: &Input, base: Option<&Url>) -> anyhow::Result<(Vec<u8>, ReadOptions)> {
+pub(crate) fn load(input: &Input, base: Option<&Url>) -> anyhow::Result<(Vec<u8>, ReadOptions)> {
     match input {
         Input::Url(url) => {
             // The fetch error names the URL already.
-            let fetched = fetch::fetch(url, &FetchOptions::default())?;
-            let options = ReadOptions {
-                content_type: fetched.content_type,
-                url: Some(fetched.final_url.into()),
-                content_location: fetched.content_location,
-                content_language: fetched.content_language,
-            };
-            Ok((fetched.body, options))
+            Ok(fetched_bytes(fetch::fetch(url, &FetchOptions::default())?))
         }
         Input::File(path) => {
             let bytes = fs::read(path).with_context(|| format!("reading {input}"))?;
@@ -182,6 +194,17 @@ fn load(input: &Input, base: Option<&Url>) -> anyhow::Result<(Vec<u8>, ReadOptio
     }
 }
 
+/// A response's body and what its headers and final URL tell the reader.
+pub(crate) fn fetched_bytes(fetched: fetch::Fetched) -> (Vec<u8>, ReadOptions) {
+    let options = ReadOptions {
+        content_type: fetched.content_type,
+        url: Some(fetched.final_url.into()),
+        content_location: fetched.content_location,
+        content_language: fetched.content_language,
+    };
+    (fetched.body, options)
+}
+
 fn base_options(base: Option<&Url>) -> ReadOptions {
     ReadOptions {
         url: base.map(Url::to_string),
@@ -190,7 +213,7 @@ fn base_options(base: Option<&Url>) -> ReadOptions {
 }
 
 /// Writes to stdout. A reader that went away (`feedmill … | head`) is not a failure.
-fn write_stdout(bytes: &[u8]) -> io::Result<()> {
+pub(crate) fn write_stdout(bytes: &[u8]) -> io::Result<()> {
     let mut stdout = io::stdout().lock();
     match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
         Err(err) if err.kind() == io::ErrorKind::BrokenPipe => Ok(()),

@@ -7,6 +7,7 @@
 
 mod check;
 mod convert;
+mod discover;
 
 use std::io::{self, Write};
 use std::process::ExitCode;
@@ -30,6 +31,7 @@ Examples:
   feedmill convert feeds/example.xml --to atom
   feedmill convert https://example.com/feed.xml --to json -o feed.json
   feedmill check feeds/example-page.toml
+  feedmill discover https://example.com/blog/ --probe
 
 Exit codes:
   0  success
@@ -37,7 +39,7 @@ Exit codes:
   2  usage error
   3  the feed definition file is invalid (`check`)
 
-Run `feedmill convert --help` or `feedmill check --help` for more examples.";
+Run `feedmill convert --help`, `feedmill check --help` or `feedmill discover --help` for more examples.";
 
 /// Reads RSS, Atom and JSON Feed, and writes them back out in any of the three.
 #[derive(Debug, Parser)]
@@ -53,6 +55,8 @@ enum Command {
     Convert(convert::ConvertArgs),
     /// Check a feed definition file (feeds/NAME.toml) and show what each source yields.
     Check(check::CheckArgs),
+    /// List the feeds an HTML page advertises or links to, and what feedmill reads from it.
+    Discover(discover::DiscoverArgs),
 }
 
 /// Runs the command line and returns the process's exit code.
@@ -74,6 +78,7 @@ pub fn run() -> ExitCode {
     let result = match cli.command {
         Command::Convert(args) => convert::run(args).map(|()| exit_code::SUCCESS),
         Command::Check(args) => check::run(args),
+        Command::Discover(args) => discover::run(args).map(|()| exit_code::SUCCESS),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -17,6 +17,7 @@ use chrono::{FixedOffset, NaiveDate, NaiveTime, Offset, TimeZone, Timelike, Utc}
 
 use crate::model::Timestamp;
 
+pub(crate) use self::human::parse_in_zone;
 pub use self::human::{HumanDateContext, parse_human};
 
 /// Parses a date in any format feeds use; `None` when it cannot be understood.

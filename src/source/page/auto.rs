@@ -9,7 +9,7 @@
 use crate::model::{Article, Feed, IdOrigin, Link, Person, Tag, Text, Timestamp};
 
 use super::document::{Page, warning};
-use super::{PageKind, Warning, WarningKind, jsonld, listing, meta};
+use super::{PageKind, Warning, WarningKind, jsonld, listing, meta, visible};
 
 /// Article-level fields one metadata source gave; every field is optional.
 #[derive(Debug, Clone, Default)]
@@ -120,6 +120,15 @@ pub(super) fn extract(
             "the page has no article metadata and no recognisable listing; read as one article"
                 .into(),
         ));
+    }
+    if fields.published.is_none()
+        && fields.updated.is_none()
+        && let Some((date, role)) = visible::find(page, warnings)
+    {
+        match role {
+            visible::Role::Published => fields.published = Some(date),
+            visible::Role::Updated => fields.updated = Some(date),
+        }
     }
     let article = article_from(page, fields.clone(), warnings);
     (page_feed(page, &fields, vec![article]), PageKind::Article)

@@ -4,6 +4,10 @@
 //! Policy: parsing never fails once the bytes look like HTML; html5ever recovers from any
 //! markup. Entry point: [`Page::parse`].
 
+use std::cell::Cell;
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
 use scraper::{ElementRef, Html, Selector};
 use url::Url;
 
@@ -24,6 +28,12 @@ pub(crate) struct Page {
     pub encoding: String,
     /// Problems met while decoding and parsing.
     pub warnings: Vec<Warning>,
+    /// The zone zone-less dates are read in; `None` is UTC.
+    pub time_zone: Option<Tz>,
+    /// The instant relative dates count back from; `None` leaves them unread.
+    pub now: Option<DateTime<Utc>>,
+    /// Whether a zone-less date has been reported already (one warning per page).
+    zone_warned: Cell<bool>,
 }
 
 impl Page {
@@ -77,6 +87,9 @@ impl Page {
             base,
             encoding: decoded.label,
             warnings,
+            time_zone: options.time_zone,
+            now: options.now,
+            zone_warned: Cell::new(false),
         })
     }
 
@@ -104,6 +117,44 @@ impl Page {
                     .unwrap_or_else(|_| href.to_owned()),
             ),
         }
+    }
+
+    /// Parses a machine-readable date found at `origin`; one without a zone is placed in
+    /// the page's time zone, and the first such date is reported. An unparsable one is a
+    /// [`WarningKind::Date`] warning.
+    pub(crate) fn parse_date(
+        &self,
+        raw: &str,
+        origin: &str,
+        warnings: &mut Vec<Warning>,
+    ) -> Option<Timestamp> {
+        let raw = raw.trim();
+        if raw.is_empty() {
+            return None;
+        }
+        let Some((parsed, zone_assumed)) = date::parse_in_zone(raw, self.time_zone) else {
+            warnings.push(warning(
+                WarningKind::Date,
+                format!("cannot read the date `{raw}` in {origin}; dropped"),
+            ));
+            return None;
+        };
+        if zone_assumed && !self.zone_warned.replace(true) {
+            warnings.push(warning(
+                WarningKind::Date,
+                format!(
+                    "the date `{raw}` in {origin} has no time zone; dates without one are read in {}",
+                    self.zone_name()
+                ),
+            ));
+        }
+        Some(parsed)
+    }
+
+    /// The page's time zone as messages name it: the IANA name, or `UTC (assumed)`.
+    pub(crate) fn zone_name(&self) -> String {
+        self.time_zone
+            .map_or_else(|| "UTC (assumed)".to_owned(), |zone| zone.name().to_owned())
     }
 
     /// The root of the site (`https://host/`) of `url`, else of the page URL.
@@ -134,26 +185,6 @@ pub(crate) fn collapsed_text(element: ElementRef<'_>) -> String {
 /// `text` with runs of whitespace collapsed to one space, trimmed.
 pub(crate) fn collapse(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-/// Parses a date found at `origin`; an unparsable one is a [`WarningKind::Date`] warning.
-pub(crate) fn parse_date(
-    raw: &str,
-    origin: &str,
-    warnings: &mut Vec<Warning>,
-) -> Option<Timestamp> {
-    let raw = raw.trim();
-    if raw.is_empty() {
-        return None;
-    }
-    let parsed = date::parse(raw);
-    if parsed.is_none() {
-        warnings.push(warning(
-            WarningKind::Date,
-            format!("cannot read the date `{raw}` in {origin}; dropped"),
-        ));
-    }
-    parsed
 }
 
 /// A warning without a line.

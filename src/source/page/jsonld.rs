@@ -8,7 +8,7 @@
 use serde_json::Value;
 
 use super::auto::{Fields, keyword_tags, tag};
-use super::document::{Page, collapse, parse_date, select, warning};
+use super::document::{Page, collapse, select, warning};
 use super::listing::Item;
 use super::{Warning, WarningKind};
 use crate::model::Person;
@@ -203,7 +203,7 @@ fn has_type(node: &Value, types: &[&str]) -> bool {
 fn article_fields(page: &Page, node: &Value, warnings: &mut Vec<Warning>) -> Fields {
     let date = |key: &str, warnings: &mut Vec<Warning>| {
         string(node.get(key))
-            .and_then(|raw| parse_date(&raw, &format!("JSON-LD `{key}`"), warnings))
+            .and_then(|raw| page.parse_date(&raw, &format!("JSON-LD `{key}`"), warnings))
     };
     let mut tags: Vec<_> = match node.get("keywords") {
         Some(Value::String(keywords)) => keyword_tags(keywords).collect(),

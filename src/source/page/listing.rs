@@ -10,7 +10,7 @@ use std::collections::{HashMap, HashSet};
 use scraper::ElementRef;
 
 use super::Warning;
-use super::document::{Page, collapsed_text, parse_date, select};
+use super::document::{Page, collapsed_text, select};
 use crate::model::{Article, Link, Text, Timestamp};
 
 /// The fewest items a group needs to count as a listing.
@@ -127,7 +127,7 @@ fn item(page: &Page, member: ElementRef<'_>, warnings: &mut Vec<Warning>) -> Opt
     let published = select(member, "time[datetime]")
         .next()
         .and_then(|time| time.attr("datetime"))
-        .and_then(|raw| parse_date(raw, "a listing item's `<time datetime>`", warnings));
+        .and_then(|raw| page.parse_date(raw, "a listing item's `<time datetime>`", warnings));
     let image = select(member, "img")
         .find_map(|img| img.attr("src").or_else(|| img.attr("data-src")))
         .and_then(|src| page.resolve(src));

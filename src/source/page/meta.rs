@@ -9,7 +9,7 @@ use scraper::ElementRef;
 
 use super::Warning;
 use super::auto::{Fields, keyword_tags, tag};
-use super::document::{Page, collapse, collapsed_text, parse_date, select};
+use super::document::{Page, collapse, collapsed_text, select};
 use crate::model::Person;
 
 /// What the markup says, in two precedence groups.
@@ -49,8 +49,9 @@ pub(super) fn extract(page: &Page, warnings: &mut Vec<Warning>) -> MetaFields {
     let og_type_is_article = first("og:type").is_some_and(|t| t.eq_ignore_ascii_case("article"));
     let published_raw = first("article:published_time");
     let date = |key: &str, warnings: &mut Vec<Warning>| {
-        first(key)
-            .and_then(|raw| parse_date(&raw, &format!("`<meta property=\"{key}\">`"), warnings))
+        first(key).and_then(|raw| {
+            page.parse_date(&raw, &format!("`<meta property=\"{key}\">`"), warnings)
+        })
     };
     let published = date("article:published_time", warnings);
     let updated =
@@ -111,14 +112,14 @@ fn microdata(page: &Page, warnings: &mut Vec<Warning>) -> (Fields, bool) {
         n_headlines => n_headlines == 1,
     };
     let published = published_raw
-        .and_then(|raw| parse_date(&raw, "microdata `datePublished`", warnings))
+        .and_then(|raw| page.parse_date(&raw, "microdata `datePublished`", warnings))
         .or_else(|| {
             let time = select(root, "time[datetime]").next()?;
-            parse_date(time.attr("datetime")?, "`<time datetime>`", warnings)
+            page.parse_date(time.attr("datetime")?, "`<time datetime>`", warnings)
         });
     let updated = itemprop("dateModified")
         .map(date_value)
-        .and_then(|raw| parse_date(&raw, "microdata `dateModified`", warnings));
+        .and_then(|raw| page.parse_date(&raw, "microdata `dateModified`", warnings));
     let authors = select(root, "[itemprop~=author]")
         .filter_map(|author| {
             let name = select(author, "[itemprop~=name]").next().map(value_of);

@@ -10,13 +10,18 @@
 
 mod auto;
 mod charset;
+pub mod discover;
 mod document;
 mod jsonld;
 mod listing;
 mod meta;
 pub mod selectors;
+mod visible;
 
 use std::fmt;
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
 
 use crate::model::Feed;
 
@@ -31,6 +36,12 @@ pub struct PageOptions {
     pub content_type: Option<String>,
     /// Read the page as this kind instead of deciding from its content; `None` decides.
     pub expect: Option<PageKind>,
+    /// The zone dates written without one are read in (`2025-09-09T18:21:00`, a visible
+    /// `Published: 09 Sep. 2025, 18:21`); `None` reads them as UTC, with a warning.
+    pub time_zone: Option<Tz>,
+    /// The instant relative dates on the page (`3 hours ago`) count back from; the library
+    /// never reads the clock, so without it relative and year-less dates are not read.
+    pub now: Option<DateTime<Utc>>,
 }
 
 /// What a page was read as.

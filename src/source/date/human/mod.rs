@@ -93,6 +93,22 @@ pub fn parse_human(input: &str, context: &HumanDateContext) -> Option<Timestamp>
     relative::parse(&tokens, context.now.with_timezone(&zone)).map(|found| found.fixed_offset())
 }
 
+/// Parses a machine-readable date (`2025-09-09T18:21:00`, `Tue, 09 Sep 2025 18:21 GMT`) with
+/// the feed parsers of [`super::parse`], placing it in `zone` when the text wrote no zone;
+/// with no `zone`, the parsers' own assumption stands (UTC, or KST for Korean forms). The
+/// flag is true when the zone was assumed rather than written.
+pub(crate) fn parse_in_zone(input: &str, zone: Option<Tz>) -> Option<(Timestamp, bool)> {
+    let found = super::parse(input)?;
+    if zone_written(input, found) {
+        return Some((found, false));
+    }
+    let Some(zone) = zone else {
+        return Some((found, true));
+    };
+    let placed = in_zone(found.naive_local(), zone)?;
+    Some((placed.fixed_offset(), true))
+}
+
 /// Reads `input` with a strftime `format`, starting at each character in turn so text around
 /// the date is skipped; a format without a time gives local midnight.
 fn with_format(input: &str, format: &str, zone: Tz) -> Option<Timestamp> {

@@ -11,6 +11,8 @@
 mod auto;
 mod charset;
 mod document;
+pub mod enrich;
+pub mod fulltext;
 mod jsonld;
 mod listing;
 mod meta;

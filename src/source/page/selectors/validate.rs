@@ -416,7 +416,7 @@ fn compile_regex(
 
 /// Splits `"h2 a@href"` into the selector and the attribute. The `@` counts only when what
 /// follows it is an attribute name, so `a[href^="mailto:x@y"]` stays one selector.
-pub(super) fn split_short_form(short: &str) -> (&str, Option<String>) {
+pub(in crate::source::page) fn split_short_form(short: &str) -> (&str, Option<String>) {
     match short.rsplit_once('@') {
         Some((css, attr)) if is_attribute_name(attr.trim()) => (css, Some(attr.trim().to_owned())),
         _ => (short, None),

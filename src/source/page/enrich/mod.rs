@@ -249,7 +249,9 @@ fn scraped(
         },
         None => default,
     };
-    let result = scrape_with(&page.html, page.url.as_ref(), selectors, scrape_options);
+    // A detail page's one item may have no title or link: only tags or a date.
+    let selectors = selectors.clone().keeping_empty_items();
+    let result = scrape_with(&page.html, page.url.as_ref(), &selectors, scrape_options);
     warnings.extend(result.warnings);
     result.articles.into_iter().next()
 }

@@ -134,12 +134,22 @@ pub struct PageSelectors {
     pub(super) next_page: Option<FieldSelector>,
     pub(super) date_format: Option<String>,
     pub(super) max_pages: usize,
+    /// Keep items with no title, link, summary or content (a detail page read as one
+    /// item, for its tags or date only).
+    pub(super) keep_empty_items: bool,
 }
 
 impl PageSelectors {
     /// The `date-format` to hand to a date parser, if one was configured.
     pub fn date_format(&self) -> Option<&str> {
         self.date_format.as_deref()
+    }
+
+    /// The same selectors, keeping items that have no title, link, summary or content:
+    /// enrichment reads a detail page as one item for whatever fields it has.
+    pub(in crate::source::page) fn keeping_empty_items(mut self) -> Self {
+        self.keep_empty_items = true;
+        self
     }
 
     /// How many pages to read at most (1 to [`MAX_PAGES_CAP`]).
@@ -254,6 +264,7 @@ impl PageSelectorsToml {
                 next_page,
                 date_format,
                 max_pages,
+                keep_empty_items: false,
             }),
             _ => Err(InvalidSelectors {
                 problems: problems.0,

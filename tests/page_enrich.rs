@@ -43,6 +43,7 @@ const FEED: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
 
 const CONFIG: &str = r#"
 tags = "a.tag"
+author = "p.credit"
 section = ".breadcrumb a:not(:first-child)"
 date = "p.published"
 date-format = "Published: %d %b. %Y, %H:%M"
@@ -132,6 +133,19 @@ fn enrichment_adds_the_pages_tags_and_sections_to_a_feed_without_tags() {
     assert_eq!(terms(&articles[0], true), ["Region", "Harbour"]);
     assert_eq!(terms(&articles[1], false), ["Ferries", "Timetables"]);
     assert_eq!(terms(&articles[1], true), ["Region", "Harbour"]);
+}
+
+#[test]
+fn the_credit_line_becomes_the_author_where_the_page_has_one() {
+    let server = harbour_server();
+    let (articles, _) = enriched(&server);
+    let names: Vec<_> = articles[0]
+        .authors
+        .iter()
+        .filter_map(|person| person.name.as_deref())
+        .collect();
+    assert_eq!(names, ["Harbour Desk"]);
+    assert!(articles[1].authors.is_empty());
 }
 
 #[test]

@@ -151,7 +151,7 @@ impl EnrichToml {
             &self.tags,
             &self.image,
         ];
-        if fields.iter().all(|field| field.is_none()) {
+        if fields.iter().all(|field| field.is_none()) && self.date_format.is_none() {
             return None;
         }
         Some(PageSelectorsToml {
@@ -241,5 +241,8 @@ mod tests {
         let keys: Vec<_> = error.problems.iter().map(|p| p.key.as_str()).collect();
         assert_eq!(keys, ["enrich.tags.selector", "enrich.exclude"]);
         assert!(toml::from_str::<EnrichToml>("colour = 1").is_err());
+        let toml: EnrichToml = toml::from_str("date-format = \"%Y\"").expect("TOML");
+        let error = toml.validate().expect_err("a format without a date");
+        assert_eq!(error.problems[0].key, "enrich.date-format");
     }
 }

@@ -282,3 +282,76 @@ fn named(name: &str, warnings: Vec<Warning>) -> Vec<Warning> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn detail<'a>(body: &'a [u8], url: &'a Url) -> DetailPage<'a> {
+        DetailPage {
+            body,
+            url: Some(url),
+            content_type: None,
+        }
+    }
+
+    #[test]
+    fn a_page_that_is_not_html_is_a_warning_naming_the_article_and_changes_nothing() {
+        let url = Url::parse("https://example.com/a.pdf").expect("a valid URL");
+        let mut article = Article {
+            link: Some(url.to_string()),
+            ..Article::default()
+        };
+        let before = article.clone();
+        let warnings = enrich(
+            &mut article,
+            &detail(b"{\"a\": 1}", &url),
+            &EnrichOptions::default(),
+        );
+        assert_eq!(article, before);
+        assert_eq!(warnings.len(), 1);
+        assert!(
+            warnings[0]
+                .message
+                .starts_with("enriching `https://example.com/a.pdf`: "),
+            "{}",
+            warnings[0].message
+        );
+    }
+
+    #[test]
+    fn selector_fields_win_over_auto_extracted_ones_and_sections_are_tags() {
+        let url = Url::parse("https://example.com/news/1").expect("a valid URL");
+        let page = br#"<html><head><meta property="og:type" content="article">
+            <meta property="og:image" content="/og.png">
+            <meta property="article:tag" content="Harbour"></head><body>
+            <ol class="crumbs"><li>News</li><li>Harbour</li></ol>
+            <img class="lead" src="lead.png"><a class="tag" href="/t/harbour">harbour</a>
+            <a class="tag" href="/t/quay">Quay</a></body></html>"#;
+        let toml: EnrichToml =
+            toml::from_str("tags = \"a.tag\"\nimage = \"img.lead\"\nsection = \".crumbs li\"")
+                .expect("valid TOML");
+        let options = toml.validate().expect("valid selectors");
+        let mut article = Article::default();
+        let warnings = enrich(&mut article, &detail(page, &url), &options);
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert_eq!(
+            article.image.as_deref(),
+            Some("https://example.com/news/lead.png")
+        );
+        let tags: Vec<_> = article
+            .tags
+            .iter()
+            .map(|t| (t.term.as_str(), t.scheme.as_deref()))
+            .collect();
+        assert_eq!(
+            tags,
+            [
+                ("harbour", None),
+                ("Quay", None),
+                ("News", Some("section")),
+                ("Harbour", Some("section"))
+            ]
+        );
+    }
+}

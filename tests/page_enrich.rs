@@ -138,7 +138,7 @@ fn enrichment_adds_the_pages_tags_and_sections_to_a_feed_without_tags() {
 #[test]
 fn the_credit_line_becomes_the_author_where_the_page_has_one() {
     let server = harbour_server();
-    let (articles, _) = enriched(&server);
+    let (articles, warnings) = enriched(&server);
     let names: Vec<_> = articles[0]
         .authors
         .iter()
@@ -146,6 +146,14 @@ fn the_credit_line_becomes_the_author_where_the_page_has_one() {
         .collect();
     assert_eq!(names, ["Harbour Desk"]);
     assert!(articles[1].authors.is_empty());
+    let ferry = server.url("/region/harbour/ferry-timetable");
+    let expected = format!(
+        "enriching `{ferry}`: enrich.author: selector `p.credit` matched nothing on the page"
+    );
+    assert!(
+        warnings.iter().any(|w| w.message == expected),
+        "{warnings:#?}"
+    );
 }
 
 #[test]

@@ -252,8 +252,21 @@ fn scraped(
     // A detail page's one item may have no title or link: only tags or a date.
     let selectors = selectors.clone().keeping_empty_items();
     let result = scrape_with(&page.html, page.url.as_ref(), &selectors, scrape_options);
-    warnings.extend(result.warnings);
+    warnings.extend(result.warnings.into_iter().map(|mut warning| {
+        warning.message = as_enrich_message(&warning.message);
+        warning
+    }));
     result.articles.into_iter().next()
+}
+
+/// A selector warning reworded for a detail page: keys are `enrich.*`, and the place
+/// (always page 1, item 1 here) is left out.
+fn as_enrich_message(message: &str) -> String {
+    let message = message.strip_prefix("page 1, item 1: ").unwrap_or(message);
+    match message.strip_prefix("page.") {
+        Some(rest) => format!("enrich.{rest}"),
+        None => message.to_owned(),
+    }
 }
 
 /// Removes tags whose term and scheme repeat an earlier one's, ignoring case.
@@ -316,6 +329,18 @@ mod tests {
                 .starts_with("enriching `https://example.com/a.pdf`: "),
             "{}",
             warnings[0].message
+        );
+    }
+
+    #[test]
+    fn selector_warnings_name_enrich_keys() {
+        assert_eq!(
+            as_enrich_message("page.tags: selector `a.tag` matched nothing on the page"),
+            "enrich.tags: selector `a.tag` matched nothing on the page"
+        );
+        assert_eq!(
+            as_enrich_message("page 1, item 1: page.date \"x\" could not be read; dropped"),
+            "enrich.date \"x\" could not be read; dropped"
         );
     }
 

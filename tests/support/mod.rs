@@ -222,9 +222,11 @@ fn answer(mut stream: TcpStream, shared: &Shared) {
     let not_found = Response::status(404).body("not found");
     let response = shared.routes.get(&path).unwrap_or(&not_found);
     thread::sleep(response.delay);
+    // Done before answering: once the client has the answer it may send its next request,
+    // which must not count as overlapping this one.
+    shared.load.in_flight.fetch_sub(1, Ordering::SeqCst);
     // The client may hang up early (e.g. over a size limit); that is not our failure.
     let _ = write_response(&mut stream, response, is_head);
-    shared.load.in_flight.fetch_sub(1, Ordering::SeqCst);
 }
 
 fn read_head(stream: &mut TcpStream) -> Option<String> {

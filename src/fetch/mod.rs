@@ -4,7 +4,12 @@
 //! limit and a body-size limit, which counts the decoded bytes (after gzip or brotli) as
 //! they are read, so an endless body or a compression bomb stops at the limit. A status
 //! other than 2xx is an error. Header values come back as sent: resolving a relative
-//! `Content-Location` is the reader's job. Entry point: [`fetch`] with [`FetchOptions`].
+//! `Content-Location` is the reader's job. Entry point: [`fetch`] with [`FetchOptions`];
+//! [`fetch_all`] fetches many URLs with a bounded number of threads.
+
+mod many;
+
+pub use many::{fetch_all, map_bounded};
 
 use std::io::{self, Read};
 use std::time::{Duration, Instant};

@@ -1,7 +1,8 @@
 //! Test helpers shared by the integration tests: a tiny HTTP/1.1 server on 127.0.0.1 that
 //! answers fixed responses by path, and fixture loading.
 //!
-//! The server handles one connection at a time, closes each after one answer and stops
+//! The server handles one connection at a time (or, started with `start_concurrent`, each
+//! on its own thread, counting how many overlap), closes each after one answer and stops
 //! when dropped. It only ever listens on loopback.
 
 // Each test crate uses part of this module.
@@ -11,7 +12,7 @@ use std::collections::HashMap;
 use std::io::{Read, Write};
 use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::{self, JoinHandle};
 use std::time::Duration;
@@ -93,33 +94,68 @@ pub struct TestServer {
     addr: SocketAddr,
     stop: Arc<AtomicBool>,
     requests: Arc<Mutex<Vec<String>>>,
+    load: Arc<Load>,
     thread: Option<JoinHandle<()>>,
 }
 
+/// Requests being answered now, and the most there ever were at once.
+#[derive(Default)]
+struct Load {
+    in_flight: AtomicUsize,
+    peak: AtomicUsize,
+}
+
 impl TestServer {
-    /// Starts serving `routes`, e.g. `[("/feed.xml", Response::ok("application/rss+xml", b))]`.
+    /// Starts serving `routes`, e.g. `[("/feed.xml", Response::ok("application/rss+xml", b))]`,
+    /// one connection at a time.
     pub fn start<'a>(routes: impl IntoIterator<Item = (&'a str, Response)>) -> Self {
-        let routes: HashMap<String, Response> = routes
-            .into_iter()
-            .map(|(path, response)| (path.to_owned(), response))
-            .collect();
+        Self::start_with(routes, false)
+    }
+
+    /// Like [`TestServer::start`], but answers each connection on its own thread, so
+    /// requests overlap; [`TestServer::peak_concurrency`] tells how many did at most.
+    pub fn start_concurrent<'a>(routes: impl IntoIterator<Item = (&'a str, Response)>) -> Self {
+        Self::start_with(routes, true)
+    }
+
+    fn start_with<'a>(
+        routes: impl IntoIterator<Item = (&'a str, Response)>,
+        concurrent: bool,
+    ) -> Self {
+        let routes: Arc<HashMap<String, Response>> = Arc::new(
+            routes
+                .into_iter()
+                .map(|(path, response)| (path.to_owned(), response))
+                .collect(),
+        );
         let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).expect("binding 127.0.0.1:0");
         let addr = listener
             .local_addr()
             .expect("local address of the test server");
         let stop = Arc::new(AtomicBool::new(false));
         let requests = Arc::new(Mutex::new(Vec::new()));
+        let load = Arc::new(Load::default());
         let thread = {
+            let shared = Shared {
+                routes,
+                requests: Arc::clone(&requests),
+                load: Arc::clone(&load),
+            };
             let stop = Arc::clone(&stop);
-            let requests = Arc::clone(&requests);
-            thread::spawn(move || serve(&listener, &routes, &stop, &requests))
+            thread::spawn(move || serve(&listener, shared, &stop, concurrent))
         };
         TestServer {
             addr,
             stop,
             requests,
+            load,
             thread: Some(thread),
         }
+    }
+
+    /// The most requests that were being answered at the same moment.
+    pub fn peak_concurrency(&self) -> usize {
+        self.load.peak.load(Ordering::SeqCst)
     }
 
     /// The absolute URL of `path` (which starts with `/`) on this server.
@@ -144,32 +180,53 @@ impl Drop for TestServer {
     }
 }
 
-fn serve(
-    listener: &TcpListener,
-    routes: &HashMap<String, Response>,
-    stop: &AtomicBool,
-    requests: &Mutex<Vec<String>>,
-) {
+/// What every connection's handler needs.
+#[derive(Clone)]
+struct Shared {
+    routes: Arc<HashMap<String, Response>>,
+    requests: Arc<Mutex<Vec<String>>>,
+    load: Arc<Load>,
+}
+
+fn serve(listener: &TcpListener, shared: Shared, stop: &AtomicBool, concurrent: bool) {
+    let mut handlers = Vec::new();
     for stream in listener.incoming() {
         if stop.load(Ordering::SeqCst) {
-            return;
+            break;
         }
-        let Ok(mut stream) = stream else { continue };
-        let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
-        let Some(head) = read_head(&mut stream) else {
-            continue;
-        };
-        let path = head.split_whitespace().nth(1).unwrap_or("/").to_owned();
-        let is_head = head.starts_with("HEAD ");
-        if let Ok(mut log) = requests.lock() {
-            log.push(head);
+        let Ok(stream) = stream else { continue };
+        if concurrent {
+            let shared = shared.clone();
+            handlers.push(thread::spawn(move || answer(stream, &shared)));
+        } else {
+            answer(stream, &shared);
         }
-        let not_found = Response::status(404).body("not found");
-        let response = routes.get(&path).unwrap_or(&not_found);
-        thread::sleep(response.delay);
-        // The client may hang up early (e.g. over a size limit); that is not our failure.
-        let _ = write_response(&mut stream, response, is_head);
     }
+    for handler in handlers {
+        let _ = handler.join();
+    }
+}
+
+fn answer(mut stream: TcpStream, shared: &Shared) {
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+    let Some(head) = read_head(&mut stream) else {
+        return;
+    };
+    let now = shared.load.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+    shared.load.peak.fetch_max(now, Ordering::SeqCst);
+    let path = head.split_whitespace().nth(1).unwrap_or("/").to_owned();
+    let is_head = head.starts_with("HEAD ");
+    if let Ok(mut log) = shared.requests.lock() {
+        log.push(head);
+    }
+    let not_found = Response::status(404).body("not found");
+    let response = shared.routes.get(&path).unwrap_or(&not_found);
+    thread::sleep(response.delay);
+    // Done before answering: once the client has the answer it may send its next request,
+    // which must not count as overlapping this one.
+    shared.load.in_flight.fetch_sub(1, Ordering::SeqCst);
+    // The client may hang up early (e.g. over a size limit); that is not our failure.
+    let _ = write_response(&mut stream, response, is_head);
 }
 
 fn read_head(stream: &mut TcpStream) -> Option<String> {

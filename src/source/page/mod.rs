@@ -12,6 +12,8 @@ mod auto;
 mod charset;
 pub mod discover;
 mod document;
+pub mod enrich;
+pub mod fulltext;
 mod jsonld;
 mod listing;
 mod meta;

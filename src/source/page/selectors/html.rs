@@ -12,7 +12,7 @@ use url::Url;
 
 /// The inner HTML of `element`, with relative URLs resolved against `base`. Attributes come
 /// out in the order the parser keeps them (scraper sorts them by name).
-pub(super) fn inner_html(element: ElementRef<'_>, base: Option<&Url>) -> String {
+pub(in crate::source::page) fn inner_html(element: ElementRef<'_>, base: Option<&Url>) -> String {
     let Some(base) = base else {
         return element.inner_html();
     };

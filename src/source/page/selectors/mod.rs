@@ -23,6 +23,12 @@ pub use validate::{Extract, FieldName, FieldSelector, InvalidSelectors, PageSele
 
 use run::Run;
 
+/// The inner HTML of `element` with its URLs made absolute against `base`; shared with
+/// the full-text reader.
+pub(in crate::source::page) use html::inner_html as inner_html_absolute;
+/// `"css@attr"` split into selector and attribute; shared with the enrichment config.
+pub(in crate::source::page) use validate::split_short_form;
+
 /// Turns a scraped date string into a [`Timestamp`]; the seam for human-date parsers.
 ///
 /// `format` is the source's `date-format`, when it has one. Closures

@@ -218,7 +218,7 @@ impl<'a> Run<'a> {
             || article.link.is_some()
             || article.summary.is_some()
             || article.content.is_some();
-        if !has_body {
+        if !has_body && !self.selectors.keep_empty_items {
             self.warn(
                 WarningKind::Value,
                 format!("{place}: no title, link, summary or content; skipped"),

@@ -134,12 +134,22 @@ pub struct PageSelectors {
     pub(super) next_page: Option<FieldSelector>,
     pub(super) date_format: Option<String>,
     pub(super) max_pages: usize,
+    /// Keep items with no title, link, summary or content (a detail page read as one
+    /// item, for its tags or date only).
+    pub(super) keep_empty_items: bool,
 }
 
 impl PageSelectors {
     /// The `date-format` to hand to a date parser, if one was configured.
     pub fn date_format(&self) -> Option<&str> {
         self.date_format.as_deref()
+    }
+
+    /// The same selectors, keeping items that have no title, link, summary or content:
+    /// enrichment reads a detail page as one item for whatever fields it has.
+    pub(in crate::source::page) fn keeping_empty_items(mut self) -> Self {
+        self.keep_empty_items = true;
+        self
     }
 
     /// How many pages to read at most (1 to [`MAX_PAGES_CAP`]).
@@ -254,6 +264,7 @@ impl PageSelectorsToml {
                 next_page,
                 date_format,
                 max_pages,
+                keep_empty_items: false,
             }),
             _ => Err(InvalidSelectors {
                 problems: problems.0,
@@ -416,7 +427,7 @@ fn compile_regex(
 
 /// Splits `"h2 a@href"` into the selector and the attribute. The `@` counts only when what
 /// follows it is an attribute name, so `a[href^="mailto:x@y"]` stays one selector.
-pub(super) fn split_short_form(short: &str) -> (&str, Option<String>) {
+pub(in crate::source::page) fn split_short_form(short: &str) -> (&str, Option<String>) {
     match short.rsplit_once('@') {
         Some((css, attr)) if is_attribute_name(attr.trim()) => (css, Some(attr.trim().to_owned())),
         _ => (short, None),

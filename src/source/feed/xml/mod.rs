@@ -10,6 +10,8 @@ mod capture;
 mod elements;
 mod markup;
 mod names;
+mod target;
+mod values;
 
 use std::borrow::Cow;
 use std::collections::HashMap;

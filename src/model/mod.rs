@@ -9,7 +9,7 @@ mod id;
 mod text;
 
 pub use id::derived_urn;
-pub use text::{Text, TextKind, replace_references, resolve_html_reference};
+pub use text::{Text, TextKind, is_void_element, replace_references, resolve_html_reference};
 
 use chrono::{DateTime, FixedOffset};
 

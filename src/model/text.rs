@@ -98,6 +98,16 @@ fn strip_html(html: &str) -> String {
     decoded.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// True for HTML's void elements (`<br>`, `<img>` …), which have no end tag; ASCII case
+/// is ignored.
+pub fn is_void_element(name: &str) -> bool {
+    const VOID: [&str; 14] = [
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
+        "source", "track", "wbr",
+    ];
+    VOID.iter().any(|void| void.eq_ignore_ascii_case(name))
+}
+
 /// Replaces every `&name;` reference that `resolve` knows; the others, and a bare `&`,
 /// stay as written.
 pub fn replace_references<'r>(

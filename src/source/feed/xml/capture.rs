@@ -15,7 +15,7 @@ use url::Url;
 use super::elements::Field;
 use super::markup::{self, absolutize_html};
 use super::names::Ns;
-use crate::model::{Text, TextKind};
+use crate::model::{Text, TextKind, is_void_element};
 use crate::source::feed::{Warning, WarningKind};
 
 /// A field being read.
@@ -129,27 +129,6 @@ fn html_name<'a>(raw_name: &'a str, local: &'a str, ns: Ns) -> &'a str {
     }
 }
 
-/// HTML void elements, written as `<br />` when they arrive empty.
-fn is_void(local: &str) -> bool {
-    matches!(
-        local.to_ascii_lowercase().as_str(),
-        "area"
-            | "base"
-            | "br"
-            | "col"
-            | "embed"
-            | "hr"
-            | "img"
-            | "input"
-            | "link"
-            | "meta"
-            | "param"
-            | "source"
-            | "track"
-            | "wbr"
-    )
-}
-
 impl Capture {
     pub fn new(
         field: Field,
@@ -231,7 +210,7 @@ impl Capture {
             markup.push('"');
         }
         if empty {
-            if is_void(local) {
+            if is_void_element(local) {
                 markup.push_str(" />");
             } else {
                 markup.push_str("></");

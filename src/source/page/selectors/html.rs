@@ -10,6 +10,8 @@ use std::fmt::Write as _;
 use scraper::{ElementRef, Node};
 use url::Url;
 
+use crate::model::is_void_element;
+
 /// The inner HTML of `element`, with relative URLs resolved against `base`. Attributes come
 /// out in the order the parser keeps them (scraper sorts them by name).
 pub(in crate::source::page) fn inner_html(element: ElementRef<'_>, base: Option<&Url>) -> String {
@@ -46,7 +48,7 @@ fn write_element(element: ElementRef<'_>, base: &Url, out: &mut String) {
         out.push('"');
     }
     out.push('>');
-    if is_void(name) {
+    if is_void_element(name) {
         return;
     }
     write_children(element, base, out);
@@ -86,25 +88,6 @@ fn push_escaped(out: &mut String, text: &str, in_attribute: bool) {
             _ => out.push(ch),
         }
     }
-}
-
-fn is_void(name: &str) -> bool {
-    matches!(
-        name,
-        "area"
-            | "base"
-            | "br"
-            | "col"
-            | "embed"
-            | "hr"
-            | "img"
-            | "input"
-            | "link"
-            | "meta"
-            | "source"
-            | "track"
-            | "wbr"
-    )
 }
 
 #[cfg(test)]

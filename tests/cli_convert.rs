@@ -509,3 +509,29 @@ fn an_unknown_time_zone_is_a_usage_error() {
         .code(2)
         .stderr(predicate::str::contains("IANA time zone"));
 }
+
+#[test]
+fn a_korean_page_served_over_http_in_euc_kr_becomes_a_feed_in_utf8() {
+    let page = fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/pages/korean_euc_kr.html"),
+    )
+    .expect("fixture");
+    let server = TestServer::start([(
+        "/article/20250910073000",
+        Response::ok("text/html; charset=EUC-KR", page),
+    )]);
+    let output = convert()
+        .args([&server.url("/article/20250910073000"), "--to", "json"])
+        .output()
+        .expect("runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON Feed");
+    let item = &json["items"][0];
+    assert_eq!(item["title"], "항구 도시, 조수에 뜨는 여객선 터미널 승인");
+    assert_eq!(item["date_published"], "2025-09-10T07:30:00+09:00");
+    assert_eq!(item["tags"][0], "여객선");
+}

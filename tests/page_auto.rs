@@ -445,3 +445,13 @@ fn page_feeds_are_written_in_every_output_format_with_their_tags() {
         assert!(text.contains("http://news.bada.example.kr/article/20250910073000"));
     }
 }
+
+#[test]
+fn a_breadcrumb_link_to_the_home_page_is_not_a_section_even_without_a_page_url() {
+    let outcome = read_page(&fixture("article_seed_shape.html"), &PageOptions::default())
+        .expect("an HTML page");
+    let article = only_article(&outcome);
+    let sections = terms(&article.tags, Some("section"));
+    assert!(!sections.iter().any(|s| s == "Home"), "{sections:?}");
+    assert!(sections.iter().any(|s| s == "North Korea"), "{sections:?}");
+}

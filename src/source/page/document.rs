@@ -158,6 +158,20 @@ impl Page {
     }
 
     /// The root of the site (`https://host/`) of `url`, else of the page URL.
+    /// True when `href` (as written in the page) points at the site's home page: `/`, or
+    /// an absolute URL whose path is `/` without a query. Breadcrumbs leave it out.
+    pub(crate) fn is_home_link(&self, href: &str) -> bool {
+        let href = href.trim();
+        if href == "/" || href.is_empty() {
+            return true;
+        }
+        let absolute = Url::parse(href).ok().or_else(|| {
+            self.resolve(href)
+                .and_then(|resolved| Url::parse(&resolved).ok())
+        });
+        absolute.is_some_and(|url| url.path() == "/" && url.query().is_none())
+    }
+
     pub(crate) fn site_root(&self, url: Option<&str>) -> Option<String> {
         let url = url
             .and_then(|u| Url::parse(u).ok())

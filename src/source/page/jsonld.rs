@@ -273,10 +273,7 @@ fn crumbs(page: &Page, node: &Value) -> Vec<String> {
     };
     elements
         .iter()
-        .filter(|element| {
-            let href = url_of(element.get("item")).and_then(|href| page.resolve(&href));
-            href.is_none() || href != page.site_root(href.as_deref())
-        })
+        .filter(|element| url_of(element.get("item")).is_none_or(|href| !page.is_home_link(&href)))
         .filter_map(|element| {
             string(element.get("name"))
                 .or_else(|| element.get("item").and_then(|i| string(i.get("name"))))

@@ -175,8 +175,8 @@ fn breadcrumb(page: &Page) -> Vec<String> {
     };
     select(trail, "a[href]")
         .filter(|link| {
-            let href = link.attr("href").and_then(|href| page.resolve(href));
-            href.is_some() && href != page.site_root(href.as_deref())
+            link.attr("href")
+                .is_some_and(|href| !page.is_home_link(href))
         })
         .map(collapsed_text)
         .filter(|text| !text.is_empty())

@@ -58,6 +58,46 @@ where
     }
 }
 
+/// A [`DateParser`] for dates written for people: [`parse_human`] in a time zone, with the
+/// source's `date-format` tried first.
+///
+/// The library never reads the clock, so `now` comes from the caller. Without it, a date
+/// is kept only when two distant `now`s read it alike: relative (`3 hours ago`) and
+/// year-less dates are left unread rather than counted from an invented clock.
+///
+/// [`parse_human`]: crate::source::date::parse_human
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct HumanDateParser {
+    /// The zone of dates written without one; `None` means UTC.
+    pub zone: Option<chrono_tz::Tz>,
+    /// The instant relative dates count back from; `None`: they are not read.
+    pub now: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl DateParser for HumanDateParser {
+    fn parse_date(&self, raw: &str, format: Option<&str>) -> Option<Timestamp> {
+        use crate::source::date::{HumanDateContext, parse_human};
+        use chrono::TimeZone as _;
+        let with_now = |now| {
+            let context = HumanDateContext {
+                format: format.map(str::to_owned),
+                zone: self.zone,
+                now,
+            };
+            parse_human(raw, &context)
+        };
+        if let Some(now) = self.now {
+            return with_now(now);
+        }
+        let early = chrono::Utc.with_ymd_and_hms(2001, 3, 4, 5, 6, 7).single()?;
+        let late = chrono::Utc
+            .with_ymd_and_hms(2037, 10, 11, 12, 13, 14)
+            .single()?;
+        let found = with_now(early)?;
+        (with_now(late) == Some(found)).then_some(found)
+    }
+}
+
 /// What scraping needs besides the page and the selectors.
 #[derive(Clone, Copy)]
 pub struct ScrapeOptions<'a> {

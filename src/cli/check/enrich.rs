@@ -55,7 +55,7 @@ pub(super) fn check(
             .filter(|author| !before.authors.contains(author))
             .filter_map(|author| author.name.as_deref())
             .collect();
-        let _ = writeln!(report, "       added authors: {}", authors.join(", "));
+        let _ = writeln!(report, "       added authors: {}", or_none(&authors));
         if options.full_text.is_some() {
             let found = if after.content != before.content {
                 "found, used as content"
@@ -83,7 +83,16 @@ fn added_tags(before: &Article, after: &Article, sections: bool) -> String {
         .filter(|tag| is_section(tag) == sections && !before.tags.contains(tag))
         .map(|tag| tag.term.as_str())
         .collect();
-    terms.join(", ")
+    or_none(&terms)
+}
+
+/// The items joined with commas, or `(none)`.
+fn or_none(items: &[&str]) -> String {
+    if items.is_empty() {
+        "(none)".to_owned()
+    } else {
+        items.join(", ")
+    }
 }
 
 fn write_date(

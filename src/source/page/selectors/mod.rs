@@ -271,3 +271,33 @@ pub fn scrape_pages_with(
         text = std::borrow::Cow::Owned(body);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::{TimeZone as _, Utc};
+
+    use super::{DateParser, HumanDateParser};
+
+    #[test]
+    fn the_human_date_parser_reads_in_its_zone_and_relative_dates_only_with_a_now() {
+        let seoul = HumanDateParser {
+            zone: Some(chrono_tz::Asia::Seoul),
+            now: None,
+        };
+        let date = seoul.parse_date("14 Mar. 2026, 09:05", Some("%d %b. %Y, %H:%M"));
+        assert_eq!(
+            date.map(|date| date.to_rfc3339()).as_deref(),
+            Some("2026-03-14T09:05:00+09:00")
+        );
+        assert_eq!(seoul.parse_date("3 hours ago", None), None, "no clock");
+        let now = Utc.with_ymd_and_hms(2026, 3, 14, 12, 0, 0).single();
+        let with_now = HumanDateParser { now, ..seoul };
+        let date = with_now
+            .parse_date("3 hours ago", None)
+            .expect("a relative date");
+        assert_eq!(
+            date.timestamp(),
+            now.map_or(0, |now| now.timestamp() - 3 * 3600)
+        );
+    }
+}

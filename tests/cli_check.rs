@@ -318,3 +318,36 @@ max-concurrent = 2
         "{stdout}"
     );
 }
+
+#[test]
+fn a_page_source_with_enrich_is_enriched_too() {
+    let listing = r#"<html><head><title>Harbour</title></head><body><ul class="stories">
+<li><a href="/region/harbour/ferry-timetable">Ferry timetable changes</a></li>
+</ul></body></html>"#;
+    let server = TestServer::start([
+        ("/list", Response::ok("text/html; charset=utf-8", listing)),
+        (
+            "/region/harbour/ferry-timetable",
+            Response::ok(
+                "text/html; charset=utf-8",
+                page_fixture("detail_ferry_timetable.html"),
+            ),
+        ),
+    ]);
+    let text = format!(
+        "[feed]\ntitle = \"t\"\n[[source]]\nname = \"list\"\nurl = \"{}\"\n[source.page]\nitems = \"ul.stories li\"\ntitle = \"a\"\nlink = \"a@href\"\n[source.enrich]\ntags = \"a.tag\"\nsection = \".breadcrumb a:not(:first-child)\"\n",
+        server.url("/list")
+    );
+    let (_dir, path) = definition_file(&text);
+    feedmill()
+        .arg("check")
+        .arg(&path)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("articles: 1 (first 1 shown)"))
+        .stdout(predicate::str::contains(
+            "enrichment: first 1 articles, at most 4 pages at once",
+        ))
+        .stdout(predicate::str::contains("added tags: Ferries, Timetables"))
+        .stdout(predicate::str::contains("added sections: Region, Harbour"));
+}

@@ -209,3 +209,145 @@ fn check_help_documents_exit_code_3() {
         .success()
         .stdout(predicate::str::contains("3 the definition file is invalid"));
 }
+
+/// A headline feed without tags, its items linking to pages on the same server.
+const TAGLESS_FEED: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel>
+  <title>Saltmere Harbour Gazette</title>
+  <link>/region/harbour</link>
+  <description>Harbour news</description>
+  <item>
+    <title>Council votes to widen the northern quay</title>
+    <link>/region/harbour/quay-vote</link>
+    <pubDate>Sat, 14 Mar 2026 00:00:00 GMT</pubDate>
+  </item>
+  <item>
+    <title>Ferry timetable changes for the summer season announced</title>
+    <link>/region/harbour/ferry-timetable</link>
+  </item>
+  <item>
+    <title>A story the site has taken down</title>
+    <link>/region/harbour/withdrawn</link>
+  </item>
+</channel></rss>"#;
+
+#[test]
+fn a_feed_source_with_enrich_shows_what_its_first_articles_gain_from_their_pages() {
+    let server = TestServer::start([
+        (
+            "/feed.xml",
+            Response::ok("application/rss+xml", TAGLESS_FEED),
+        ),
+        (
+            "/region/harbour/quay-vote",
+            Response::ok(
+                "text/html; charset=utf-8",
+                page_fixture("detail_quay_vote.html"),
+            ),
+        ),
+        (
+            "/region/harbour/ferry-timetable",
+            Response::ok(
+                "text/html; charset=utf-8",
+                page_fixture("detail_ferry_timetable.html"),
+            ),
+        ),
+    ]);
+    let text = format!(
+        r#"[feed]
+title = "Harbour"
+
+[[source]]
+name = "harbour-rss"
+url = "{}"
+time-zone = "Asia/Seoul"
+
+[source.enrich]
+tags = "a.tag"
+section = ".breadcrumb a:not(:first-child)"
+date = "p.published"
+date-format = "Published: %d %b. %Y, %H:%M"
+author = "p.credit"
+content = ".article-body"
+max-concurrent = 2
+"#,
+        server.url("/feed.xml")
+    );
+    let (_dir, path) = definition_file(&text);
+    let output = feedmill()
+        .arg("check")
+        .arg(&path)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let stdout = String::from_utf8(output).expect("UTF-8 output");
+    assert!(
+        stdout.contains("enrichment: first 3 articles, at most 2 pages at once"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("added tags: Northern Quay, Ferries, fishing"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("added tags: Ferries, Timetables"),
+        "{stdout}"
+    );
+    assert_eq!(
+        stdout.matches("added sections: Region, Harbour").count(),
+        2,
+        "{stdout}"
+    );
+    // The page's Seoul wall-clock time beats the feed's day-only date.
+    assert!(
+        stdout.contains("published: 2026-03-14T09:05:00+09:00 (was 2026-03-14T00:00:00Z)"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("added authors: Harbour Desk"), "{stdout}");
+    assert!(
+        stdout.contains("full text: found, used as content"),
+        "{stdout}"
+    );
+    let gone = server.url("/region/harbour/withdrawn");
+    assert!(
+        stdout.contains(&format!(
+            "warning: enriching `{gone}`: cannot fetch its page"
+        )),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn a_page_source_with_enrich_is_enriched_too() {
+    let listing = r#"<html><head><title>Harbour</title></head><body><ul class="stories">
+<li><a href="/region/harbour/ferry-timetable">Ferry timetable changes</a></li>
+</ul></body></html>"#;
+    let server = TestServer::start([
+        ("/list", Response::ok("text/html; charset=utf-8", listing)),
+        (
+            "/region/harbour/ferry-timetable",
+            Response::ok(
+                "text/html; charset=utf-8",
+                page_fixture("detail_ferry_timetable.html"),
+            ),
+        ),
+    ]);
+    let text = format!(
+        "[feed]\ntitle = \"t\"\n[[source]]\nname = \"list\"\nurl = \"{}\"\n[source.page]\nitems = \"ul.stories li\"\ntitle = \"a\"\nlink = \"a@href\"\n[source.enrich]\ntags = \"a.tag\"\nsection = \".breadcrumb a:not(:first-child)\"\n",
+        server.url("/list")
+    );
+    let (_dir, path) = definition_file(&text);
+    feedmill()
+        .arg("check")
+        .arg(&path)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("articles: 1 (first 1 shown)"))
+        .stdout(predicate::str::contains(
+            "enrichment: first 1 articles, at most 4 pages at once",
+        ))
+        .stdout(predicate::str::contains("added tags: Ferries, Timetables"))
+        .stdout(predicate::str::contains("added sections: Region, Harbour"));
+}

@@ -242,3 +242,80 @@ fn every_example_in_feeds_validates() {
     }
     assert!(checked >= 2, "only {checked} examples found in feeds/");
 }
+
+#[test]
+fn an_enrich_table_is_allowed_on_any_source_and_gets_the_source_zone() {
+    let text = r#"[feed]
+title = "t"
+
+[[source]]
+name = "rss"
+url = "https://e.org/feed.xml"
+time-zone = "Asia/Seoul"
+[source.enrich]
+tags = ".tags a"
+section = ".breadcrumb a"
+max-concurrent = 2
+
+[[source]]
+name = "page"
+url = "https://e.org/list"
+[source.page]
+items = "li"
+[source.enrich]
+full-text = true
+"#;
+    let definition = validate(Path::new("x.toml"), text).expect("valid");
+    let [rss, page] = definition.sources.as_slice() else {
+        panic!("two sources expected");
+    };
+    assert!(matches!(rss.kind, SourceKind::Feed));
+    let enrich = rss.enrich.as_ref().expect("enrichment on the feed source");
+    assert_eq!(enrich.time_zone, Some(chrono_tz::Asia::Seoul));
+    assert!(enrich.section.is_some() && enrich.selectors.is_some());
+    assert!(enrich.date_parser.is_some(), "a zone-aware date parser");
+    assert_eq!(rss.enrich_max_concurrent, 2);
+    assert!(matches!(page.kind, SourceKind::Page(_)));
+    let enrich = page.enrich.as_ref().expect("enrichment on the page source");
+    assert!(enrich.full_text.is_some());
+    assert_eq!(enrich.time_zone, Some(chrono_tz::UTC));
+    assert_eq!(page.enrich_max_concurrent, 4, "the default");
+    let at = chrono::Utc::now();
+    assert!(page.enrich_at(at).is_some());
+    assert!(definition.sources[0].enrich_at(at).is_some());
+}
+
+#[test]
+fn enrich_problems_are_keyed_source_i_enrich_with_their_line() {
+    let text = r#"[feed]
+title = "t"
+
+[[source]]
+name = "rss"
+url = "https://e.org/feed.xml"
+
+[[source]]
+name = "rss-2"
+url = "https://e.org/feed2.xml"
+[source.enrich]
+tags = "a["
+exclude = "div["
+date-format = "%Q"
+max-concurrent = 17
+"#;
+    assert_eq!(
+        rendered(&errors(text)),
+        [
+            "feeds/broken.toml:12:8: source[1].enrich.tags.selector: invalid CSS selector \"a[\": Unexpected EOL",
+            "feeds/broken.toml:13:11: source[1].enrich.exclude: invalid CSS selector \"div[\": Unexpected EOL",
+            "feeds/broken.toml:14:15: source[1].enrich.date-format: invalid date format \"%Q\"",
+            "feeds/broken.toml:15:18: source[1].enrich.max-concurrent: must be between 1 and 16, not 17",
+        ]
+    );
+    let unknown = errors(
+        "[feed]\ntitle = \"t\"\n[[source]]\nname = \"a\"\nurl = \"https://e.org/\"\n[source.enrich]\ntagz = \".t\"\n",
+    );
+    assert_eq!(unknown.len(), 1);
+    assert_eq!(unknown[0].line(), Some(7), "{}", unknown[0]);
+    assert!(unknown[0].message.contains("unknown field `tagz`"));
+}

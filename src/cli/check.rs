@@ -24,6 +24,8 @@ use url::Url;
 
 use super::exit_code;
 
+mod enrich;
+
 /// How many articles of each source are shown.
 const SHOWN_ARTICLES: usize = 5;
 
@@ -36,7 +38,9 @@ Examples:
 
 For each page source: the pages read, how many nodes each selector matched (a warning for
 each that matched nothing) and the first 5 articles as they would be emitted. For each feed
-source: its format and how many articles it yields.
+source: its format and how many articles it yields. For a source with [source.enrich]: its
+first 5 articles fetched and enriched from their pages (nothing is written), with what each
+gained (tags, sections, dates, authors, full text) and the warnings.
 
 Exit codes: 0 success, 1 a source could not be read, 2 usage error (or no such source),
 3 the definition file is invalid (each problem is printed as `error: FILE:LINE:COLUMN: KEY: …`).";
@@ -115,7 +119,7 @@ fn check_source(
         source.name, source.location, source.time_zone
     );
     let loaded = load(&source.location)?;
-    match &source.kind {
+    let articles = match &source.kind {
         SourceKind::Feed => {
             let options = ReadOptions {
                 content_type: loaded.content_type.clone(),
@@ -133,11 +137,17 @@ fn check_source(
             for warning in &outcome.warnings {
                 let _ = writeln!(report, "  warning: {warning}");
             }
+            outcome.feed.articles
         }
         SourceKind::Page(selectors) => {
             let result = scrape(source, selectors, &loaded, now);
             write_scrape(&result, report);
+            result.articles
         }
+    };
+    if let Some(options) = source.enrich_at(now) {
+        let first: Vec<Article> = articles.into_iter().take(SHOWN_ARTICLES).collect();
+        enrich::check(&first, &options, source.enrich_max_concurrent, report);
     }
     Ok(())
 }

@@ -15,7 +15,10 @@ use std::path::PathBuf;
 use chrono_tz::Tz;
 use url::Url;
 
-use crate::source::page::selectors::PageSelectors;
+use chrono::{DateTime, Utc};
+
+use crate::source::page::enrich::EnrichOptions;
+use crate::source::page::selectors::{HumanDateParser, PageSelectors};
 
 pub use validate::validate;
 pub use wire::{FeedFileToml, FeedToml, SourceToml};
@@ -58,6 +61,28 @@ pub struct SourceDefinition {
     pub kind: SourceKind,
     /// The zone of dates written without one (UTC unless configured).
     pub time_zone: Tz,
+    /// How to enrich the source's articles from their own pages, from `[source.enrich]`.
+    ///
+    /// Its `time_zone` is the source's, and its `date_parser` a [`HumanDateParser`] in
+    /// that zone with no `now` (validation has no clock), so relative dates on the pages
+    /// are left unread; [`SourceDefinition::enrich_at`] gives options that read them.
+    pub enrich: Option<EnrichOptions>,
+    /// How many article pages enrichment fetches at once (`max-concurrent`, 1 to 16,
+    /// default 4); meaningless without `enrich`.
+    pub enrich_max_concurrent: usize,
+}
+
+impl SourceDefinition {
+    /// The enrichment options with relative dates counted back from `now`, which the
+    /// caller reads from its clock; `None` when the source has no `[source.enrich]`.
+    pub fn enrich_at(&self, now: DateTime<Utc>) -> Option<EnrichOptions> {
+        let mut options = self.enrich.clone()?;
+        options.date_parser = Some(std::sync::Arc::new(HumanDateParser {
+            zone: Some(self.time_zone),
+            now: Some(now),
+        }));
+        Some(options)
+    }
 }
 
 /// Where a source's bytes come from.

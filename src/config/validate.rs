@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use chrono_tz::Tz;
 use toml::Spanned;
@@ -15,6 +16,8 @@ use super::{
     ConfigError, FeedDefinition, FeedMeta, InvalidConfig, SourceDefinition, SourceKind,
     SourceLocation,
 };
+use crate::source::page::enrich::{DEFAULT_MAX_CONCURRENT, EnrichOptions, EnrichToml};
+use crate::source::page::selectors::HumanDateParser;
 
 /// Reads and checks the text of a feed definition file.
 ///
@@ -234,6 +237,10 @@ fn source_definition(
     };
 
     let kind = source_kind(index, source, errors);
+    let enrich = source
+        .enrich
+        .as_ref()
+        .map(|enrich| enrich_options(index, enrich, time_zone, errors));
 
     match (location, time_zone, kind) {
         (Some(location), Some(time_zone), Some(kind)) if errors.found.len() == before => {
@@ -242,9 +249,46 @@ fn source_definition(
                 location,
                 kind,
                 time_zone,
+                enrich: enrich.flatten(),
+                enrich_max_concurrent: source
+                    .enrich
+                    .as_ref()
+                    .map_or(DEFAULT_MAX_CONCURRENT, |enrich| {
+                        enrich.get_ref().max_concurrent()
+                    }),
             })
         }
         _ => None,
+    }
+}
+
+/// Validates `[source.enrich]`: its problems are keyed `source[i].enrich.*`; the options
+/// read dates in the source's zone, relative ones left unread (no clock here).
+fn enrich_options(
+    index: usize,
+    enrich: &Spanned<EnrichToml>,
+    time_zone: Option<Tz>,
+    errors: &mut Errors<'_>,
+) -> Option<EnrichOptions> {
+    match enrich.get_ref().validate() {
+        Ok(options) => Some(EnrichOptions {
+            time_zone,
+            date_parser: Some(Arc::new(HumanDateParser {
+                zone: time_zone,
+                now: None,
+            })),
+            ..options
+        }),
+        Err(invalid) => {
+            for problem in invalid.problems {
+                errors.push(
+                    problem.span.or_else(|| Some(enrich.span())),
+                    Some(format!("source[{index}].{}", problem.key)),
+                    problem.message,
+                );
+            }
+            None
+        }
     }
 }
 

@@ -6,6 +6,7 @@
 use serde::Deserialize;
 use toml::Spanned;
 
+use crate::source::page::enrich::EnrichToml;
 use crate::source::page::selectors::PageSelectorsToml;
 
 /// One feed definition file, `feeds/NAME.toml`: a `[feed]` table and its `[[source]]`s.
@@ -73,6 +74,10 @@ pub struct SourceToml {
     /// The CSS selectors of a page source ([`PageSelectorsToml`]). Required for
     /// `kind = "page"`, refused for `kind = "feed"`.
     pub page: Option<Spanned<PageSelectorsToml>>,
+    /// How to fill in each article from its own page ([`EnrichToml`]: tags, section,
+    /// dates, full text…, and `max-concurrent`, default 4, 1 to 16). Allowed on any
+    /// source. Default: none (articles are kept as the source gives them).
+    pub enrich: Option<Spanned<EnrichToml>>,
 }
 
 #[cfg(test)]

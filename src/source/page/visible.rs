@@ -1,18 +1,17 @@
 //! Dates shown to readers (`Published: 09 Sep. 2025, 18:21`), for pages without a
-//! machine-readable one: read with [`parse_human`] in the page's time zone.
+//! machine-readable one: read with `parse_human` in the page's time zone.
 //!
 //! Policy: look where pages put them, best first: text labelled `Published`/`Posted`/
 //! `Updated`, then common date containers (`time`, `.date`, `.published`, `.byline`…), then
 //! the elements right after the headline. Without the caller's `now`, only dates that do not
 //! depend on it are read. Entry point: [`find`].
 
-use chrono::{DateTime, TimeZone, Utc};
 use scraper::ElementRef;
 
 use super::document::{Page, collapse, collapsed_text, select, warning};
 use super::{Warning, WarningKind};
 use crate::model::Timestamp;
-use crate::source::date::{HumanDateContext, parse_human};
+use crate::source::page::selectors::{DateParser, HumanDateParser};
 
 /// Longest text read as one date candidate, in characters; longer blocks are prose.
 const MAX_CANDIDATE_CHARS: usize = 160;
@@ -100,19 +99,14 @@ fn starts_with_label(text: &str, labels: &[&str]) -> bool {
     labels.iter().any(|label| text.starts_with(label))
 }
 
-/// Reads one candidate in the page's zone. Without the caller's `now`, a date is only
-/// accepted when two distant `now`s read it the same, so relative (`3 hours ago`) and
-/// year-less dates are left unread rather than counted from an invented clock.
+/// Reads one candidate in the page's zone, counting relative dates from the page's `now`
+/// (without one, only dates that do not depend on it are read: see [`HumanDateParser`]).
 fn read(page: &Page, text: &str) -> Option<Timestamp> {
-    let with_now =
-        |now: DateTime<Utc>| parse_human(text, &HumanDateContext::new(page.time_zone, now));
-    if let Some(now) = page.now {
-        return with_now(now);
-    }
-    let early = Utc.with_ymd_and_hms(2001, 3, 4, 5, 6, 7).single()?;
-    let late = Utc.with_ymd_and_hms(2037, 10, 11, 12, 13, 14).single()?;
-    let found = with_now(early)?;
-    (with_now(late) == Some(found)).then_some(found)
+    let parser = HumanDateParser {
+        zone: page.time_zone,
+        now: page.now,
+    };
+    parser.parse_date(text, None)
 }
 
 #[cfg(test)]

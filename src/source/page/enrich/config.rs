@@ -27,6 +27,7 @@ use crate::source::page::selectors::{
 /// content = ".article-body"       # narrow the full text to this element
 /// exclude = ".ad, .comments"      # and drop these first
 /// overwrite = ["summary"]
+/// max-concurrent = 4             # article pages fetched at once
 /// ```
 ///
 /// Field selectors (`title`, `date`, `summary`, `author`, `tags`, `image`) take the forms
@@ -64,7 +65,16 @@ pub struct EnrichToml {
     pub image: Option<Spanned<FieldToml>>,
     /// Fields the page may replace when the article has them. Default: none.
     pub overwrite: Option<Vec<EnrichField>>,
+    /// How many article pages are fetched at once, 1 to [`MAX_CONCURRENT_CAP`].
+    /// Default: [`DEFAULT_MAX_CONCURRENT`]. Read with [`EnrichToml::max_concurrent`].
+    pub max_concurrent: Option<Spanned<i64>>,
 }
+
+/// `max-concurrent` when the table does not set it.
+pub const DEFAULT_MAX_CONCURRENT: usize = 4;
+
+/// The largest `max-concurrent` accepted.
+pub const MAX_CONCURRENT_CAP: usize = 16;
 
 /// A field named in `overwrite`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -103,6 +113,18 @@ impl EnrichToml {
         let section = compile(&self.section, "enrich.section", &mut problems);
         let content = compile(&self.content, "enrich.content", &mut problems);
         let exclude = compile(&self.exclude, "enrich.exclude", &mut problems);
+        if let Some(value) = &self.max_concurrent
+            && !(1..=MAX_CONCURRENT_CAP as i64).contains(value.get_ref())
+        {
+            problems.push(Problem {
+                key: "enrich.max-concurrent".to_owned(),
+                message: format!(
+                    "must be between 1 and {MAX_CONCURRENT_CAP}, not {}",
+                    value.get_ref()
+                ),
+                span: Some(value.span()),
+            });
+        }
         let narrowing = self.content.is_some() || self.exclude.is_some();
         if self.full_text == Some(false) && narrowing {
             problems.push(Problem {
@@ -139,6 +161,17 @@ impl EnrichToml {
             date_parser: None,
             time_zone: None,
         })
+    }
+
+    /// How many article pages to fetch at once: `max-concurrent`, or
+    /// [`DEFAULT_MAX_CONCURRENT`] when unset or out of range ([`EnrichToml::validate`]
+    /// reports the latter).
+    pub fn max_concurrent(&self) -> usize {
+        self.max_concurrent
+            .as_ref()
+            .and_then(|value| usize::try_from(*value.get_ref()).ok())
+            .filter(|value| (1..=MAX_CONCURRENT_CAP).contains(value))
+            .unwrap_or(DEFAULT_MAX_CONCURRENT)
     }
 
     /// The field selectors as a page selector table whose one item is the whole page;
@@ -245,5 +278,21 @@ mod tests {
         let toml: EnrichToml = toml::from_str("date-format = \"%Y\"").expect("TOML");
         let error = toml.validate().expect_err("a format without a date");
         assert_eq!(error.problems[0].key, "enrich.date-format");
+    }
+
+    #[test]
+    fn max_concurrent_defaults_to_4_and_must_be_1_to_16() {
+        let toml: EnrichToml = toml::from_str("tags = \".t\"").expect("TOML");
+        assert_eq!(toml.max_concurrent(), DEFAULT_MAX_CONCURRENT);
+        let toml: EnrichToml = toml::from_str("max-concurrent = 16").expect("TOML");
+        assert!(toml.validate().is_ok());
+        assert_eq!(toml.max_concurrent(), 16);
+        for bad in ["0", "17", "-1"] {
+            let toml: EnrichToml =
+                toml::from_str(&format!("max-concurrent = {bad}")).expect("TOML");
+            let error = toml.validate().expect_err("out of range");
+            assert_eq!(error.problems[0].key, "enrich.max-concurrent");
+            assert_eq!(toml.max_concurrent(), DEFAULT_MAX_CONCURRENT);
+        }
     }
 }

@@ -26,7 +26,7 @@ use super::{PageKind, PageOptions, Warning, WarningKind, auto};
 use crate::fetch::{FetchError, Fetched, map_bounded};
 use crate::model::{Article, Tag, Text};
 
-pub use config::{EnrichField, EnrichToml};
+pub use config::{DEFAULT_MAX_CONCURRENT, EnrichField, EnrichToml, MAX_CONCURRENT_CAP};
 pub use merge::page_date_is_better;
 
 /// How to enrich articles from their pages.

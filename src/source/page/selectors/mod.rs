@@ -58,6 +58,46 @@ where
     }
 }
 
+/// A [`DateParser`] for dates written for people: [`parse_human`] in a time zone, with the
+/// source's `date-format` tried first.
+///
+/// The library never reads the clock, so `now` comes from the caller. Without it, a date
+/// is kept only when two distant `now`s read it alike: relative (`3 hours ago`) and
+/// year-less dates are left unread rather than counted from an invented clock.
+///
+/// [`parse_human`]: crate::source::date::parse_human
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct HumanDateParser {
+    /// The zone of dates written without one; `None` means UTC.
+    pub zone: Option<chrono_tz::Tz>,
+    /// The instant relative dates count back from; `None`: they are not read.
+    pub now: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl DateParser for HumanDateParser {
+    fn parse_date(&self, raw: &str, format: Option<&str>) -> Option<Timestamp> {
+        use crate::source::date::{HumanDateContext, parse_human};
+        use chrono::TimeZone as _;
+        let with_now = |now| {
+            let context = HumanDateContext {
+                format: format.map(str::to_owned),
+                zone: self.zone,
+                now,
+            };
+            parse_human(raw, &context)
+        };
+        if let Some(now) = self.now {
+            return with_now(now);
+        }
+        let early = chrono::Utc.with_ymd_and_hms(2001, 3, 4, 5, 6, 7).single()?;
+        let late = chrono::Utc
+            .with_ymd_and_hms(2037, 10, 11, 12, 13, 14)
+            .single()?;
+        let found = with_now(early)?;
+        (with_now(late) == Some(found)).then_some(found)
+    }
+}
+
 /// What scraping needs besides the page and the selectors.
 #[derive(Clone, Copy)]
 pub struct ScrapeOptions<'a> {
@@ -229,5 +269,35 @@ pub fn scrape_pages_with(
         read.push(next.clone());
         current_url = Some(next);
         text = std::borrow::Cow::Owned(body);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{TimeZone as _, Utc};
+
+    use super::{DateParser, HumanDateParser};
+
+    #[test]
+    fn the_human_date_parser_reads_in_its_zone_and_relative_dates_only_with_a_now() {
+        let seoul = HumanDateParser {
+            zone: Some(chrono_tz::Asia::Seoul),
+            now: None,
+        };
+        let date = seoul.parse_date("14 Mar. 2026, 09:05", Some("%d %b. %Y, %H:%M"));
+        assert_eq!(
+            date.map(|date| date.to_rfc3339()).as_deref(),
+            Some("2026-03-14T09:05:00+09:00")
+        );
+        assert_eq!(seoul.parse_date("3 hours ago", None), None, "no clock");
+        let now = Utc.with_ymd_and_hms(2026, 3, 14, 12, 0, 0).single();
+        let with_now = HumanDateParser { now, ..seoul };
+        let date = with_now
+            .parse_date("3 hours ago", None)
+            .expect("a relative date");
+        assert_eq!(
+            date.timestamp(),
+            now.map_or(0, |now| now.timestamp() - 3 * 3600)
+        );
     }
 }

@@ -351,3 +351,32 @@ fn a_page_source_with_enrich_is_enriched_too() {
         .stdout(predicate::str::contains("added tags: Ferries, Timetables"))
         .stdout(predicate::str::contains("added sections: Region, Harbour"));
 }
+
+#[test]
+fn a_page_source_without_selectors_is_checked_by_auto_extraction_in_its_time_zone() {
+    let server = TestServer::start([(
+        "/article/ferry",
+        Response::ok(
+            "text/html; charset=utf-8",
+            page_fixture("article_seed_shape.html"),
+        ),
+    )]);
+    let (_dir, path) = definition_file(&format!(
+        "[feed]\ntitle = \"Harbor\"\n\n[[source]]\nname = \"ferry\"\nurl = \"{}\"\nkind = \"page\"\ntime-zone = \"Asia/Seoul\"\n",
+        server.url("/article/ferry")
+    ));
+    let output = feedmill().arg("check").arg(&path).output().expect("runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(stdout.contains("page, auto-extraction"), "{stdout}");
+    assert!(stdout.contains("read as article page"), "{stdout}");
+    assert!(
+        stdout.contains("Coastal city council approves floating ferry terminal"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("2025-09-09T18:21:00+09:00"), "{stdout}");
+}

@@ -135,21 +135,19 @@ items = "li"
 }
 
 #[test]
-fn a_page_source_without_selectors_and_a_file_without_sources_are_errors() {
+fn a_file_without_sources_is_an_error() {
     let no_sources = errors("[feed]\ntitle = \"t\"\n");
     assert_eq!(
         rendered(&no_sources),
         ["feeds/broken.toml:1:1: source: no [[source]] table; a feed needs at least one source"]
     );
-    let no_selectors = errors(
-        "[feed]\ntitle = \"t\"\n[[source]]\nname = \"p\"\nurl = \"https://e.org/\"\nkind = \"page\"\n",
-    );
-    assert_eq!(
-        rendered(&no_selectors),
-        [
-            "feeds/broken.toml:6:8: source[0].page: a page source needs a [source.page] table of selectors"
-        ]
-    );
+}
+
+#[test]
+fn a_page_source_without_selectors_is_read_by_auto_extraction() {
+    let text = "[feed]\ntitle = \"t\"\n[[source]]\nname = \"p\"\nurl = \"https://e.org/\"\nkind = \"page\"\n";
+    let definition = validate(Path::new("feeds/auto.toml"), text).expect("valid");
+    assert!(matches!(definition.sources[0].kind, SourceKind::AutoPage));
 }
 
 #[test]

@@ -16,10 +16,11 @@ use feedmill::config::{self, SourceDefinition, SourceKind, SourceLocation};
 use feedmill::fetch::{self, FetchOptions};
 use feedmill::model::{Article, Timestamp};
 use feedmill::source::date::{HumanDateContext, parse_human};
-use feedmill::source::feed::{self, ReadOptions};
+use feedmill::source::feed::{self, ReadOptions, Warning};
 use feedmill::source::page::selectors::{
     self, PageSelectors, ScrapeOptions, ScrapeResult, decode_page,
 };
+use feedmill::source::page::{self, PageOptions};
 use url::Url;
 
 use super::exit_code;
@@ -112,6 +113,7 @@ fn check_source(
     let kind = match source.kind {
         SourceKind::Feed => "feed",
         SourceKind::Page(_) => "page",
+        SourceKind::AutoPage => "page, auto-extraction",
     };
     let _ = writeln!(
         report,
@@ -143,6 +145,24 @@ fn check_source(
             let result = scrape(source, selectors, &loaded, now);
             write_scrape(&result, report);
             result.articles
+        }
+        SourceKind::AutoPage => {
+            let options = PageOptions {
+                url: loaded.url.as_ref().map(Url::to_string),
+                content_type: loaded.content_type.clone(),
+                time_zone: Some(source.time_zone),
+                now: Some(now),
+                ..PageOptions::default()
+            };
+            let outcome = page::read_page(&loaded.body, &options)
+                .with_context(|| format!("reading {}", source.location))?;
+            let _ = writeln!(
+                report,
+                "  read as {} page ({})",
+                outcome.kind, outcome.encoding
+            );
+            write_articles(&outcome.feed.articles, &outcome.warnings, report);
+            outcome.feed.articles
         }
     };
     if let Some(options) = source.enrich_at(now) {
@@ -259,16 +279,21 @@ fn write_scrape(result: &ScrapeResult, report: &mut String) {
             matched.values
         );
     }
-    for warning in &result.warnings {
+    write_articles(&result.articles, &result.warnings, report);
+}
+
+/// The warnings, then how many articles there are and the first few as emitted.
+fn write_articles(articles: &[Article], warnings: &[Warning], report: &mut String) {
+    for warning in warnings {
         let _ = writeln!(report, "  warning: {warning}");
     }
     let _ = writeln!(
         report,
         "  articles: {} (first {} shown)",
-        result.articles.len(),
-        SHOWN_ARTICLES.min(result.articles.len())
+        articles.len(),
+        SHOWN_ARTICLES.min(articles.len())
     );
-    for (number, article) in result.articles.iter().take(SHOWN_ARTICLES).enumerate() {
+    for (number, article) in articles.iter().take(SHOWN_ARTICLES).enumerate() {
         write_article(number + 1, article, report);
     }
 }

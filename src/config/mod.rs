@@ -110,6 +110,9 @@ pub enum SourceKind {
     Feed,
     /// An HTML listing page read with these selectors.
     Page(Box<PageSelectors>),
+    /// An HTML page read by auto-extraction (JSON-LD, OpenGraph, a guessed listing):
+    /// `kind = "page"` without a `[source.page]` table.
+    AutoPage,
 }
 
 /// One problem in a feed definition file.

@@ -336,14 +336,7 @@ fn source_kind(index: usize, source: &SourceToml, errors: &mut Errors<'_>) -> Op
             );
             None
         }
-        (true, None) => {
-            errors.push(
-                source.kind.as_ref().map(Spanned::span),
-                Some(format!("source[{index}].page")),
-                "a page source needs a [source.page] table of selectors".to_owned(),
-            );
-            None
-        }
+        (true, None) => Some(SourceKind::AutoPage),
         (true, Some(page)) => match page.get_ref().validate() {
             Ok(selectors) => Some(SourceKind::Page(Box::new(selectors))),
             Err(invalid) => {

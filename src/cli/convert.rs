@@ -15,7 +15,7 @@ use clap::{Args, ValueEnum};
 use feedmill::emit::{self, EmitOptions, OutputFormat};
 use feedmill::fetch::{self, FetchOptions};
 use feedmill::model::Feed;
-use feedmill::source::feed::{self, InputKind, ReadOptions, Warning};
+use feedmill::source::feed::{self, ReadError, ReadOptions, Warning};
 use feedmill::source::page::{self, PageOptions};
 use url::Url;
 
@@ -91,19 +91,22 @@ fn read_any(
     options: &ReadOptions,
     time_zone: Option<Tz>,
 ) -> anyhow::Result<(Feed, Vec<Warning>)> {
-    if feed::detect(bytes, options.content_type.as_deref()) == InputKind::Html {
-        let page_options = PageOptions {
-            url: options.url.clone(),
-            content_type: options.content_type.clone(),
-            expect: None,
-            time_zone,
-            now: Some(Utc::now()),
-        };
-        let outcome = page::read_page(bytes, &page_options)?;
-        return Ok((outcome.feed, outcome.warnings));
+    // One decode: the feed reader says when the bytes are an HTML page.
+    match feed::read(bytes, options) {
+        Ok(outcome) => Ok((outcome.feed, outcome.warnings)),
+        Err(ReadError::HtmlPage) => {
+            let page_options = PageOptions {
+                url: options.url.clone(),
+                content_type: options.content_type.clone(),
+                expect: None,
+                time_zone,
+                now: Some(Utc::now()),
+            };
+            let outcome = page::read_page(bytes, &page_options)?;
+            Ok((outcome.feed, outcome.warnings))
+        }
+        Err(error) => Err(error.into()),
     }
-    let outcome = feed::read(bytes, options)?;
-    Ok((outcome.feed, outcome.warnings))
 }
 
 /// An IANA time zone name (`Europe/Berlin`), for `--time-zone`.

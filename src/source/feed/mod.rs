@@ -151,6 +151,9 @@ pub enum ReadError {
         /// What was found instead, e.g. "root element is `<html>`".
         reason: String,
     },
+    /// The input is an HTML page: read it with `source::page` instead.
+    #[error("not a feed: the document is an HTML page")]
+    HtmlPage,
 }
 
 /// Reads a feed document of any supported format.
@@ -167,11 +170,7 @@ pub fn read(bytes: &[u8], options: &ReadOptions) -> Result<ReadOutcome, ReadErro
     let mut outcome = match sniff::input_kind(text) {
         InputKind::Json => json::read(text, options)?,
         InputKind::Xml => xml::read(text, options)?,
-        InputKind::Html => {
-            return Err(ReadError::NotAFeed {
-                reason: "the document is an HTML page".into(),
-            });
-        }
+        InputKind::Html => return Err(ReadError::HtmlPage),
         InputKind::Unknown => {
             return Err(ReadError::NotAFeed {
                 reason: "the document is neither XML nor JSON".into(),

@@ -23,4 +23,5 @@ pub mod config;
 pub mod emit;
 pub mod fetch;
 pub mod model;
+pub mod pipeline;
 pub mod source;

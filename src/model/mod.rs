@@ -12,12 +12,13 @@ pub use id::derived_urn;
 pub use text::{Text, TextKind, is_void_element, replace_references, resolve_html_reference};
 
 use chrono::{DateTime, FixedOffset};
+use serde::{Deserialize, Serialize};
 
 /// An instant with the UTC offset it was written in (`+09:00` stays `+09:00`).
 pub type Timestamp = DateTime<FixedOffset>;
 
 /// A parsed feed: channel-level metadata plus its articles, in document order.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Feed {
     /// Title of the feed.
     pub title: Option<Text>,
@@ -56,7 +57,7 @@ pub struct Feed {
 }
 
 /// One entry of a feed.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Article {
     /// Stable identifier: the document's guid/id, or one derived deterministically.
     pub id: String,
@@ -96,10 +97,15 @@ pub struct Article {
     pub explicit: Option<bool>,
     /// Where the article was read from.
     pub source: Option<SourceRef>,
+    /// Every configured source that carried this article, in the order merged; empty
+    /// until the pipeline merges sources (see `pipeline`). A de-duplicated article
+    /// lists each source it was found in once.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub merged_from: Vec<SourceRef>,
 }
 
 /// How an [`Article`]'s id was obtained. Derived ids are stable across runs, never random.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum IdOrigin {
     /// The document stated it (RSS `guid`, Atom `id`, JSON Feed `id`, RDF `rdf:about`).
     #[default]
@@ -111,7 +117,7 @@ pub enum IdOrigin {
 }
 
 /// A typed link.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Link {
     /// Target URL, absolute where a base was known.
     pub href: String,
@@ -128,7 +134,7 @@ pub struct Link {
 }
 
 /// A person: an author or contributor.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Person {
     /// Display name.
     pub name: Option<String>,
@@ -146,7 +152,7 @@ impl Person {
 }
 
 /// A tag or category.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Tag {
     /// The tag itself, as written (`North Korea`).
     pub term: String,
@@ -168,7 +174,7 @@ impl Tag {
 }
 
 /// A media file attached to an article.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Enclosure {
     /// Where the file is.
     pub url: String,
@@ -179,7 +185,7 @@ pub struct Enclosure {
 }
 
 /// A feed image or logo.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Image {
     /// Where the image is.
     pub url: String,
@@ -190,7 +196,7 @@ pub struct Image {
 }
 
 /// The program that produced a feed.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Generator {
     /// Its name.
     pub name: String,
@@ -201,7 +207,7 @@ pub struct Generator {
 }
 
 /// The feed an article was read from, kept when articles from many feeds are merged.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SourceRef {
     /// Title of the source feed.
     pub title: Option<String>,

@@ -5,8 +5,10 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
+use serde::{Deserialize, Serialize};
+
 /// Whether a [`Text`] value is plain text or an HTML fragment.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum TextKind {
     /// Plain text: `<` means a less-than sign.
     #[default]
@@ -16,7 +18,7 @@ pub enum TextKind {
 }
 
 /// A string together with how to read it.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Text {
     /// Plain or HTML.
     pub kind: TextKind,

@@ -6,6 +6,16 @@
 //! `since`, no language for `language`) keeps it, so nothing is dropped for lack of data.
 //! Entry points: [`FilterRules::apply`], [`merge`], [`split_by_tag`].
 
+mod canonical;
+mod filter;
+mod keyword;
+mod order;
+mod tags;
+mod text;
+
+pub use canonical::{TRACKING_PARAMS, TRACKING_PREFIXES, canonical_url};
+pub use order::{article_date, sort_newest_first};
+
 use std::collections::BTreeMap;
 use std::time::Duration;
 

@@ -1,0 +1,45 @@
+//! The text normal forms every stage compares: folded text (NFKC, lowercase, whitespace
+//! collapsed) for tags and keywords, and word lists for titles.
+
+use unicode_normalization::UnicodeNormalization;
+
+/// NFKC, lowercase, whitespace runs collapsed to one space and trimmed: full-width
+/// `ＤＰＲＫ`, `dprk` and ` DPRK ` all fold to `dprk`; a composed `é` and `e` + U+0301
+/// fold alike.
+pub(crate) fn fold(text: &str) -> String {
+    let lowered: String = text.nfkc().flat_map(char::to_lowercase).collect();
+    // Lowercasing can produce decomposed sequences (`İ` → `i̇`); compose them again.
+    let composed: String = lowered.nfkc().collect();
+    collapse_whitespace(&composed)
+}
+
+/// Whitespace runs collapsed to one space, ends trimmed.
+pub(crate) fn collapse_whitespace(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
+/// Letters, digits and combining marks make words; everything else separates them.
+pub(crate) fn is_word_char(ch: char) -> bool {
+    ch.is_alphanumeric() || unicode_normalization::char::is_combining_mark(ch)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fold_applies_nfkc_lowercase_and_collapses_whitespace() {
+        assert_eq!(fold("  North\t\nKOREA  "), "north korea");
+        assert_eq!(fold("ＤＰＲＫ"), "dprk");
+        assert_eq!(fold("Cafe\u{301}"), fold("Café"));
+        assert_eq!(fold("ﬁle"), "file");
+        assert_eq!(fold(""), "");
+    }
+}

@@ -3,8 +3,11 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use feedmill::config::{ConfigError, SourceKind, SourceLocation, validate};
+use feedmill::emit::OutputFormat;
+use feedmill::pipeline::{TextField, TimeBound};
 use feedmill::source::page::selectors::FieldName;
 
 const VALID: &str = r#"[feed]
@@ -122,7 +125,7 @@ items = "li"
             "feeds/broken.toml:8:13: source[0].time-zone: unknown time zone \"Asia/Seol\"",
             "feeds/broken.toml:12:9: source[0].page.items: invalid CSS selector \"li[\": Unexpected EOL",
             "feeds/broken.toml:13:15: source[0].page.date-format: invalid date format \"%Q\"",
-            "feeds/broken.toml:15:1: source[1]: needs `url` or `file`",
+            "feeds/broken.toml:15:1: source[1]: needs one of `url`, `file` or `feed`",
             "feeds/broken.toml:16:8: source[1].name: duplicate name \"harbour\" (also source[0])",
             "feeds/broken.toml:17:8: source[1].kind: unknown kind \"rss\"; expected \"feed\" or \"page\"",
             "feeds/broken.toml:21:7: source[2].url: invalid URL \"not a url\": relative URL without a base",
@@ -316,4 +319,152 @@ max-concurrent = 17
     assert_eq!(unknown.len(), 1);
     assert_eq!(unknown[0].line(), Some(7), "{}", unknown[0]);
     assert!(unknown[0].message.contains("unknown field `tagz`"));
+}
+
+#[test]
+fn outputs_filters_dedup_aliases_and_request_options_are_read() {
+    let text = r#"[feed]
+title = "World"
+name = "world"
+limit = 50
+retention = "14d"
+formats = ["atom", "json", "atom"]
+per-tag = true
+
+[feed.filter]
+tags-any = ["Belarus", "North Korea"]
+tags-none = ["Sponsored"]
+include = ["summit"]
+exclude-regex = ["(?i)^ad:"]
+fields = ["title", "summary"]
+since = "30d"
+until = "2030-01-01"
+language = ["en"]
+
+[feed.dedup]
+by = ["url", "title"]
+title-similarity = 0.8
+title-window = "12h"
+
+[aliases]
+"DPRK" = "North Korea"
+
+[[source]]
+name = "wire"
+url = "https://news.example.org/feed.xml"
+headers = { "Accept-Language" = "en" }
+cookies = { consent = "yes" }
+[source.filter]
+tags-all = ["Asia"]
+
+[[source]]
+name = "digest"
+feed = "asia-digest"
+"#;
+    let definition = validate(Path::new("feeds/ignored-stem.toml"), text).expect("valid");
+    let feed = &definition.feed;
+    assert_eq!(feed.name, "world");
+    assert_eq!(feed.limit, 50);
+    assert_eq!(feed.retention, Some(Duration::from_secs(14 * 86400)));
+    assert_eq!(feed.formats, [OutputFormat::Atom, OutputFormat::Json]);
+    assert!(feed.per_tag);
+    assert_eq!(feed.filter.tags_any, ["Belarus", "North Korea"]);
+    assert_eq!(feed.filter.tags_none, ["Sponsored"]);
+    assert_eq!(feed.filter.include.len(), 1);
+    assert_eq!(feed.filter.exclude.len(), 1);
+    assert_eq!(feed.filter.fields, [TextField::Title, TextField::Summary]);
+    assert_eq!(
+        feed.filter.since,
+        Some(TimeBound::Ago(Duration::from_secs(30 * 86400)))
+    );
+    assert!(
+        matches!(feed.filter.until, Some(TimeBound::At(at)) if at.to_rfc3339() == "2030-01-01T00:00:00+00:00")
+    );
+    assert_eq!(feed.filter.languages, ["en"]);
+    assert!(feed.dedup.by_url && !feed.dedup.by_id && feed.dedup.by_title);
+    assert_eq!(feed.dedup.title_similarity, 0.8);
+    assert_eq!(feed.dedup.title_window, Duration::from_secs(12 * 3600));
+    assert_eq!(feed.feed_id(), "urn:feedmill:world");
+    assert!(!definition.aliases.map.is_empty());
+    let wire = &definition.sources[0];
+    assert_eq!(
+        wire.headers,
+        [("Accept-Language".to_owned(), "en".to_owned())]
+    );
+    assert_eq!(wire.cookies, [("consent".to_owned(), "yes".to_owned())]);
+    assert_eq!(wire.filter.tags_all, ["Asia"]);
+    assert_eq!(
+        definition.sources[1].location,
+        SourceLocation::Feed("asia-digest".to_owned())
+    );
+}
+
+#[test]
+fn the_file_stem_names_the_outputs_unless_it_cannot() {
+    let text =
+        "[feed]\ntitle = \"t\"\n[[source]]\nname = \"a\"\nurl = \"https://example.org/f.xml\"\n";
+    let definition = validate(Path::new("feeds/asia-digest.toml"), text).expect("valid");
+    assert_eq!(definition.feed.name, "asia-digest");
+    let errors = errors_at("feeds/.hidden.toml", text);
+    assert_eq!(
+        errors,
+        [
+            "feeds/.hidden.toml:2:9: feed.name: the file name \".hidden\" cannot name the outputs; set `name`"
+        ]
+    );
+}
+
+#[test]
+fn bad_filter_output_and_request_values_are_each_reported() {
+    let text = r#"[feed]
+title = "World"
+name = "../etc"
+limit = 0
+formats = ["html"]
+[feed.filter]
+since = "last tuesday"
+include-regex = ["(unclosed"]
+fields = ["body"]
+tags-any = [""]
+[feed.dedup]
+by = ["hash"]
+title-similarity = 1.5
+[[source]]
+name = "a"
+url = "https://example.org/f.xml"
+feed = "other"
+headers = { "Bad:Name" = "x" }
+"#;
+    let errors = errors_at("feeds/w.toml", text);
+    let keys: Vec<&str> = errors
+        .iter()
+        .map(|e| e.split(": ").nth(1).unwrap_or_default())
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            "feed.name",
+            "feed.limit",
+            "feed.formats",
+            "feed.filter.since",
+            "feed.filter.include-regex",
+            "feed.filter.fields",
+            "feed.filter.tags-any",
+            "feed.dedup.by",
+            "feed.dedup.title-similarity",
+            "source[0].feed",
+            "source[0].headers.Bad:Name",
+        ],
+        "{errors:#?}"
+    );
+    assert!(errors[0].starts_with("feeds/w.toml:3:8: feed.name: \"../etc\" is not a feed name"));
+}
+
+fn errors_at(path: &str, text: &str) -> Vec<String> {
+    validate(Path::new(path), text)
+        .expect_err("invalid")
+        .errors
+        .iter()
+        .map(ToString::to_string)
+        .collect()
 }

@@ -120,6 +120,13 @@ fn check_source(
         "source {} ({kind}, {}, time zone {})",
         source.name, source.location, source.time_zone
     );
+    if let SourceLocation::Feed(name) = &source.location {
+        let _ = writeln!(
+            report,
+            "  reads the articles of the generated feed `{name}`: check its own definition"
+        );
+        return Ok(());
+    }
     let loaded = load(&source.location)?;
     let articles = match &source.kind {
         SourceKind::Feed => {
@@ -200,6 +207,9 @@ fn load(location: &SourceLocation) -> anyhow::Result<Loaded> {
                 url,
                 content_type: None,
             })
+        }
+        SourceLocation::Feed(name) => {
+            anyhow::bail!("`{name}` is a generated feed, not something to load")
         }
     }
 }

@@ -5,23 +5,32 @@
 //! once, each a [`ConfigError`] naming the file, the line and column, and the key
 //! (`source[1].time-zone`). No IO: the caller reads the file. Entry point: [`validate`].
 
+mod filter;
 mod parse;
+mod settings;
+mod source;
 mod validate;
 mod wire;
 
 use std::fmt;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use chrono_tz::Tz;
 use url::Url;
 
 use chrono::{DateTime, Utc};
 
+use crate::emit::OutputFormat;
+use crate::pipeline::{DedupOptions, FilterRules, TagAliases};
 use crate::source::page::enrich::EnrichOptions;
 use crate::source::page::selectors::{HumanDateParser, PageSelectors};
 
+pub use settings::{
+    DEFAULT_RETENTION, SETTINGS_FILE_NAME, Settings, SettingsToml, validate_settings,
+};
 pub use validate::validate;
-pub use wire::{FeedFileToml, FeedToml, SourceToml};
+pub use wire::{DedupToml, FeedFileToml, FeedToml, FilterToml, SourceToml};
 
 /// A validated feed definition file.
 #[derive(Debug, Clone)]
@@ -30,6 +39,8 @@ pub struct FeedDefinition {
     pub feed: FeedMeta,
     /// The sources, in file order; at least one, names unique.
     pub sources: Vec<SourceDefinition>,
+    /// Tag aliases from `[aliases]`, applied to every article and to tag filters.
+    pub aliases: TagAliases,
 }
 
 impl FeedDefinition {
@@ -39,16 +50,47 @@ impl FeedDefinition {
     }
 }
 
-/// The merged feed's metadata.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The merged feed's metadata and output options, from `[feed]`.
+#[derive(Debug, Clone)]
 pub struct FeedMeta {
+    /// The name output files and URLs use: the `name` key, else the file stem; letters,
+    /// digits, `-`, `_` and `.`, not starting with `.` (never a path).
+    pub name: String,
     /// The title, not empty.
     pub title: String,
     /// A sentence about the feed.
     pub description: Option<String>,
     /// The web page the feed stands for.
     pub link: Option<Url>,
+    /// The feed's stable id, when `id` is given (else writers use the link, or
+    /// `urn:feedmill:NAME`).
+    pub id: Option<String>,
+    /// At most this many articles (default 100).
+    pub limit: usize,
+    /// How long articles that left their source stay; `None`: the settings' value.
+    pub retention: Option<Duration>,
+    /// The formats written, in the order given, without repeats (default all three).
+    pub formats: Vec<OutputFormat>,
+    /// Also write one feed per tag.
+    pub per_tag: bool,
+    /// Filters on the merged articles.
+    pub filter: FilterRules,
+    /// How duplicates are recognised.
+    pub dedup: DedupOptions,
 }
+
+impl FeedMeta {
+    /// The feed's id: `id`, else the link, else `urn:feedmill:NAME`.
+    pub fn feed_id(&self) -> String {
+        self.id
+            .clone()
+            .or_else(|| self.link.as_ref().map(Url::to_string))
+            .unwrap_or_else(|| format!("urn:feedmill:{}", self.name))
+    }
+}
+
+/// The default for [`FeedMeta::limit`].
+pub const DEFAULT_LIMIT: usize = 100;
 
 /// One validated source.
 #[derive(Debug, Clone)]
@@ -70,6 +112,12 @@ pub struct SourceDefinition {
     /// How many article pages enrichment fetches at once (`max-concurrent`, 1 to 16,
     /// default 4); meaningless without `enrich`.
     pub enrich_max_concurrent: usize,
+    /// Extra request headers, name and value.
+    pub headers: Vec<(String, String)>,
+    /// Cookies sent with requests, name and value.
+    pub cookies: Vec<(String, String)>,
+    /// Filters on this source's articles, before merging.
+    pub filter: FilterRules,
 }
 
 impl SourceDefinition {
@@ -92,6 +140,8 @@ pub enum SourceLocation {
     Url(Url),
     /// A local file, already joined to the definition file's directory.
     File(PathBuf),
+    /// Another generated feed, by its name.
+    Feed(String),
 }
 
 impl fmt::Display for SourceLocation {
@@ -99,6 +149,7 @@ impl fmt::Display for SourceLocation {
         match self {
             SourceLocation::Url(url) => write!(f, "{url}"),
             SourceLocation::File(path) => write!(f, "{}", path.display()),
+            SourceLocation::Feed(name) => write!(f, "feed `{name}`"),
         }
     }
 }

@@ -5,6 +5,7 @@
 //! `[feed]` and each `[[source]]` are deserialized on their own, each failure a problem
 //! keyed by its table (`source[2]`), and the tables that did parse are still validated.
 
+use std::collections::BTreeMap;
 use std::ops::Range;
 
 use serde::Deserialize;
@@ -21,6 +22,8 @@ pub(super) struct Parsed {
     pub sources: Vec<(usize, Spanned<SourceToml>)>,
     /// How many `[[source]]` tables there were, well-formed or not.
     pub source_count: usize,
+    /// `[aliases]`, when well-formed.
+    pub aliases: BTreeMap<String, Spanned<String>>,
 }
 
 /// One problem: byte span, key, message.
@@ -39,6 +42,7 @@ pub(super) fn parse(text: &str, problems: &mut Vec<ShapeProblem>) -> Option<Pars
         feed: None,
         sources: Vec::new(),
         source_count: 0,
+        aliases: BTreeMap::new(),
     };
     let mut saw_feed = false;
     for (key, value) in root.into_inner() {
@@ -48,10 +52,17 @@ pub(super) fn parse(text: &str, problems: &mut Vec<ShapeProblem>) -> Option<Pars
                 parsed.feed = table::<FeedToml>(value, "feed", problems);
             }
             "source" => sources(value, &mut parsed, problems),
+            "aliases" => {
+                if let Some(aliases) =
+                    table::<BTreeMap<String, Spanned<String>>>(value, "aliases", problems)
+                {
+                    parsed.aliases = aliases.into_inner();
+                }
+            }
             other => problems.push((
                 Some(key.span()),
                 Some(other.to_owned()),
-                "unknown table; expected `feed` or `source`".to_owned(),
+                "unknown table; expected `feed`, `source` or `aliases`".to_owned(),
             )),
         }
     }

@@ -3,21 +3,16 @@
 
 use std::collections::HashMap;
 use std::ops::Range;
-use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::path::Path;
 
-use chrono_tz::Tz;
 use toml::Spanned;
 use url::Url;
 
-use super::parse;
-use super::wire::{FeedToml, SourceToml};
-use super::{
-    ConfigError, FeedDefinition, FeedMeta, InvalidConfig, SourceDefinition, SourceKind,
-    SourceLocation,
-};
-use crate::source::page::enrich::{DEFAULT_MAX_CONCURRENT, EnrichOptions, EnrichToml};
-use crate::source::page::selectors::HumanDateParser;
+use super::filter::{dedup_options, duration, filter_rules, positive};
+use super::wire::FeedToml;
+use super::{ConfigError, DEFAULT_LIMIT, FeedDefinition, FeedMeta, InvalidConfig, parse, source};
+use crate::emit::OutputFormat;
+use crate::pipeline::TagAliases;
 
 /// Reads and checks the text of a feed definition file.
 ///
@@ -38,11 +33,7 @@ use crate::source::page::selectors::HumanDateParser;
 /// );
 /// ```
 pub fn validate(path: &Path, text: &str) -> Result<FeedDefinition, InvalidConfig> {
-    let mut errors = Errors {
-        path,
-        text,
-        found: Vec::new(),
-    };
+    let mut errors = Errors::new(path, text);
     let mut shape = Vec::new();
     let parsed = parse::parse(text, &mut shape);
     for (span, key, message) in shape {
@@ -76,25 +67,48 @@ pub fn validate(path: &Path, text: &str) -> Result<FeedDefinition, InvalidConfig
         } else if !name.is_empty() {
             names.insert(name.to_owned(), index);
         }
-        if let Some(source) = source_definition(index, source, &mut errors) {
+        if let Some(source) = source::source_definition(index, source, &mut errors) {
             sources.push(source);
         }
     }
+    let aliases = aliases(&parsed.aliases, &mut errors);
     match feed {
-        Some(feed) if errors.found.is_empty() => Ok(FeedDefinition { feed, sources }),
+        Some(feed) if errors.found.is_empty() => Ok(FeedDefinition {
+            feed,
+            sources,
+            aliases,
+        }),
         _ => Err(errors.finish()),
     }
 }
 
 /// Collects problems while validating.
-struct Errors<'a> {
-    path: &'a Path,
+pub(super) struct Errors<'a> {
+    pub(super) path: &'a Path,
     text: &'a str,
     found: Vec<(usize, ConfigError)>,
 }
 
-impl Errors<'_> {
-    fn push(&mut self, span: Option<Range<usize>>, key: Option<String>, message: String) {
+impl<'a> Errors<'a> {
+    pub(super) fn new(path: &'a Path, text: &'a str) -> Self {
+        Errors {
+            path,
+            text,
+            found: Vec::new(),
+        }
+    }
+
+    /// How many problems so far: compare before and after validating a part.
+    pub(super) fn count(&self) -> usize {
+        self.found.len()
+    }
+
+    pub(super) fn push(
+        &mut self,
+        span: Option<Range<usize>>,
+        key: Option<String>,
+        message: String,
+    ) {
         let start = span.map(|span| span.start);
         let error = ConfigError {
             file: self.path.to_path_buf(),
@@ -105,7 +119,7 @@ impl Errors<'_> {
         self.found.push((start.unwrap_or(0), error));
     }
 
-    fn finish(mut self) -> InvalidConfig {
+    pub(super) fn finish(mut self) -> InvalidConfig {
         // A stable sort keeps problems of one value in the order they were found.
         self.found.sort_by_key(|(start, _)| *start);
         InvalidConfig {
@@ -128,6 +142,7 @@ fn line_column(text: &str, offset: usize) -> (usize, usize) {
 }
 
 fn feed_meta(feed: &FeedToml, errors: &mut Errors<'_>) -> Option<FeedMeta> {
+    let before = errors.count();
     let title = feed.title.get_ref().trim();
     if title.is_empty() {
         errors.push(
@@ -140,10 +155,72 @@ fn feed_meta(feed: &FeedToml, errors: &mut Errors<'_>) -> Option<FeedMeta> {
         .link
         .as_ref()
         .and_then(|link| http_url(link, "feed.link", errors));
-    if feed.link.is_some() && link.is_none() {
-        return None;
-    }
-    Some(FeedMeta {
+    let name = match &feed.name {
+        Some(name) => {
+            let text = name.get_ref().trim();
+            if !is_output_name(text) {
+                errors.push(
+                    Some(name.span()),
+                    Some("feed.name".to_owned()),
+                    format!("{text:?} is not a feed name: use letters, digits, `-`, `_` and `.`, not starting with `.`"),
+                );
+            }
+            text.to_owned()
+        }
+        None => {
+            let stem = errors
+                .path
+                .file_stem()
+                .map(|stem| stem.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            if !is_output_name(&stem) {
+                errors.push(
+                    Some(feed.title.span()),
+                    Some("feed.name".to_owned()),
+                    format!("the file name {stem:?} cannot name the outputs; set `name`"),
+                );
+            }
+            stem
+        }
+    };
+    let id = feed.id.as_ref().and_then(|id| {
+        let text = id.get_ref().trim();
+        if text.is_empty() {
+            errors.push(
+                Some(id.span()),
+                Some("feed.id".to_owned()),
+                "must not be empty".to_owned(),
+            );
+            None
+        } else {
+            Some(text.to_owned())
+        }
+    });
+    let limit = feed
+        .limit
+        .as_ref()
+        .and_then(|limit| positive(limit, "feed.limit", errors))
+        .unwrap_or(DEFAULT_LIMIT);
+    let retention = feed
+        .retention
+        .as_ref()
+        .and_then(|retention| duration(retention, "feed.retention", errors));
+    let formats = match &feed.formats {
+        None => vec![OutputFormat::Rss, OutputFormat::Atom, OutputFormat::Json],
+        Some(formats) => output_formats(formats, errors),
+    };
+    let filter = feed
+        .filter
+        .as_ref()
+        .and_then(|filter| filter_rules("feed.filter", filter, errors))
+        .unwrap_or_default();
+    let dedup = feed
+        .dedup
+        .as_ref()
+        .and_then(|dedup| dedup_options(dedup, errors))
+        .unwrap_or_default();
+    (errors.count() == before).then(|| FeedMeta {
+        name,
         title: title.to_owned(),
         description: feed
             .description
@@ -151,11 +228,87 @@ fn feed_meta(feed: &FeedToml, errors: &mut Errors<'_>) -> Option<FeedMeta> {
             .map(|description| description.get_ref().trim().to_owned())
             .filter(|description| !description.is_empty()),
         link,
+        id,
+        limit,
+        retention,
+        formats,
+        per_tag: feed
+            .per_tag
+            .as_ref()
+            .is_some_and(|per_tag| *per_tag.get_ref()),
+        filter,
+        dedup,
     })
 }
 
+fn output_formats(
+    formats: &Spanned<Vec<Spanned<String>>>,
+    errors: &mut Errors<'_>,
+) -> Vec<OutputFormat> {
+    let mut found = Vec::new();
+    for format in formats.get_ref() {
+        let parsed = match format.get_ref().trim() {
+            "rss" => OutputFormat::Rss,
+            "atom" => OutputFormat::Atom,
+            "json" => OutputFormat::Json,
+            other => {
+                errors.push(
+                    Some(format.span()),
+                    Some("feed.formats".to_owned()),
+                    format!("unknown format {other:?}; expected \"rss\", \"atom\" or \"json\""),
+                );
+                continue;
+            }
+        };
+        if !found.contains(&parsed) {
+            found.push(parsed);
+        }
+    }
+    if found.is_empty() && formats.get_ref().is_empty() {
+        errors.push(
+            Some(formats.span()),
+            Some("feed.formats".to_owned()),
+            "must name at least one format".to_owned(),
+        );
+    }
+    found
+}
+
+/// Whether `name` can name output files and URLs: ASCII letters, digits, `-`, `_`,
+/// `.`, not empty and not starting with `.` (so never `..` or a hidden file).
+pub(super) fn is_output_name(name: &str) -> bool {
+    !name.is_empty()
+        && !name.starts_with('.')
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+}
+
+/// `[aliases]`: written form → canonical tag, neither empty.
+fn aliases(
+    table: &std::collections::BTreeMap<String, Spanned<String>>,
+    errors: &mut Errors<'_>,
+) -> TagAliases {
+    let mut pairs = Vec::new();
+    for (alias, canonical) in table {
+        if alias.trim().is_empty() || canonical.get_ref().trim().is_empty() {
+            errors.push(
+                Some(canonical.span()),
+                Some(format!("aliases.{alias}")),
+                "an alias and its tag must not be empty".to_owned(),
+            );
+        } else {
+            pairs.push((
+                alias.trim().to_owned(),
+                canonical.get_ref().trim().to_owned(),
+            ));
+        }
+    }
+    TagAliases::from_pairs(pairs)
+}
+
 /// An absolute http(s) URL, or a problem under `key`.
-fn http_url(value: &Spanned<String>, key: &str, errors: &mut Errors<'_>) -> Option<Url> {
+pub(super) fn http_url(value: &Spanned<String>, key: &str, errors: &mut Errors<'_>) -> Option<Url> {
     let text = value.get_ref().trim();
     match Url::parse(text) {
         Ok(url) if matches!(url.scheme(), "http" | "https") => Some(url),
@@ -178,178 +331,6 @@ fn http_url(value: &Spanned<String>, key: &str, errors: &mut Errors<'_>) -> Opti
             );
             None
         }
-    }
-}
-
-fn source_definition(
-    index: usize,
-    spanned: &Spanned<SourceToml>,
-    errors: &mut Errors<'_>,
-) -> Option<SourceDefinition> {
-    let source = spanned.get_ref();
-    let key = |field: &str| format!("source[{index}].{field}");
-    let before = errors.found.len();
-
-    let name = source.name.get_ref().trim();
-    if name.is_empty() {
-        errors.push(
-            Some(source.name.span()),
-            Some(key("name")),
-            "must not be empty".to_owned(),
-        );
-    }
-
-    let location = match (&source.url, &source.file) {
-        (Some(url), None) => http_url(url, &key("url"), errors).map(SourceLocation::Url),
-        (None, Some(file)) => file_location(errors.path, file, &key("file"), errors),
-        (Some(url), Some(file)) => {
-            http_url(url, &key("url"), errors);
-            errors.push(
-                Some(file.span()),
-                Some(key("file")),
-                "`url` and `file` exclude each other; give one".to_owned(),
-            );
-            None
-        }
-        (None, None) => {
-            errors.push(
-                Some(spanned.span()),
-                Some(format!("source[{index}]")),
-                "needs `url` or `file`".to_owned(),
-            );
-            None
-        }
-    };
-
-    let time_zone = match &source.time_zone {
-        None => Some(Tz::UTC),
-        Some(zone) => {
-            let parsed = zone.get_ref().trim().parse::<Tz>().ok();
-            if parsed.is_none() {
-                errors.push(
-                    Some(zone.span()),
-                    Some(key("time-zone")),
-                    format!("unknown time zone {:?}", zone.get_ref()),
-                );
-            }
-            parsed
-        }
-    };
-
-    let kind = source_kind(index, source, errors);
-    let enrich = source
-        .enrich
-        .as_ref()
-        .map(|enrich| enrich_options(index, enrich, time_zone, errors));
-
-    match (location, time_zone, kind) {
-        (Some(location), Some(time_zone), Some(kind)) if errors.found.len() == before => {
-            Some(SourceDefinition {
-                name: name.to_owned(),
-                location,
-                kind,
-                time_zone,
-                enrich: enrich.flatten(),
-                enrich_max_concurrent: source
-                    .enrich
-                    .as_ref()
-                    .map_or(DEFAULT_MAX_CONCURRENT, |enrich| {
-                        enrich.get_ref().max_concurrent()
-                    }),
-            })
-        }
-        _ => None,
-    }
-}
-
-/// Validates `[source.enrich]`: its problems are keyed `source[i].enrich.*`; the options
-/// read dates in the source's zone, relative ones left unread (no clock here).
-fn enrich_options(
-    index: usize,
-    enrich: &Spanned<EnrichToml>,
-    time_zone: Option<Tz>,
-    errors: &mut Errors<'_>,
-) -> Option<EnrichOptions> {
-    match enrich.get_ref().validate() {
-        Ok(options) => Some(EnrichOptions {
-            time_zone,
-            date_parser: Some(Arc::new(HumanDateParser {
-                zone: time_zone,
-                now: None,
-            })),
-            ..options
-        }),
-        Err(invalid) => {
-            for problem in invalid.problems {
-                errors.push(
-                    problem.span.or_else(|| Some(enrich.span())),
-                    Some(format!("source[{index}].{}", problem.key)),
-                    problem.message,
-                );
-            }
-            None
-        }
-    }
-}
-
-fn file_location(
-    path: &Path,
-    file: &Spanned<String>,
-    key: &str,
-    errors: &mut Errors<'_>,
-) -> Option<SourceLocation> {
-    let text = file.get_ref().trim();
-    if text.is_empty() {
-        errors.push(
-            Some(file.span()),
-            Some(key.to_owned()),
-            "must not be empty".to_owned(),
-        );
-        return None;
-    }
-    let base = path.parent().unwrap_or(Path::new(""));
-    Some(SourceLocation::File(base.join(PathBuf::from(text))))
-}
-
-fn source_kind(index: usize, source: &SourceToml, errors: &mut Errors<'_>) -> Option<SourceKind> {
-    let written = source.kind.as_ref().map(|kind| kind.get_ref().trim());
-    let is_page = match written {
-        None => source.page.is_some(),
-        Some("page") => true,
-        Some("feed") => false,
-        Some(other) => {
-            errors.push(
-                source.kind.as_ref().map(Spanned::span),
-                Some(format!("source[{index}].kind")),
-                format!("unknown kind {other:?}; expected \"feed\" or \"page\""),
-            );
-            return None;
-        }
-    };
-    match (is_page, &source.page) {
-        (false, None) => Some(SourceKind::Feed),
-        (false, Some(page)) => {
-            errors.push(
-                Some(page.span()),
-                Some(format!("source[{index}].page")),
-                "selectors are only for `kind = \"page\"` sources".to_owned(),
-            );
-            None
-        }
-        (true, None) => Some(SourceKind::AutoPage),
-        (true, Some(page)) => match page.get_ref().validate() {
-            Ok(selectors) => Some(SourceKind::Page(Box::new(selectors))),
-            Err(invalid) => {
-                for problem in invalid.problems {
-                    errors.push(
-                        problem.span.or_else(|| Some(page.span())),
-                        Some(format!("source[{index}].{}", problem.key)),
-                        problem.message,
-                    );
-                }
-                None
-            }
-        },
     }
 }
 

@@ -3,6 +3,8 @@
 //! Policy: serde checks only the shape (unknown keys are refused, values keep their spans);
 //! what the values mean is checked by [`super::validate`], which reports every problem.
 
+use std::collections::BTreeMap;
+
 use serde::Deserialize;
 use toml::Spanned;
 
@@ -30,6 +32,9 @@ pub struct FeedFileToml {
     /// The sources the feed's articles come from, at least one, as `[[source]]` tables.
     #[serde(default)]
     pub source: Vec<Spanned<SourceToml>>,
+    /// Tag aliases, written form → the tag it stands for: `"DPRK" = "North Korea"`.
+    #[serde(default)]
+    pub aliases: BTreeMap<String, Spanned<String>>,
 }
 
 /// The `[feed]` table: the merged feed's own metadata.
@@ -42,6 +47,81 @@ pub struct FeedToml {
     pub description: Option<Spanned<String>>,
     /// The web page the feed stands for, an absolute http(s) URL. Default: none.
     pub link: Option<Spanned<String>>,
+    /// The name output files and URLs use (`public/NAME.atom`): letters, digits, `-`,
+    /// `_` and `.`, not starting with `.`. Default: the definition file's stem.
+    pub name: Option<Spanned<String>>,
+    /// The feed's stable id (Atom `id`). Default: the `link`, else `urn:feedmill:NAME`.
+    pub id: Option<Spanned<String>>,
+    /// At most this many articles in the output, newest first. Default: 100.
+    pub limit: Option<Spanned<i64>>,
+    /// How long an article that left its source (scrolled off a listing page, or a
+    /// failing source) stays in the output, e.g. `"30d"`. Default: the settings'
+    /// `retention` (30 days).
+    pub retention: Option<Spanned<String>>,
+    /// The formats written, from `"rss"`, `"atom"` and `"json"`. Default: all three.
+    pub formats: Option<Spanned<Vec<Spanned<String>>>>,
+    /// Also write one feed per tag (`public/NAME/tags/SLUG.atom`) and an index of them.
+    /// Default: false.
+    pub per_tag: Option<Spanned<bool>>,
+    /// Filters applied to the merged articles ([`FilterToml`]). Default: none.
+    pub filter: Option<Spanned<FilterToml>>,
+    /// How duplicates across sources are recognised ([`DedupToml`]). Default: by URL,
+    /// id and near-identical title within 48 hours.
+    pub dedup: Option<Spanned<DedupToml>>,
+}
+
+/// A filter chain, `[feed.filter]` or `[source.filter]`: every rule given must pass.
+///
+/// ```toml
+/// [feed.filter]
+/// tags-any = ["Belarus", "North Korea"]
+/// exclude = ["sponsored"]
+/// since = "30d"
+/// ```
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct FilterToml {
+    /// Keep articles with at least one of these tags (case, spacing and Unicode forms
+    /// ignored; `[aliases]` applied).
+    pub tags_any: Option<Spanned<Vec<Spanned<String>>>>,
+    /// Keep articles with every one of these tags.
+    pub tags_all: Option<Spanned<Vec<Spanned<String>>>>,
+    /// Drop articles with any of these tags.
+    pub tags_none: Option<Spanned<Vec<Spanned<String>>>>,
+    /// Keep articles where one of these keywords appears (whole words, case ignored).
+    pub include: Option<Spanned<Vec<Spanned<String>>>>,
+    /// Drop articles where one of these keywords appears.
+    pub exclude: Option<Spanned<Vec<Spanned<String>>>>,
+    /// Keep articles where one of these regular expressions matches.
+    pub include_regex: Option<Spanned<Vec<Spanned<String>>>>,
+    /// Drop articles where one of these regular expressions matches.
+    pub exclude_regex: Option<Spanned<Vec<Spanned<String>>>>,
+    /// Where keywords and expressions look: `"title"`, `"summary"`, `"content"`,
+    /// `"author"`, `"link"`, `"tags"`. Default: all of them.
+    pub fields: Option<Spanned<Vec<Spanned<String>>>>,
+    /// Drop articles older than this: a duration back from now (`"30d"`), a date
+    /// (`"2025-09-01"`) or an instant (`"2025-09-01T00:00:00+09:00"`).
+    pub since: Option<Spanned<String>>,
+    /// Drop articles newer than this (same forms as `since`).
+    pub until: Option<Spanned<String>>,
+    /// Keep articles in these languages (`"en"` matches `en-GB`); articles that state
+    /// none are kept.
+    pub language: Option<Spanned<Vec<Spanned<String>>>>,
+    /// Keep at most this many articles, newest first.
+    pub limit: Option<Spanned<i64>>,
+}
+
+/// `[feed.dedup]`: how the same story from two sources is recognised.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct DedupToml {
+    /// The keys compared: `"url"` (canonical URL), `"id"` (stated guid), `"title"`
+    /// (near-identical title). Default: all three.
+    pub by: Option<Spanned<Vec<Spanned<String>>>>,
+    /// How alike titles must be, 0.0 to 1.0. Default: 0.9.
+    pub title_similarity: Option<Spanned<f64>>,
+    /// How far apart near-identical titles may be published, e.g. `"48h"`. Default: 48h.
+    pub title_window: Option<Spanned<String>>,
 }
 
 /// One `[[source]]` table: where articles come from and how to read them.
@@ -78,6 +158,15 @@ pub struct SourceToml {
     /// dates, full text…, and `max-concurrent`, default 4, 1 to 16). Allowed on any
     /// source. Default: none (articles are kept as the source gives them).
     pub enrich: Option<Spanned<EnrichToml>>,
+    /// Read the articles of another generated feed, by its `[feed] name` (its file
+    /// stem by default), instead of `url` or `file`.
+    pub feed: Option<Spanned<String>>,
+    /// Extra HTTP request headers, e.g. `{ "Accept-Language" = "en" }`. Default: none.
+    pub headers: Option<Spanned<BTreeMap<String, Spanned<String>>>>,
+    /// Cookies sent with the request, e.g. `{ consent = "yes" }`. Default: none.
+    pub cookies: Option<Spanned<BTreeMap<String, Spanned<String>>>>,
+    /// Filters applied to this source's articles before merging ([`FilterToml`]).
+    pub filter: Option<Spanned<FilterToml>>,
 }
 
 #[cfg(test)]

@@ -130,3 +130,4 @@ impl Default for DedupOptions {
         }
     }
 }
+

@@ -25,6 +25,7 @@ pub use request::{HeaderProblem, Request};
 pub use retry::backoff_delay;
 
 use std::io;
+use std::sync::Mutex;
 use std::time::Duration;
 
 use url::Url;
@@ -222,10 +223,29 @@ impl FetchError {
 /// Fetches `url` with a plain GET within the limits of `options`.
 ///
 /// Follows redirects, decodes gzip and brotli bodies, and fails on any status other than
-/// 2xx. Builds an HTTP client for this one call: to fetch more than once, make a
-/// [`Fetcher`] and keep it.
+/// 2xx. Calls with the same options in a row share one client (kept for the process);
+/// code that fetches often with options of its own should make a [`Fetcher`] and keep it.
 pub fn fetch(url: &Url, options: &FetchOptions) -> Result<Fetched, FetchError> {
-    Fetcher::new(options)?.fetch(url)
+    shared_fetcher(options)?.fetch(url)
+}
+
+/// The fetcher [`fetch`] used last, so that a loop of `fetch` calls does not build (and
+/// tear down) an HTTP client, with its runtime thread, for every URL.
+static SHARED_FETCHER: Mutex<Option<Fetcher>> = Mutex::new(None);
+
+/// A fetcher for `options`: the shared one if it was made with the same options, else a
+/// new one that becomes the shared one.
+fn shared_fetcher(options: &FetchOptions) -> Result<Fetcher, FetchError> {
+    // The lock only guards a swap of two values: a poisoned one still holds a whole value.
+    let lock = || SHARED_FETCHER.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(fetcher) = lock().as_ref().filter(|f| f.options() == options) {
+        return Ok(fetcher.clone());
+    }
+    // Built and dropped outside the lock: both can take a moment (a runtime thread).
+    let fetcher = Fetcher::new(options)?;
+    let replaced = lock().replace(fetcher.clone());
+    drop(replaced);
+    Ok(fetcher)
 }
 
 /// `" Not Found"` for 404: the reason phrase, when the status has a standard one.

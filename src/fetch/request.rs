@@ -57,8 +57,8 @@ pub struct Request {
     pub etag: Option<String>,
     /// The `Last-Modified` of the copy we have, sent as `If-Modified-Since`.
     pub last_modified: Option<String>,
-    /// Extra headers, sent as given after the defaults (`Accept`, `User-Agent`), which a
-    /// header of the same name replaces. A name given twice is sent twice.
+    /// Extra headers, sent as given (trimmed of surrounding white space); one named like a
+    /// default (`Accept`, `User-Agent`) replaces it. A name given twice is sent twice.
     pub headers: Vec<(String, String)>,
     /// Cookies as (name, value) pairs, sent in one `Cookie` header (after the value of a
     /// `Cookie` given in `headers`, if any).

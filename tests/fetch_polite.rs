@@ -233,6 +233,24 @@ fn request_headers_and_cookies_arrive() {
 }
 
 #[test]
+fn cookies_and_credentials_do_not_follow_a_redirect_to_another_host() {
+    let other = TestServer::start([("/feed.xml", Served::ok("text/xml", "<rss/>"))]);
+    let server = TestServer::start([("/feed.xml", Served::redirect(&other.url("/feed.xml")))]);
+    let request = Request {
+        headers: vec![("Authorization".into(), "Bearer k-123".into())],
+        cookies: vec![("session".into(), "s-456".into())],
+        ..Request::new(url(&server, "/feed.xml"))
+    };
+
+    let fetched = modified(fetcher().get(&request).expect("200 after the redirect"));
+
+    assert_eq!(fetched.final_url, url(&other, "/feed.xml"));
+    assert!(only_request(&server).contains("cookie: session=s-456"));
+    let head = only_request(&other);
+    assert!(!head.contains("s-456") && !head.contains("k-123"), "{head}");
+}
+
+#[test]
 fn an_invalid_header_is_an_error_before_anything_is_sent() {
     let server = TestServer::start([("/feed.xml", Served::ok("text/xml", "<rss/>"))]);
     let request = Request {

@@ -61,7 +61,8 @@ pub struct Request {
     /// default (`Accept`, `User-Agent`) replaces it. A name given twice is sent twice.
     pub headers: Vec<(String, String)>,
     /// Cookies as (name, value) pairs, sent in one `Cookie` header (after the value of a
-    /// `Cookie` given in `headers`, if any).
+    /// `Cookie` given in `headers`, if any). A redirect to another host:port drops
+    /// `Cookie` and `Authorization`.
     pub cookies: Vec<(String, String)>,
 }
 

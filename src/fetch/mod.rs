@@ -1,36 +1,45 @@
-//! Fetches one document over HTTP(S); the only module that touches the network.
+//! Fetches documents over HTTP(S); the only module that touches the network.
 //!
 //! Policy: every fetch is bounded. It has a connect timeout, a total timeout, a redirect
 //! limit and a body-size limit, which counts the decoded bytes (after gzip or brotli) as
-//! they are read, so an endless body or a compression bomb stops at the limit. A status
-//! other than 2xx is an error. Header values come back as sent: resolving a relative
-//! `Content-Location` is the reader's job. Entry point: [`fetch`] with [`FetchOptions`];
-//! [`fetch_all`] fetches many URLs with a bounded number of threads.
+//! they are read, so an endless body or a compression bomb stops at the limit. Fetching is
+//! polite: it names the tool in `User-Agent`, sends conditional requests when it has
+//! validators (a `304 Not Modified` is an answer, not an error), keeps at most
+//! [`FetchOptions::max_per_host`] requests in flight per host and reports a server's
+//! `Retry-After`. Any other status than 2xx or 304 is an error. Header values come back as
+//! sent: resolving a relative `Content-Location` is the reader's job.
+//!
+//! Entry point: a [`Fetcher`] (one shared HTTP client) with [`Fetcher::get`] for one
+//! [`Request`] and [`Fetcher::get_all`] / [`Fetcher::for_each_bounded`] for many.
+//! [`fetch`] and [`fetch_all`] are the one-call forms for plain GETs; [`backoff_delay`]
+//! tells a scheduler how long to leave a failing source alone.
 
+mod fetcher;
 mod many;
+mod request;
+mod retry;
 
+pub use fetcher::Fetcher;
 pub use many::{fetch_all, map_bounded};
+pub use request::{HeaderProblem, Request};
+pub use retry::backoff_delay;
 
-use std::io::{self, Read};
-use std::time::{Duration, Instant};
+use std::io;
+use std::sync::Mutex;
+use std::time::Duration;
 
-use reqwest::blocking::{Client, Response};
-use reqwest::header::{self, HeaderMap, HeaderName};
-use reqwest::redirect;
 use url::Url;
 
-/// The `User-Agent` sent with every request: the tool's name and version.
+/// The default `User-Agent`: the tool's name and version, e.g. `feedmill/0.1.0`.
 pub const USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
 
 /// The default for [`FetchOptions::max_body_bytes`]: 20 MiB.
 pub const DEFAULT_MAX_BODY_BYTES: u64 = 20 * 1024 * 1024;
 
-/// Feed types first, then anything: servers that negotiate pick a feed, others send what
-/// they have and the reader tells what it is.
-const ACCEPT: &str = "application/rss+xml, application/atom+xml, application/feed+json, \
-                      application/xml;q=0.9, text/xml;q=0.9, application/json;q=0.9, */*;q=0.8";
+/// The default for [`FetchOptions::max_retry_after`]: 6 hours.
+pub const DEFAULT_MAX_RETRY_AFTER: Duration = Duration::from_secs(6 * 60 * 60);
 
-/// Limits for one fetch.
+/// Limits and manners for fetching.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FetchOptions {
     /// How long to wait for the TCP (and TLS) connection. Default: 10 s.
@@ -45,6 +54,15 @@ pub struct FetchOptions {
     pub max_body_bytes: u64,
     /// How many redirects to follow before giving up. Default: 10.
     pub max_redirects: usize,
+    /// The `User-Agent` header, sent as given. Default: [`USER_AGENT`]. A [`Request`]'s
+    /// own `User-Agent` header replaces it for that request.
+    pub user_agent: String,
+    /// How many requests to one host (host and port) may be in flight at once when
+    /// fetching many; 0 counts as 1. Default: 2.
+    pub max_per_host: usize,
+    /// The longest `Retry-After` believed; longer ones (or dates far ahead) are cut to
+    /// this. Default: [`DEFAULT_MAX_RETRY_AFTER`].
+    pub max_retry_after: Duration,
 }
 
 impl Default for FetchOptions {
@@ -54,6 +72,9 @@ impl Default for FetchOptions {
             timeout: Duration::from_secs(30),
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             max_redirects: 10,
+            user_agent: USER_AGENT.to_owned(),
+            max_per_host: 2,
+            max_retry_after: DEFAULT_MAX_RETRY_AFTER,
         }
     }
 }
@@ -71,6 +92,23 @@ pub struct Fetched {
     pub content_location: Option<String>,
     /// The `Content-Language` header, if sent.
     pub content_language: Option<String>,
+    /// The `ETag` header, if sent: store it and pass it as [`Request::etag`] next time.
+    pub etag: Option<String>,
+    /// The `Last-Modified` header, if sent: store it and pass it as
+    /// [`Request::last_modified`] next time.
+    pub last_modified: Option<String>,
+}
+
+/// What a server answered to a [`Request`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Response {
+    /// A document (2xx).
+    Modified(Fetched),
+    /// `304 Not Modified`: the copy the validators came from is still current.
+    NotModified {
+        /// The URL that answered, after redirects.
+        final_url: Url,
+    },
 }
 
 /// Why a fetch gave no document. Every message names the URL.
@@ -83,13 +121,41 @@ pub enum FetchError {
         /// The URL asked for.
         url: Url,
     },
-    /// The server answered with a status other than 2xx.
-    #[error("fetching `{url}`: server answered HTTP {status}{}", reason_suffix(*status))]
+    /// A request header's name or value cannot be sent. The value is not repeated: it may
+    /// be a secret.
+    #[error("fetching `{url}`: request header `{name}` {problem}")]
+    InvalidHeader {
+        /// The URL asked for.
+        url: Url,
+        /// The header's name, as given.
+        name: String,
+        /// What is wrong with it.
+        problem: HeaderProblem,
+    },
+    /// A cookie's name or value cannot be sent in a `Cookie` header.
+    #[error("fetching `{url}`: cookie `{name}` {problem}")]
+    InvalidCookie {
+        /// The URL asked for.
+        url: Url,
+        /// The cookie's name, as given.
+        name: String,
+        /// What is wrong with it.
+        problem: HeaderProblem,
+    },
+    /// The server answered with a status other than 2xx or 304.
+    #[error(
+        "fetching `{url}`: server answered HTTP {status}{}{}",
+        reason_suffix(*status),
+        retry_suffix(*retry_after)
+    )]
     Status {
         /// The URL that answered, after redirects.
         url: Url,
         /// The HTTP status code.
         status: u16,
+        /// For 429 and 503, how long the server asked us to wait (its `Retry-After`, cut to
+        /// [`FetchOptions::max_retry_after`]); `None` when it did not say.
+        retry_after: Option<Duration>,
     },
     /// The body was larger than [`FetchOptions::max_body_bytes`].
     #[error("fetching `{url}`: body is over the {limit_bytes}-byte limit")]
@@ -133,130 +199,53 @@ pub enum FetchError {
         #[source]
         source: io::Error,
     },
+    /// The HTTP client could not be set up (e.g. a `User-Agent` that is not a valid header
+    /// value, or no TLS backend).
+    #[error("setting up the HTTP client")]
+    Client {
+        /// What went wrong.
+        #[source]
+        source: reqwest::Error,
+    },
 }
 
-/// Fetches `url` with a GET request within the limits of `options`.
+impl FetchError {
+    /// How long the server asked us to wait before asking again (`Retry-After` on a 429 or
+    /// 503, already cut to [`FetchOptions::max_retry_after`]), if it said.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            FetchError::Status { retry_after, .. } => *retry_after,
+            _ => None,
+        }
+    }
+}
+
+/// Fetches `url` with a plain GET within the limits of `options`.
 ///
-/// Follows redirects, decodes gzip and brotli bodies, and fails on any status other
-/// than 2xx.
+/// Follows redirects, decodes gzip and brotli bodies, and fails on any status other than
+/// 2xx. Calls with the same options in a row share one client (kept for the process);
+/// code that fetches often with options of its own should make a [`Fetcher`] and keep it.
 pub fn fetch(url: &Url, options: &FetchOptions) -> Result<Fetched, FetchError> {
-    if !matches!(url.scheme(), "http" | "https") {
-        return Err(FetchError::UnsupportedScheme { url: url.clone() });
-    }
-    let deadline = Instant::now() + options.timeout;
-    let client = Client::builder()
-        .user_agent(USER_AGENT)
-        .connect_timeout(options.connect_timeout)
-        .timeout(options.timeout)
-        .redirect(redirect::Policy::limited(options.max_redirects))
-        .build()
-        .map_err(|source| transport_error(url, source, options))?;
-    let mut response = client
-        .get(url.clone())
-        .header(header::ACCEPT, ACCEPT)
-        .send()
-        .map_err(|source| transport_error(url, source, options))?;
-
-    let status = response.status();
-    if !status.is_success() {
-        return Err(FetchError::Status {
-            url: response.url().clone(),
-            status: status.as_u16(),
-        });
-    }
-    let headers = response.headers();
-    let content_type = header_value(headers, &header::CONTENT_TYPE);
-    let content_location = header_value(headers, &header::CONTENT_LOCATION);
-    let content_language = header_value(headers, &header::CONTENT_LANGUAGE);
-    let final_url = response.url().clone();
-    Ok(Fetched {
-        body: read_body(&mut response, url, options, deadline)?,
-        final_url,
-        content_type,
-        content_location,
-        content_language,
-    })
+    shared_fetcher(options)?.fetch(url)
 }
 
-/// Reads the body in chunks, stopping as soon as it passes the size limit or the deadline.
-fn read_body(
-    response: &mut Response,
-    url: &Url,
-    options: &FetchOptions,
-    deadline: Instant,
-) -> Result<Vec<u8>, FetchError> {
-    let limit_bytes = options.max_body_bytes;
-    let too_large = || FetchError::TooLarge {
-        url: url.clone(),
-        limit_bytes,
-    };
-    let timed_out = || FetchError::TimedOut {
-        url: url.clone(),
-        timeout: options.timeout,
-    };
-    // A declared length over the limit fails before any byte is read. (When the body is
-    // compressed the length is not known up front; the loop below catches it.)
-    if response
-        .content_length()
-        .is_some_and(|len| len > limit_bytes)
-    {
-        return Err(too_large());
-    }
-    let capacity = response.content_length().unwrap_or(0).min(limit_bytes);
-    let mut body = Vec::with_capacity(usize::try_from(capacity).unwrap_or(0));
-    let mut chunk = vec![0; 64 * 1024];
-    loop {
-        let n_read = match response.read(&mut chunk) {
-            Ok(0) => return Ok(body),
-            Ok(n_read) => n_read,
-            Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
-            Err(_) if Instant::now() >= deadline => return Err(timed_out()),
-            Err(source) => {
-                return Err(FetchError::Body {
-                    url: url.clone(),
-                    source,
-                });
-            }
-        };
-        if (body.len() + n_read) as u64 > limit_bytes {
-            return Err(too_large());
-        }
-        body.extend_from_slice(&chunk[..n_read]);
-        if Instant::now() >= deadline {
-            return Err(timed_out());
-        }
-    }
-}
+/// The fetcher [`fetch`] used last, so that a loop of `fetch` calls does not build (and
+/// tear down) an HTTP client, with its runtime thread, for every URL.
+static SHARED_FETCHER: Mutex<Option<Fetcher>> = Mutex::new(None);
 
-fn transport_error(url: &Url, source: reqwest::Error, options: &FetchOptions) -> FetchError {
-    let url = url.clone();
-    if source.is_timeout() {
-        // A connect timeout also reports as a timeout; name the limit that applies.
-        let timeout = if source.is_connect() {
-            options.connect_timeout
-        } else {
-            options.timeout
-        };
-        FetchError::TimedOut { url, timeout }
-    } else if source.is_redirect() {
-        FetchError::TooManyRedirects {
-            url,
-            limit: options.max_redirects,
-        }
-    } else {
-        // The message names the URL already; reqwest's own would repeat it.
-        FetchError::Transport {
-            url,
-            source: source.without_url(),
-        }
+/// A fetcher for `options`: the shared one if it was made with the same options, else a
+/// new one that becomes the shared one.
+fn shared_fetcher(options: &FetchOptions) -> Result<Fetcher, FetchError> {
+    // The lock only guards a swap of two values: a poisoned one still holds a whole value.
+    let lock = || SHARED_FETCHER.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(fetcher) = lock().as_ref().filter(|f| f.options() == options) {
+        return Ok(fetcher.clone());
     }
-}
-
-/// A header's value as text; bytes that are not UTF-8 are replaced rather than dropped.
-fn header_value(headers: &HeaderMap, name: &HeaderName) -> Option<String> {
-    headers
-        .get(name)
-        .map(|value| String::from_utf8_lossy(value.as_bytes()).trim().to_owned())
+    // Built and dropped outside the lock: both can take a moment (a runtime thread).
+    let fetcher = Fetcher::new(options)?;
+    let replaced = lock().replace(fetcher.clone());
+    drop(replaced);
+    Ok(fetcher)
 }
 
 /// `" Not Found"` for 404: the reason phrase, when the status has a standard one.
@@ -265,5 +254,12 @@ fn reason_suffix(status: u16) -> String {
         .ok()
         .and_then(|status| status.canonical_reason())
         .map(|reason| format!(" {reason}"))
+        .unwrap_or_default()
+}
+
+/// `"; retry after 120 s"` when the server said when to come back.
+fn retry_suffix(retry_after: Option<Duration>) -> String {
+    retry_after
+        .map(|wait| format!("; retry after {} s", wait.as_secs()))
         .unwrap_or_default()
 }

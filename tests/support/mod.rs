@@ -2,8 +2,10 @@
 //! answers fixed responses by path, and fixture loading.
 //!
 //! The server handles one connection at a time (or, started with `start_concurrent`, each
-//! on its own thread, counting how many overlap), closes each after one answer and stops
-//! when dropped. It only ever listens on loopback.
+//! on its own thread, counting how many overlap, also across the servers of a
+//! [`LoadGroup`]), closes each after one answer and stops when dropped. A response can
+//! depend on a request header ([`Response::when_header`]). It only ever listens on
+//! loopback.
 
 // Each test crate uses part of this module.
 #![allow(dead_code)]
@@ -38,6 +40,8 @@ pub struct Response {
     body: Vec<u8>,
     send_content_length: bool,
     delay: Duration,
+    /// (header name, exact value, answer instead) when the request carries that header.
+    instead: Option<(String, String, Box<Response>)>,
 }
 
 impl Response {
@@ -56,6 +60,7 @@ impl Response {
             body: Vec::new(),
             send_content_length: true,
             delay: Duration::ZERO,
+            instead: None,
         }
     }
 
@@ -82,6 +87,21 @@ impl Response {
         self
     }
 
+    /// Answers `instead` when the request has header `name` (any case) with exactly
+    /// `value`, e.g. a `304` when `If-None-Match` matches.
+    pub fn when_header(mut self, name: &str, value: &str, instead: Response) -> Self {
+        self.instead = Some((name.to_owned(), value.to_owned(), Box::new(instead)));
+        self
+    }
+
+    /// The response to a request with this `head`: `self` or the `when_header` one.
+    fn for_head(&self, head: &str) -> &Response {
+        match &self.instead {
+            Some((name, value, instead)) if has_header(head, name, value) => instead,
+            _ => self,
+        }
+    }
+
     /// Waits this long before answering.
     pub fn delayed(mut self, delay: Duration) -> Self {
         self.delay = delay;
@@ -105,6 +125,30 @@ struct Load {
     peak: AtomicUsize,
 }
 
+impl Load {
+    fn enter(&self) {
+        let now = self.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+        self.peak.fetch_max(now, Ordering::SeqCst);
+    }
+
+    fn leave(&self) {
+        self.in_flight.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// Counts overlapping requests over several servers started with
+/// [`TestServer::start_concurrent_in`].
+#[derive(Clone, Default)]
+pub struct LoadGroup(Arc<Load>);
+
+impl LoadGroup {
+    /// The most requests that were being answered at the same moment by the group's servers
+    /// together.
+    pub fn peak_concurrency(&self) -> usize {
+        self.0.peak.load(Ordering::SeqCst)
+    }
+}
+
 impl TestServer {
     /// Starts serving `routes`, e.g. `[("/feed.xml", Response::ok("application/rss+xml", b))]`,
     /// one connection at a time.
@@ -118,9 +162,25 @@ impl TestServer {
         Self::start_with(routes, true)
     }
 
+    /// Like [`TestServer::start_concurrent`], also counting its requests in `group`.
+    pub fn start_concurrent_in<'a>(
+        routes: impl IntoIterator<Item = (&'a str, Response)>,
+        group: &LoadGroup,
+    ) -> Self {
+        Self::start_with_group(routes, true, Some(group))
+    }
+
     fn start_with<'a>(
         routes: impl IntoIterator<Item = (&'a str, Response)>,
         concurrent: bool,
+    ) -> Self {
+        Self::start_with_group(routes, concurrent, None)
+    }
+
+    fn start_with_group<'a>(
+        routes: impl IntoIterator<Item = (&'a str, Response)>,
+        concurrent: bool,
+        group: Option<&LoadGroup>,
     ) -> Self {
         let routes: Arc<HashMap<String, Response>> = Arc::new(
             routes
@@ -140,6 +200,7 @@ impl TestServer {
                 routes,
                 requests: Arc::clone(&requests),
                 load: Arc::clone(&load),
+                group: group.map(|group| Arc::clone(&group.0)),
             };
             let stop = Arc::clone(&stop);
             thread::spawn(move || serve(&listener, shared, &stop, concurrent))
@@ -186,6 +247,7 @@ struct Shared {
     routes: Arc<HashMap<String, Response>>,
     requests: Arc<Mutex<Vec<String>>>,
     load: Arc<Load>,
+    group: Option<Arc<Load>>,
 }
 
 fn serve(listener: &TcpListener, shared: Shared, stop: &AtomicBool, concurrent: bool) {
@@ -212,21 +274,31 @@ fn answer(mut stream: TcpStream, shared: &Shared) {
     let Some(head) = read_head(&mut stream) else {
         return;
     };
-    let now = shared.load.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
-    shared.load.peak.fetch_max(now, Ordering::SeqCst);
+    let loads = std::iter::once(&shared.load).chain(&shared.group);
+    loads.clone().for_each(|load| load.enter());
     let path = head.split_whitespace().nth(1).unwrap_or("/").to_owned();
     let is_head = head.starts_with("HEAD ");
+    let not_found = Response::status(404).body("not found");
+    let response = shared.routes.get(&path).unwrap_or(&not_found);
+    let response = response.for_head(&head);
     if let Ok(mut log) = shared.requests.lock() {
         log.push(head);
     }
-    let not_found = Response::status(404).body("not found");
-    let response = shared.routes.get(&path).unwrap_or(&not_found);
     thread::sleep(response.delay);
     // Done before answering: once the client has the answer it may send its next request,
     // which must not count as overlapping this one.
-    shared.load.in_flight.fetch_sub(1, Ordering::SeqCst);
+    loads.for_each(|load| load.leave());
     // The client may hang up early (e.g. over a size limit); that is not our failure.
     let _ = write_response(&mut stream, response, is_head);
+}
+
+/// Whether the request `head` has header `name` (any case) with exactly `value`.
+fn has_header(head: &str, name: &str, value: &str) -> bool {
+    head.lines().skip(1).any(|line| {
+        line.split_once(':').is_some_and(|(line_name, line_value)| {
+            line_name.trim().eq_ignore_ascii_case(name) && line_value.trim() == value
+        })
+    })
 }
 
 fn read_head(stream: &mut TcpStream) -> Option<String> {

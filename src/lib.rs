@@ -25,3 +25,4 @@ pub mod fetch;
 pub mod model;
 pub mod pipeline;
 pub mod source;
+pub mod store;

@@ -1,0 +1,267 @@
+//! Tests of the store as a whole: files, schema checks, pruning and a full-size run.
+
+use std::time::Instant;
+
+use chrono::{Duration, TimeZone};
+use rusqlite::Connection;
+
+use super::*;
+use crate::model::{Article, Feed, Tag, Text};
+
+fn at(day: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 3, day, 12, 0, 0).unwrap()
+}
+
+fn article(id: &str) -> Article {
+    Article {
+        id: id.into(),
+        title: Some(Text::plain(format!("Title of {id}"))),
+        link: Some(format!("https://example.com/{id}")),
+        summary: Some(Text::html(format!("<p>About {id}</p>"))),
+        tags: vec![Tag::new("world")],
+        ..Article::default()
+    }
+}
+
+#[test]
+fn a_reopened_file_store_keeps_everything() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("state/nested/feedmill.sqlite");
+    let feed = Feed {
+        title: Some(Text::plain("Feed")),
+        articles: vec![article("a")],
+        ..Feed::default()
+    };
+    {
+        let mut store = Store::open(&path).unwrap();
+        assert_eq!(store.path(), path);
+        store
+            .record_success("k", Some("e"), None, &feed, at(1))
+            .unwrap();
+        store
+            .record_failure("k", "503", at(2), Some(at(3)))
+            .unwrap();
+        store
+            .remember_articles("k", &[article("a"), article("b")], at(1))
+            .unwrap();
+        store
+            .save_enrichment("k", "a", "h", &article("a"), at(1))
+            .unwrap();
+        store.mark_emitted("out", &["a".to_owned()], at(1)).unwrap();
+    }
+    let mut store = Store::open(&path).unwrap();
+    let record = store.source("k").unwrap().unwrap();
+    assert_eq!(record.etag.as_deref(), Some("e"));
+    assert_eq!(record.consecutive_failures, 1);
+    assert_eq!(record.retry_at, Some(at(3)));
+    assert_eq!(store.last_good("k").unwrap(), Some(feed));
+    let seen = store
+        .remember_articles("k", &[article("b")], at(2))
+        .unwrap();
+    assert_eq!(seen[0].first_seen, at(1));
+    assert!(!seen[0].is_new && !seen[0].changed);
+    assert_eq!(store.articles_seen_since("k", at(1)).unwrap().len(), 2);
+    assert_eq!(
+        store.cached_enrichment("k", "a", "h").unwrap(),
+        Some(article("a"))
+    );
+    assert_eq!(
+        store.mark_emitted("out", &["a".to_owned()], at(2)).unwrap(),
+        0
+    );
+}
+
+#[test]
+fn a_file_store_uses_wal_and_records_its_schema_version() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("feedmill.sqlite");
+    let store = Store::open(&path).unwrap();
+    let mode: String = store
+        .conn
+        .query_row("PRAGMA journal_mode", [], |row| row.get(0))
+        .unwrap();
+    assert_eq!(mode, "wal");
+    let synchronous: i64 = store
+        .conn
+        .query_row("PRAGMA synchronous", [], |row| row.get(0))
+        .unwrap();
+    assert_eq!(synchronous, 1, "NORMAL");
+    let version: i64 = store
+        .conn
+        .query_row("PRAGMA user_version", [], |row| row.get(0))
+        .unwrap();
+    assert_eq!(version, schema::SCHEMA_VERSION);
+}
+
+#[test]
+fn a_file_that_is_not_sqlite_is_a_clear_error_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("notes.txt");
+    std::fs::write(&path, "These are notes, not a database. ".repeat(40)).unwrap();
+    let error = Store::open(&path).unwrap_err();
+    assert!(matches!(error, StoreError::NotAStore { .. }), "{error:?}");
+    let message = error.to_string();
+    assert!(message.starts_with("opening store `"), "{message}");
+    assert!(message.contains("notes.txt"), "{message}");
+    assert!(message.contains("not an SQLite database"), "{message}");
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        text.starts_with("These are notes"),
+        "the file is left alone"
+    );
+}
+
+#[test]
+fn another_programs_database_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("other.sqlite");
+    let other = Connection::open(&path).unwrap();
+    other
+        .execute_batch("CREATE TABLE contacts (name TEXT); INSERT INTO contacts VALUES ('x');")
+        .unwrap();
+    drop(other);
+    let error = Store::open(&path).unwrap_err();
+    assert!(matches!(error, StoreError::NotAStore { .. }), "{error:?}");
+    assert!(error.to_string().contains("other.sqlite"), "{error}");
+}
+
+#[test]
+fn a_newer_schema_is_refused_with_both_versions() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("feedmill.sqlite");
+    drop(Store::open(&path).unwrap());
+    let newer = schema::SCHEMA_VERSION + 1;
+    Connection::open(&path)
+        .unwrap()
+        .pragma_update(None, "user_version", newer)
+        .unwrap();
+    let error = Store::open(&path).unwrap_err();
+    assert!(
+        matches!(error, StoreError::TooNew { found, .. } if found == newer),
+        "{error:?}"
+    );
+    let message = error.to_string();
+    assert!(message.contains("feedmill.sqlite"), "{message}");
+    assert!(
+        message.contains(&format!("schema version {newer}")),
+        "{message}"
+    );
+}
+
+#[test]
+fn errors_name_the_store_and_the_action() {
+    let mut store = Store::open_in_memory().unwrap();
+    store.conn.execute_batch("DROP TABLE article").unwrap();
+    let error = store
+        .remember_articles("world/a", &[article("a")], at(1))
+        .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "remembering articles of source `world/a` in store `:memory:`"
+    );
+}
+
+#[test]
+fn prune_forgets_old_articles_enrichments_and_emitted_marks() {
+    let mut store = Store::open_in_memory().unwrap();
+    store
+        .remember_articles("k", &[article("old"), article("kept")], at(1))
+        .unwrap();
+    store
+        .remember_articles("k", &[article("kept")], at(10))
+        .unwrap();
+    store
+        .save_enrichment("k", "old", "h1", &article("old"), at(1))
+        .unwrap();
+    store
+        .save_enrichment("k", "kept", "h2", &article("kept"), at(1))
+        .unwrap();
+    store
+        .mark_emitted("out", &["old".to_owned(), "kept".to_owned()], at(1))
+        .unwrap();
+    store
+        .mark_emitted("out", &["kept".to_owned()], at(10))
+        .unwrap();
+
+    assert_eq!(store.prune(at(5)).unwrap(), 1);
+    let left = store.articles_seen_since("k", at(1)).unwrap();
+    assert_eq!(left.len(), 1);
+    assert_eq!(left[0].article.id, "kept");
+    assert_eq!(store.cached_enrichment("k", "old", "h1").unwrap(), None);
+    assert!(
+        store
+            .cached_enrichment("k", "kept", "h2")
+            .unwrap()
+            .is_some(),
+        "an old result for an article still seen stays cached"
+    );
+    let n_new = store
+        .mark_emitted("out", &["old".to_owned(), "kept".to_owned()], at(11))
+        .unwrap();
+    assert_eq!(n_new, 1, "only the pruned mark is new");
+    assert_eq!(store.prune(at(5)).unwrap(), 0);
+}
+
+/// A full-size run: 1,000 sources of 50 articles, a cold run, a warm run where a tenth of
+/// the articles changed, and reading everything back. Checks results only; the times are
+/// printed (`cargo test --release --lib store::tests::thousand -- --nocapture`).
+#[test]
+fn thousand_sources_of_fifty_articles_remember_and_read_back() {
+    const N_SOURCES: usize = 1_000;
+    const N_ARTICLES: usize = 50;
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("feedmill.sqlite")).unwrap();
+    let listing = |source_idx: usize, edition: &str| -> Vec<Article> {
+        (0..N_ARTICLES)
+            .map(|article_idx| {
+                let mut article = article(&format!("s{source_idx}-a{article_idx}"));
+                if article_idx % 10 == 0 {
+                    article.content = Some(Text::html(format!("<p>{edition}</p>")));
+                }
+                article
+            })
+            .collect()
+    };
+    let keys: Vec<String> = (0..N_SOURCES)
+        .map(|idx| format!("group/source-{idx}"))
+        .collect();
+
+    let cold = Instant::now();
+    for (source_idx, key) in keys.iter().enumerate() {
+        let seen = store
+            .remember_articles(key, &listing(source_idx, "first"), at(1))
+            .unwrap();
+        assert!(seen.iter().all(|s| s.is_new));
+    }
+    let cold = cold.elapsed();
+
+    let warm = Instant::now();
+    let mut n_changed = 0;
+    for (source_idx, key) in keys.iter().enumerate() {
+        let seen = store
+            .remember_articles(key, &listing(source_idx, "second"), at(2))
+            .unwrap();
+        assert!(seen.iter().all(|s| !s.is_new && s.first_seen == at(1)));
+        n_changed += seen.iter().filter(|s| s.changed).count();
+    }
+    let warm = warm.elapsed();
+    assert_eq!(n_changed, N_SOURCES * N_ARTICLES / 10);
+
+    let read = Instant::now();
+    let mut n_read = 0;
+    for key in &keys {
+        let stored = store
+            .articles_seen_since(key, at(2) - Duration::days(30))
+            .unwrap();
+        assert_eq!(stored.len(), N_ARTICLES);
+        assert_eq!(stored[0].last_seen, at(2));
+        n_read += stored.len();
+    }
+    let read = read.elapsed();
+    assert_eq!(n_read, N_SOURCES * N_ARTICLES);
+    assert_eq!(store.skipped_count(), 0);
+    eprintln!(
+        "store: {N_SOURCES} sources x {N_ARTICLES} articles: \
+         cold remember {cold:?}, warm remember {warm:?}, read {read:?}"
+    );
+}

@@ -7,13 +7,16 @@
 //! Entry points: [`FilterRules::apply`], [`merge`], [`split_by_tag`].
 
 mod canonical;
+mod dedup;
 mod filter;
 mod keyword;
 mod order;
 mod tags;
 mod text;
+mod title;
 
 pub use canonical::{TRACKING_PARAMS, TRACKING_PREFIXES, canonical_url};
+pub use dedup::{GLOBAL_ID_MIN_LEN, SourceArticles, merge};
 pub use order::{article_date, sort_newest_first};
 
 use std::collections::BTreeMap;

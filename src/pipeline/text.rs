@@ -7,6 +7,10 @@ use unicode_normalization::UnicodeNormalization;
 /// `ＤＰＲＫ`, `dprk` and ` DPRK ` all fold to `dprk`; a composed `é` and `e` + U+0301
 /// fold alike.
 pub(crate) fn fold(text: &str) -> String {
+    if text.is_ascii() {
+        // NFKC leaves ASCII as it is.
+        return collapse_whitespace(&text.to_ascii_lowercase());
+    }
     let lowered: String = text.nfkc().flat_map(char::to_lowercase).collect();
     // Lowercasing can produce decomposed sequences (`İ` → `i̇`); compose them again.
     let composed: String = lowered.nfkc().collect();
@@ -25,6 +29,18 @@ pub(crate) fn collapse_whitespace(text: &str) -> String {
     out
 }
 
+/// [`fold`] with every character that is not a letter, digit or mark turned into a space,
+/// then collapsed: `"Kim's visit — day 2!"` becomes `kim s visit day 2`. The form titles
+/// are compared in.
+pub(crate) fn fold_words(text: &str) -> String {
+    let folded = fold(text);
+    let spaced: String = folded
+        .chars()
+        .map(|ch| if is_word_char(ch) { ch } else { ' ' })
+        .collect();
+    collapse_whitespace(&spaced)
+}
+
 /// Letters, digits and combining marks make words; everything else separates them.
 pub(crate) fn is_word_char(ch: char) -> bool {
     ch.is_alphanumeric() || unicode_normalization::char::is_combining_mark(ch)
@@ -41,5 +57,12 @@ mod tests {
         assert_eq!(fold("Cafe\u{301}"), fold("Café"));
         assert_eq!(fold("ﬁle"), "file");
         assert_eq!(fold(""), "");
+    }
+
+    #[test]
+    fn fold_words_turns_punctuation_into_single_spaces() {
+        assert_eq!(fold_words("Kim's visit — day 2!"), "kim s visit day 2");
+        assert_eq!(fold_words("  ...  "), "");
+        assert_eq!(fold_words("북한, 미사일 발사"), "북한 미사일 발사");
     }
 }

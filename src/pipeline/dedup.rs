@@ -1,0 +1,293 @@
+//! Merging the articles of many sources into one list, one article per story.
+//!
+//! Two articles are one story when, by the enabled [`DedupOptions`]:
+//! - their canonical URLs ([`canonical_url`] of the link, or of an id that is a URL) are
+//!   equal (hash map);
+//! - they state the same id (`IdOrigin::Stated` only: derived ids say nothing the link or
+//!   the hash does not). Numeric or short ids (`4711`, `p-12`, under
+//!   [`GLOBAL_ID_MIN_LEN`] characters) only join articles of the same source, since two
+//!   sites can number their posts alike; longer ids (`tag:`, `urn:`, URLs) join across
+//!   sources (hash map);
+//! - their titles are near-identical and their dates within the window (see
+//!   `title.rs`: identical titles by hash map, similar ones through an inverted index of
+//!   each title's rarest words).
+//!
+//! "Same story" is transitive (union-find). The whole merge is linear in the number of
+//! articles plus the candidate pairs title blocking finds.
+
+use std::collections::HashMap;
+
+use super::order::{article_date, sort_newest_first};
+use super::title::{TitleInput, link_similar_titles};
+use super::{DedupOptions, TagAliases, canonical_url};
+use crate::model::{Article, IdOrigin, SourceRef, Text, Timestamp};
+
+/// Stated ids shorter than this, or made only of digits, are compared within their
+/// source only.
+pub const GLOBAL_ID_MIN_LEN: usize = 12;
+
+/// The articles one configured source gave, for [`merge`].
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SourceArticles {
+    /// The source, recorded in each merged article's `merged_from` (and as its `source`
+    /// when the reader left that empty).
+    pub source: SourceRef,
+    /// Its articles, in document order.
+    pub articles: Vec<Article>,
+}
+
+/// Merges the articles of `sources` (given in definition order) into one list with one
+/// article per story, newest first (published, else updated; undated last; ties keep
+/// definition order).
+///
+/// A merged article is the first one found in definition order (then document order),
+/// so its id is stable across runs as long as the first source carries it, with:
+/// - gaps filled from the others in order: title, link, summary, image, comments,
+///   language, rights, duration, explicit, authors, enclosures and links (lists only when
+///   empty); content: the longest (as plain text) wins;
+/// - the earliest `published` and the latest `updated` of all;
+/// - the union of the tags, by [`TagAliases::normalize`] key, aliases rewritten
+///   ([`TagAliases::apply`]), first occurrence kept;
+/// - `merged_from`: each source that carried the story, once, in definition order;
+/// - `source`: its own, else its configured source.
+///
+/// Every article gets `merged_from` and aliases applied, merged or not.
+pub fn merge(
+    sources: Vec<SourceArticles>,
+    options: &DedupOptions,
+    aliases: &TagAliases,
+) -> Vec<Article> {
+    let mut refs = Vec::with_capacity(sources.len());
+    let mut articles = Vec::new();
+    let mut source_of = Vec::new();
+    for (
+        source_idx,
+        SourceArticles {
+            source,
+            articles: from,
+        },
+    ) in sources.into_iter().enumerate()
+    {
+        for mut article in from {
+            aliases.apply(&mut article);
+            if article.source.is_none() {
+                article.source = Some(source.clone());
+            }
+            articles.push(article);
+            source_of.push(source_idx);
+        }
+        refs.push(source);
+    }
+    let mut sets = DisjointSets::new(articles.len());
+    if options.by_url {
+        link_by_key(&mut sets, articles.iter().map(url_keys));
+    }
+    if options.by_id {
+        link_by_key(
+            &mut sets,
+            articles
+                .iter()
+                .zip(&source_of)
+                .map(|(article, source)| id_key(article, *source)),
+        );
+    }
+    if options.by_title {
+        let plain_titles: Vec<Option<String>> = articles
+            .iter()
+            .map(|a| a.title.as_ref().map(Text::to_plain))
+            .collect();
+        let inputs: Vec<TitleInput<'_>> = articles
+            .iter()
+            .zip(&plain_titles)
+            .zip(&source_of)
+            .map(|((article, title), source)| TitleInput {
+                title: title.as_deref(),
+                source: *source,
+                date: article_date(article).map(|date| date.timestamp()),
+            })
+            .collect();
+        let window = i64::try_from(options.title_window.as_secs()).unwrap_or(i64::MAX);
+        link_similar_titles(&inputs, options.title_similarity, window, &mut sets);
+    }
+    let groups = sets.groups();
+    let mut slots: Vec<Option<Article>> = articles.into_iter().map(Some).collect();
+    let mut merged: Vec<Article> = groups
+        .into_iter()
+        .filter_map(|group| {
+            let members = group.iter().filter_map(|idx| slots[*idx].take());
+            let sources = group.iter().map(|idx| &refs[source_of[*idx]]);
+            combine(members, sources, aliases)
+        })
+        .collect();
+    sort_newest_first(&mut merged);
+    merged
+}
+
+/// The canonical URLs an article is known by: its link's and its id's.
+fn url_keys(article: &Article) -> impl Iterator<Item = String> + use<> {
+    let link = article.link.as_deref().and_then(canonical_url);
+    let id = if article.link.as_deref() == Some(article.id.as_str()) {
+        None
+    } else {
+        canonical_url(&article.id).filter(|id| Some(id) != link.as_ref())
+    };
+    link.into_iter().chain(id)
+}
+
+/// The stated-id key: `source:id` for ids only meaningful within their source.
+fn id_key(article: &Article, source: usize) -> Option<String> {
+    if article.id_origin != IdOrigin::Stated {
+        return None;
+    }
+    let id = article.id.trim();
+    if id.is_empty() {
+        return None;
+    }
+    let local = id.chars().count() < GLOBAL_ID_MIN_LEN || id.bytes().all(|b| b.is_ascii_digit());
+    Some(if local {
+        // A NUL cannot be in a feed's id, so local keys never equal global ones.
+        format!("{source}\0{id}")
+    } else {
+        id.to_owned()
+    })
+}
+
+/// Unions every two articles that share a key.
+fn link_by_key<K>(sets: &mut DisjointSets, keys_per_article: impl Iterator<Item = K>)
+where
+    K: IntoIterator<Item = String>,
+{
+    let mut first_with: HashMap<String, usize> = HashMap::new();
+    for (idx, keys) in keys_per_article.enumerate() {
+        for key in keys {
+            let first = *first_with.entry(key).or_insert(idx);
+            sets.union(first, idx);
+        }
+    }
+}
+
+/// One article from a story's members (in definition order) and their sources.
+fn combine<'s>(
+    mut members: impl Iterator<Item = Article>,
+    sources: impl Iterator<Item = &'s SourceRef>,
+    aliases: &TagAliases,
+) -> Option<Article> {
+    let mut merged = members.next()?;
+    let mut n_members = 1;
+    for other in members {
+        fill_gaps(&mut merged, other);
+        n_members += 1;
+    }
+    if n_members > 1 {
+        // Drops the tags whose key repeats an earlier member's.
+        aliases.apply(&mut merged);
+    }
+    for source in sources {
+        if !merged.merged_from.contains(source) {
+            merged.merged_from.push(source.clone());
+        }
+    }
+    Some(merged)
+}
+
+/// Takes from `other` what `merged` lacks; dates widen; tags are appended (the caller
+/// removes repeated keys once).
+fn fill_gaps(merged: &mut Article, other: Article) {
+    fn gap<T>(mine: &mut Option<T>, theirs: Option<T>) {
+        if mine.is_none() {
+            *mine = theirs;
+        }
+    }
+    fn gap_list<T>(mine: &mut Vec<T>, theirs: Vec<T>) {
+        if mine.is_empty() {
+            *mine = theirs;
+        }
+    }
+    gap(&mut merged.title, other.title);
+    gap(&mut merged.link, other.link);
+    gap(&mut merged.summary, other.summary);
+    gap(&mut merged.image, other.image);
+    gap(&mut merged.comments, other.comments);
+    gap(&mut merged.language, other.language);
+    gap(&mut merged.rights, other.rights);
+    gap(&mut merged.duration_seconds, other.duration_seconds);
+    gap(&mut merged.explicit, other.explicit);
+    gap_list(&mut merged.authors, other.authors);
+    gap_list(&mut merged.enclosures, other.enclosures);
+    gap_list(&mut merged.links, other.links);
+    if plain_len(other.content.as_ref()) > plain_len(merged.content.as_ref()) {
+        merged.content = other.content;
+    }
+    merged.published = earliest(merged.published, other.published);
+    merged.updated = match (merged.updated, other.updated) {
+        (Some(mine), Some(theirs)) => Some(mine.max(theirs)),
+        (mine, theirs) => mine.or(theirs),
+    };
+    merged.tags.extend(other.tags);
+}
+
+fn earliest(mine: Option<Timestamp>, theirs: Option<Timestamp>) -> Option<Timestamp> {
+    match (mine, theirs) {
+        (Some(mine), Some(theirs)) => Some(mine.min(theirs)),
+        (mine, theirs) => mine.or(theirs),
+    }
+}
+
+fn plain_len(text: Option<&Text>) -> usize {
+    text.map_or(0, |text| text.to_plain().chars().count())
+}
+
+/// Union-find over article indices, with path halving and union by size.
+#[derive(Debug, Clone)]
+pub(crate) struct DisjointSets {
+    parent: Vec<usize>,
+    size: Vec<usize>,
+}
+
+impl DisjointSets {
+    pub(crate) fn new(n: usize) -> Self {
+        DisjointSets {
+            parent: (0..n).collect(),
+            size: vec![1; n],
+        }
+    }
+
+    pub(crate) fn find(&mut self, mut idx: usize) -> usize {
+        while self.parent[idx] != idx {
+            self.parent[idx] = self.parent[self.parent[idx]];
+            idx = self.parent[idx];
+        }
+        idx
+    }
+
+    pub(crate) fn union(&mut self, a: usize, b: usize) {
+        let (mut a, mut b) = (self.find(a), self.find(b));
+        if a == b {
+            return;
+        }
+        if self.size[a] < self.size[b] {
+            std::mem::swap(&mut a, &mut b);
+        }
+        self.parent[b] = a;
+        self.size[a] += self.size[b];
+    }
+
+    /// Every set as its members in ascending order, sets ordered by their first member.
+    pub(crate) fn groups(&mut self) -> Vec<Vec<usize>> {
+        let mut group_of_root: HashMap<usize, usize> = HashMap::new();
+        let mut groups: Vec<Vec<usize>> = Vec::new();
+        for idx in 0..self.parent.len() {
+            let root = self.find(idx);
+            let group = *group_of_root.entry(root).or_insert_with(|| {
+                groups.push(Vec::new());
+                groups.len() - 1
+            });
+            groups[group].push(idx);
+        }
+        groups
+    }
+}
+
+#[cfg(test)]
+#[path = "dedup_tests.rs"]
+mod tests;

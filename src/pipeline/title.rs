@@ -1,0 +1,541 @@
+//! Near-duplicate titles: which articles of different sources carry the same headline,
+//! published within a window, without comparing every pair.
+//!
+//! Similarity is the normalized Levenshtein similarity (1 − edits ÷ longer length, in
+//! characters; computed with `rapidfuzz`'s bit-parallel Levenshtein, stopped early once
+//! the edits exceed what the threshold allows) of the titles folded to words (NFKC,
+//! lowercase, punctuation as spaces). Edits catch what copies of one headline differ
+//! by (a typo, `Kim Jong-un`/`Kim Jong Un`, `visits`/`visited`, a dropped article) while
+//! staying order-sensitive, so two headlines made of the same words in another sense
+//! stay apart; a token measure (Jaccard) would treat one changed word in a six-word
+//! title as a third of it.
+//!
+//! Blocking, so the cost grows with the number of similar pairs and not with n²:
+//! - titles are folded and grouped first (hash map); each distinct title is compared
+//!   once, however many sources carry it, and articles with identical titles are paired
+//!   by source and date without comparing anything;
+//! - two distinct titles are compared only when they share a word of their
+//!   *signatures*: each title's `2d + 1` rarest words, `d` being the most edits its
+//!   similarity bound allows (a character edit changes at most two words, so titles
+//!   within `d` edits share a signature word: prefix filtering over an inverted index);
+//! - words are admitted to signatures rarest first while the comparisons they can cause
+//!   stay within [`PAIR_BUDGET`]; a word in too many titles finds no candidates, so
+//!   titles that share *only* such words are never compared (a deliberate trade: the
+//!   cost stays bounded when a batch repeats a word thousands of times);
+//! - a candidate pair is dropped before the edit distance is computed when its dates
+//!   cannot be within the window, or when the lengths or the character counts (a bag
+//!   distance, a lower bound of the edit distance) already show more edits than the
+//!   threshold allows.
+//!
+//! Articles of one source are never paired by title: a source that gives two articles
+//! with distinct links and ids means two articles.
+
+use std::collections::HashMap;
+
+use rapidfuzz::distance::levenshtein::{self, Args};
+
+use super::dedup::DisjointSets;
+use super::text::fold_words;
+
+/// How many title comparisons the posting lists may offer in all: words are admitted to
+/// signatures rarest first while the pairs their titles form (`n(n − 1)/2` for a word in
+/// `n` titles) fit in this budget. In release builds a comparison that fails the cheap
+/// checks costs tens of nanoseconds, so this keeps the comparisons to some tens of
+/// milliseconds whatever the titles.
+const PAIR_BUDGET: u64 = 1_000_000;
+
+/// Words in at most this many titles are always admitted, whatever the budget.
+const ALWAYS_RARE: u32 = 4;
+
+/// Titles with fewer words are too generic ("Daily briefing") to match by title, unless
+/// they are one long unspaced word of a script written without spaces.
+const MIN_WORDS: usize = 3;
+
+/// How long (in characters) a title written without spaces must be to match by title.
+const MIN_UNSPACED_CHARS: usize = 6;
+
+/// One article as title matching sees it.
+pub(crate) struct TitleInput<'a> {
+    /// The title as written (plain text); `None` when the article has none.
+    pub title: Option<&'a str>,
+    /// Which source the article came from; titles of one source are never matched.
+    pub source: usize,
+    /// Published (else updated), as Unix seconds; undated articles are never matched.
+    pub date: Option<i64>,
+}
+
+/// Unions, in `sets`, the articles whose titles have a similarity of at least
+/// `threshold` and whose dates are at most `window_secs` apart.
+pub(crate) fn link_similar_titles(
+    inputs: &[TitleInput<'_>],
+    threshold: f64,
+    window_secs: i64,
+    sets: &mut DisjointSets,
+) {
+    link_with_budget(inputs, threshold, window_secs, PAIR_BUDGET, sets);
+}
+
+fn link_with_budget(
+    inputs: &[TitleInput<'_>],
+    threshold: f64,
+    window_secs: i64,
+    pair_budget: u64,
+    sets: &mut DisjointSets,
+) {
+    if threshold > 1.0 || threshold.is_nan() {
+        return;
+    }
+    let mut titles = distinct_titles(inputs);
+    for title in &mut titles {
+        title
+            .members
+            .sort_by_key(|member| (member.date, member.index));
+        link_identical(&title.members, window_secs, sets);
+    }
+    link_near(&titles, threshold, window_secs, pair_budget, sets);
+}
+
+/// One distinct folded title and the articles that carry it.
+struct Title {
+    folded: String,
+    chars: usize,
+    /// Distinct word ids, sorted.
+    words: Vec<u32>,
+    /// Character counts by `char as u32 % 64`, for the bag-distance bound.
+    histogram: [u8; 64],
+    /// The articles with this title (after [`link_similar_titles`] sorts them: by date).
+    members: Vec<Member>,
+    /// The earliest and latest member date.
+    first_date: i64,
+    last_date: i64,
+}
+
+/// An article carrying a title.
+#[derive(Debug, Clone, Copy)]
+struct Member {
+    /// Index into the inputs (and `sets`).
+    index: usize,
+    source: usize,
+    date: i64,
+}
+
+/// The titles that can be matched, each once, in order of first appearance.
+fn distinct_titles(inputs: &[TitleInput<'_>]) -> Vec<Title> {
+    let mut word_ids: HashMap<String, u32> = HashMap::new();
+    let mut title_ids: HashMap<String, usize> = HashMap::new();
+    let mut titles: Vec<Title> = Vec::new();
+    for (index, input) in inputs.iter().enumerate() {
+        let (Some(title), Some(date)) = (input.title, input.date) else {
+            continue;
+        };
+        let member = Member {
+            index,
+            source: input.source,
+            date,
+        };
+        let folded = fold_words(title);
+        if let Some(&id) = title_ids.get(&folded) {
+            let title = &mut titles[id];
+            title.members.push(member);
+            title.first_date = title.first_date.min(date);
+            title.last_date = title.last_date.max(date);
+            continue;
+        }
+        let n_words = folded.split(' ').count();
+        let chars = folded.chars().count();
+        let unspaced_ok = n_words == 1 && !folded.is_ascii() && chars >= MIN_UNSPACED_CHARS;
+        if folded.is_empty() || (n_words < MIN_WORDS && !unspaced_ok) {
+            continue;
+        }
+        let mut words: Vec<u32> = folded
+            .split(' ')
+            .map(|word| match word_ids.get(word) {
+                Some(id) => *id,
+                None => {
+                    let id = u32::try_from(word_ids.len()).unwrap_or(u32::MAX);
+                    word_ids.insert(word.to_owned(), id);
+                    id
+                }
+            })
+            .collect();
+        words.sort_unstable();
+        words.dedup();
+        let mut histogram = [0u8; 64];
+        for ch in folded.chars() {
+            let bucket = &mut histogram[(ch as u32 % 64) as usize];
+            *bucket = bucket.saturating_add(1);
+        }
+        title_ids.insert(folded.clone(), titles.len());
+        titles.push(Title {
+            folded,
+            chars,
+            words,
+            histogram,
+            members: vec![member],
+            first_date: date,
+            last_date: date,
+        });
+    }
+    titles
+}
+
+/// Articles with one title (`members`, sorted by date): each joins the latest earlier
+/// one of another source within the window.
+fn link_identical(members: &[Member], window_secs: i64, sets: &mut DisjointSets) {
+    for (position, member) in members.iter().enumerate() {
+        let earlier = members[..position]
+            .iter()
+            .rev()
+            .take_while(|earlier| member.date - earlier.date <= window_secs)
+            .find(|earlier| earlier.source != member.source);
+        if let Some(earlier) = earlier {
+            sets.union(earlier.index, member.index);
+        }
+    }
+}
+
+/// Similar distinct titles found through their signatures' posting lists; their
+/// articles are then paired by source and window.
+fn link_near(
+    titles: &[Title],
+    threshold: f64,
+    window_secs: i64,
+    pair_budget: u64,
+    sets: &mut DisjointSets,
+) {
+    let n_words = titles
+        .iter()
+        .flat_map(|title| title.words.iter())
+        .max()
+        .map_or(0, |max| *max as usize + 1);
+    let mut frequency = vec![0u32; n_words];
+    for word in titles.iter().flat_map(|title| title.words.iter()) {
+        frequency[*word as usize] += 1;
+    }
+    let rare_limit = rare_limit(&frequency, pair_budget);
+    // Posting lists hold the ids of earlier titles with that signature word.
+    let mut postings: Vec<Vec<u32>> = vec![Vec::new(); n_words];
+    // The last title each title was compared with, so a pair is compared once.
+    let mut compared_with = vec![u32::MAX; titles.len()];
+    for (id, title) in titles.iter().enumerate() {
+        let max_edits = max_edits(title.chars, threshold);
+        let signature = signature(&title.words, &frequency, rare_limit, 2 * max_edits + 1);
+        let id = u32::try_from(id).unwrap_or(u32::MAX);
+        for word in &signature {
+            for &other_id in &postings[*word as usize] {
+                let last = &mut compared_with[other_id as usize];
+                if *last == id {
+                    continue;
+                }
+                *last = id;
+                let other = &titles[other_id as usize];
+                if is_near(title, other, threshold, window_secs) {
+                    link_members(&title.members, &other.members, window_secs, sets);
+                }
+            }
+        }
+        for word in signature {
+            postings[word as usize].push(id);
+        }
+    }
+}
+
+/// Unions the articles of two similar titles that come from different sources within
+/// the window.
+fn link_members(a: &[Member], b: &[Member], window_secs: i64, sets: &mut DisjointSets) {
+    for x in a {
+        for y in b {
+            if x.source != y.source && (x.date - y.date).abs() <= window_secs {
+                sets.union(x.index, y.index);
+            }
+        }
+    }
+}
+
+/// The most edits a title of `chars` characters can be from another one whose
+/// similarity reaches `threshold`: the other may be longer by up to that many edits, so
+/// `d ≤ (1 − t)(chars + d)`, that is `d ≤ (1 − t) · chars / t`.
+fn max_edits(chars: usize, threshold: f64) -> usize {
+    if threshold <= 0.0 {
+        return chars;
+    }
+    floor_edits((1.0 - threshold) * chars as f64 / threshold)
+}
+
+/// A count of edits from its real-valued bound, rounded down, tolerating the rounding
+/// error of `1.0 - 0.9` (which is a little under 0.1).
+fn floor_edits(bound: f64) -> usize {
+    // The cast saturates; the bound is at most a title's length divided by the threshold.
+    (bound + 1e-9).floor() as usize
+}
+
+/// The highest number of titles a word may be in and still find candidates: words are
+/// admitted rarest first, a whole frequency at a time, while the pairs they form fit in
+/// `pair_budget`; never below [`ALWAYS_RARE`].
+fn rare_limit(frequency: &[u32], pair_budget: u64) -> u32 {
+    let mut counts: Vec<u32> = frequency.iter().copied().filter(|n| *n > 1).collect();
+    counts.sort_unstable();
+    let mut spent = 0u64;
+    let mut limit = ALWAYS_RARE;
+    for group in counts.chunk_by(|a, b| a == b) {
+        let n = u64::from(group[0]);
+        spent = spent.saturating_add(n * (n - 1) / 2 * group.len() as u64);
+        if spent > pair_budget {
+            break;
+        }
+        limit = limit.max(group[0]);
+    }
+    limit
+}
+
+/// The `size` rarest words of a title that are not common, rarest first.
+fn signature(words: &[u32], frequency: &[u32], rare_limit: u32, size: usize) -> Vec<u32> {
+    let mut rare: Vec<u32> = words
+        .iter()
+        .copied()
+        .filter(|word| frequency[*word as usize] <= rare_limit)
+        .collect();
+    rare.sort_unstable_by_key(|word| (frequency[*word as usize], *word));
+    rare.truncate(size);
+    rare
+}
+
+/// The cheap checks first (dates, lengths, character counts), the edit distance last.
+fn is_near(a: &Title, b: &Title, threshold: f64, window_secs: i64) -> bool {
+    if a.first_date - window_secs > b.last_date || b.first_date - window_secs > a.last_date {
+        return false;
+    }
+    let longer = a.chars.max(b.chars);
+    // Edits allowed between these two: similarity = 1 − edits / longer.
+    let allowed = floor_edits((1.0 - threshold) * longer as f64);
+    if a.chars.abs_diff(b.chars) > allowed || bag_distance(&a.histogram, &b.histogram) > allowed {
+        return false;
+    }
+    let cutoff = Args::default().score_cutoff(allowed);
+    levenshtein::distance_with_args(a.folded.chars(), b.folded.chars(), &cutoff)
+        .is_some_and(|edits| similarity(edits, longer) >= threshold)
+}
+
+/// 1 − edits ÷ longer length; 1 for two empty titles.
+fn similarity(edits: usize, longer: usize) -> f64 {
+    if longer == 0 {
+        return 1.0;
+    }
+    1.0 - edits as f64 / longer as f64
+}
+
+/// A lower bound of the edit distance from character counts (by bucket): each edit
+/// changes at most one count up and one down.
+fn bag_distance(a: &[u8; 64], b: &[u8; 64]) -> usize {
+    let (mut surplus, mut deficit) = (0usize, 0usize);
+    for (x, y) in a.iter().zip(b) {
+        if x > y {
+            surplus += usize::from(x - y);
+        } else {
+            deficit += usize::from(y - x);
+        }
+    }
+    surplus.max(deficit)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HOUR: i64 = 3600;
+
+    fn input(title: &str, source: usize, hour: i64) -> TitleInput<'_> {
+        TitleInput {
+            title: Some(title),
+            source,
+            date: Some(hour * HOUR),
+        }
+    }
+
+    /// The groups (of input indices) that title matching forms.
+    fn groups(inputs: &[TitleInput<'_>], threshold: f64, window_hours: i64) -> Vec<Vec<usize>> {
+        let mut sets = DisjointSets::new(inputs.len());
+        link_similar_titles(inputs, threshold, window_hours * HOUR, &mut sets);
+        sets.groups().into_iter().filter(|g| g.len() > 1).collect()
+    }
+
+    #[test]
+    fn near_identical_titles_of_different_sources_match() {
+        let inputs = [
+            input("Kim Jong Un visits Russian far east", 0, 0),
+            input("Kim Jong-un visits Russian Far East", 1, 3),
+            input("Kim Jong Un visited Russian far east", 2, 5),
+            input("Seoul markets close higher on chip rally", 3, 1),
+        ];
+        assert_eq!(groups(&inputs, 0.9, 48), [vec![0, 1, 2]]);
+    }
+
+    #[test]
+    fn titles_outside_the_window_do_not_match() {
+        let inputs = [
+            input("Kim Jong Un visits Russian far east", 0, 0),
+            input("Kim Jong Un visits Russian far east", 1, 49),
+            input("Kim Jong Un visits Russian far east!", 2, 98),
+        ];
+        assert!(groups(&inputs, 0.9, 48).is_empty());
+        assert_eq!(groups(&inputs, 0.9, 49), [vec![0, 1, 2]]);
+    }
+
+    #[test]
+    fn titles_of_one_source_never_match() {
+        let inputs = [
+            input("Live updates: the summit in Hanoi", 0, 0),
+            input("Live updates: the summit in Hanoi", 0, 1),
+        ];
+        assert!(groups(&inputs, 0.9, 48).is_empty());
+    }
+
+    #[test]
+    fn different_headlines_do_not_match() {
+        let inputs = [
+            input("North Korea fires missile into sea", 0, 0),
+            input("Missile fired into sea by North Korea", 1, 0),
+            input("Japan protests missile launch near its waters", 2, 0),
+        ];
+        assert!(groups(&inputs, 0.9, 48).is_empty());
+    }
+
+    #[test]
+    fn one_short_changed_word_is_within_a_loose_threshold() {
+        // "north" → "south" is 2 edits of 34 characters (0.94): a known limit of a
+        // character measure, which is why the default threshold is high.
+        let inputs = [
+            input("North Korea fires missile into sea", 0, 0),
+            input("South Korea fires missile into sea", 1, 0),
+        ];
+        assert_eq!(groups(&inputs, 0.9, 48), [vec![0, 1]]);
+        assert!(groups(&inputs, 0.95, 48).is_empty());
+    }
+
+    #[test]
+    fn short_generic_and_undated_titles_are_not_matched() {
+        let inputs = [
+            input("Daily briefing", 0, 0),
+            input("Daily briefing", 1, 0),
+            TitleInput {
+                title: Some("An undated but long title here"),
+                source: 2,
+                date: None,
+            },
+            TitleInput {
+                title: Some("An undated but long title here"),
+                source: 3,
+                date: Some(0),
+            },
+            TitleInput {
+                title: None,
+                source: 4,
+                date: Some(0),
+            },
+        ];
+        assert!(groups(&inputs, 0.9, 48).is_empty());
+    }
+
+    #[test]
+    fn unspaced_titles_match_when_long_enough() {
+        let inputs = [
+            input("北朝鮮がミサイル発射", 0, 0),
+            input("北朝鮮がミサイル発射", 1, 1),
+            input("東京", 2, 0),
+            input("東京", 3, 0),
+        ];
+        assert_eq!(groups(&inputs, 0.9, 48), [vec![0, 1]]);
+    }
+
+    #[test]
+    fn identical_titles_match_even_when_every_word_is_common() {
+        // 150 sources carry the same headline: one distinct title, its articles paired
+        // by date without comparing titles.
+        let inputs: Vec<TitleInput<'_>> = (0..150)
+            .map(|source| input("Wire story about the same event", source, 0))
+            .collect();
+        let found = groups(&inputs, 0.9, 48);
+        assert_eq!(found, [(0..150).collect::<Vec<_>>()]);
+    }
+
+    #[test]
+    fn threshold_above_one_matches_nothing_and_one_matches_identical_only() {
+        let inputs = [
+            input("Kim Jong Un visits Russian far east", 0, 0),
+            input("Kim Jong Un visits Russian far east", 1, 0),
+            input("Kim Jong Un visits Russian far east.", 2, 0),
+            input("Kim Jong Un visit Russian far east", 3, 0),
+        ];
+        assert!(groups(&inputs, 1.01, 48).is_empty());
+        // Punctuation folds away; a changed letter does not.
+        assert_eq!(groups(&inputs, 1.0, 48), [vec![0, 1, 2]]);
+    }
+
+    #[test]
+    fn words_beyond_the_budget_find_no_candidates() {
+        // "summit" and "hanoi" are in six titles each: 15 pairs per word.
+        let inputs: Vec<TitleInput<'_>> = [
+            "summit in hanoi opens",
+            "summit in hanoi opened",
+            "summit in hanoi ends with a deal",
+            "summit in hanoi ends without deal",
+            "summit in hanoi draws protest",
+            "summit in hanoi draws protests",
+        ]
+        .iter()
+        .enumerate()
+        .map(|(source, title)| input(title, source, 0))
+        .collect();
+        let grouped = |budget: u64| {
+            let mut sets = DisjointSets::new(inputs.len());
+            link_with_budget(&inputs, 0.9, 48 * HOUR, budget, &mut sets);
+            sets.groups().into_iter().filter(|g| g.len() > 1).count()
+        };
+        // Every word fits: "opens"/"opened", "protest"/"protests" and the two "ends"
+        // titles (3 edits of 33) pair up.
+        assert_eq!(grouped(1000), 3);
+        // Only words in at most `ALWAYS_RARE` titles: "ends" and "draws" (2 titles each)
+        // still find their pairs; "opens"/"opened" share only the common words.
+        assert_eq!(grouped(0), 2);
+    }
+
+    #[test]
+    fn rare_limit_admits_whole_frequencies_rarest_first() {
+        // Two words in 5 titles (10 pairs each), one in 8 (28 pairs).
+        let frequency = [1, 5, 5, 8, 1];
+        assert_eq!(rare_limit(&frequency, 0), ALWAYS_RARE);
+        assert_eq!(rare_limit(&frequency, 19), ALWAYS_RARE);
+        assert_eq!(rare_limit(&frequency, 20), 5);
+        assert_eq!(rare_limit(&frequency, 47), 5);
+        assert_eq!(rare_limit(&frequency, 48), 8);
+    }
+
+    #[test]
+    fn max_edits_bounds_the_longer_title_too() {
+        assert_eq!(max_edits(90, 0.9), 10);
+        assert_eq!(max_edits(10, 0.9), 1);
+        assert_eq!(max_edits(10, 1.0), 0);
+        assert_eq!(max_edits(10, 0.0), 10);
+    }
+
+    #[test]
+    fn bag_distance_is_a_lower_bound_of_the_edit_distance() {
+        let hist = |s: &str| {
+            let mut h = [0u8; 64];
+            for ch in s.chars() {
+                h[(ch as u32 % 64) as usize] += 1;
+            }
+            h
+        };
+        for (a, b) in [
+            ("kitten", "sitting"),
+            ("abc", "cba"),
+            ("", "abc"),
+            ("same", "same"),
+        ] {
+            let edits = levenshtein::distance(a.chars(), b.chars());
+            assert!(bag_distance(&hist(a), &hist(b)) <= edits, "{a} {b}");
+        }
+        assert_eq!(bag_distance(&hist("abc"), &hist("abd")), 1);
+    }
+}

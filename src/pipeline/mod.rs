@@ -1,11 +1,58 @@
 //! Turns the articles of many sources into one feed's articles: filter, merge and
 //! de-duplicate, sort, limit, and split by tag.
 //!
-//! Policy: pure functions over [`crate::model`] values; no IO and no clock (the caller
-//! passes `now`). Filters never fail: a rule that cannot judge an article (no date for
-//! `since`, no language for `language`) keeps it, so nothing is dropped for lack of data.
-//! Entry points: [`FilterRules::apply`], [`merge`], [`split_by_tag`].
+//! Policy: pure, infallible functions over [`crate::model`] values; no IO and no clock
+//! (the caller passes `now`). Text is compared folded: Unicode NFKC, lowercase,
+//! whitespace collapsed, so full-width, decomposed and differently spaced spellings are
+//! one.
+//! - Filters ([`FilterRules`]) never fail: a rule that cannot judge an article (no date
+//!   for `since`/`until`, no language for `languages`) keeps it, so nothing is dropped
+//!   for lack of data. Keywords match whole words; regexes match as written.
+//! - Tags compare by [`TagAliases::normalize`] key everywhere (rules, unions, per-tag
+//!   feeds); aliases rewrite a tag to its canonical label.
+//! - [`merge`] keeps one article per story (same [`canonical_url`], same stated id, or a
+//!   near-identical title within a window): the first source in definition order gives
+//!   the id (stable across runs) and fields, the others fill gaps; the earliest
+//!   `published` wins; tags unite; `merged_from` lists the sources. Output is newest
+//!   first ([`sort_newest_first`]). Linear in the articles plus the similar pairs:
+//!   hash maps for URLs and ids, an inverted index of rare title words for titles.
+//! - [`split_by_tag`] gives one [`TagFeed`] per tag key, with a unique [`slug`].
+//!
+//! Entry points, in the order a feed's build calls them: [`FilterRules::apply`] per
+//! source, [`merge`], [`FilterRules::apply`] for the feed, [`split_by_tag`].
+//!
+//! ```
+//! use feedmill::model::{Article, SourceRef, Tag};
+//! use feedmill::pipeline::{DedupOptions, SourceArticles, TagAliases, merge, split_by_tag};
+//!
+//! let story = |link: &str, tag: &str| Article {
+//!     id: link.to_owned(),
+//!     link: Some(link.to_owned()),
+//!     tags: vec![Tag::new(tag)],
+//!     ..Article::default()
+//! };
+//! let aliases = TagAliases::from_pairs([("DPRK", "North Korea")]);
+//! let merged = merge(
+//!     vec![
+//!         SourceArticles {
+//!             source: SourceRef::default(),
+//!             articles: vec![story("https://news.example/kim", "DPRK")],
+//!         },
+//!         SourceArticles {
+//!             source: SourceRef::default(),
+//!             articles: vec![story("https://www.news.example/kim/?utm_source=rss", "Seoul")],
+//!         },
+//!     ],
+//!     &DedupOptions::default(),
+//!     &aliases,
+//! );
+//! assert_eq!(merged.len(), 1);
+//! let feeds = split_by_tag(&merged, &aliases);
+//! let slugs: Vec<&str> = feeds.iter().map(|feed| feed.slug.as_str()).collect();
+//! assert_eq!(slugs, ["north-korea", "seoul"]);
+//! ```
 
+mod by_tag;
 mod canonical;
 mod dedup;
 mod filter;
@@ -15,6 +62,7 @@ mod tags;
 mod text;
 mod title;
 
+pub use by_tag::{SECTION_SCHEME, TagFeed, slug, split_by_tag};
 pub use canonical::{TRACKING_PARAMS, TRACKING_PREFIXES, canonical_url};
 pub use dedup::{GLOBAL_ID_MIN_LEN, SourceArticles, merge};
 pub use order::{article_date, sort_newest_first};

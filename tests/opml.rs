@@ -190,3 +190,23 @@ fn a_read_list_written_and_read_again_is_unchanged() {
     assert_eq!(second.subscriptions[7..], first.subscriptions[7..]);
     assert_eq!(second.warnings, Vec::<String>::new());
 }
+
+#[test]
+fn truncated_and_corrupted_lists_never_panic() {
+    let bytes = fixture("tricky.opml");
+    for end in 0..bytes.len() {
+        let _ = read_opml(&bytes[..end]);
+    }
+    // Deterministic corruption: every 7th byte of a copy replaced by a pseudo-random one.
+    let mut state: u32 = 0x2545_f491;
+    for round in 0..50 {
+        let mut corrupted = bytes.clone();
+        for (idx, byte) in corrupted.iter_mut().enumerate() {
+            state = state.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+            if (idx + round) % 7 == 0 {
+                *byte = (state >> 24) as u8;
+            }
+        }
+        let _ = read_opml(&corrupted);
+    }
+}

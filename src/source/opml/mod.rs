@@ -9,7 +9,8 @@
 //! segments of a `category` attribute (`/Tech/Rust,/News` gives `Tech`, `Rust`, `News`).
 //! Outlines without a feed URL are skipped and a feed URL listed twice is kept once (its
 //! categories merged); each is a warning. Only input that is not OPML at all (an HTML
-//! page, a feed, JSON, text) is an [`OpmlError`]. Entry point: [`read_opml`].
+//! page, a feed, JSON, text) is an [`OpmlError`]. Entry point: [`read_opml`]; what one
+//! outline means (attributes, feed URL, categories) is `outline`.
 //!
 //! Feed URLs are kept as written (trimmed), except that the `feed:` pseudo-scheme
 //! (`feed://host/x`, `feed:https://host/x`) becomes the http(s) URL it stands for. OPML
@@ -29,8 +30,11 @@ use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
 use url::Url;
 
-use crate::model::{replace_references, resolve_html_reference};
+use crate::model::resolve_html_reference;
 use crate::source::feed::charset;
+use outline::{Attributes, Outline, collapse_whitespace, local_name, push_category};
+
+mod outline;
 
 /// More recovered syntax errors than this and the rest of the document is taken as junk.
 const MAX_SYNTAX_ERRORS: usize = 100;
@@ -259,59 +263,19 @@ impl<'t> State<'t> {
     /// Reads one outline: a subscription when it names a feed URL, else a folder (if it
     /// turns out to hold outlines) or a skipped outline.
     fn outline(&mut self, start: &BytesStart<'_>, empty: bool, frame: &mut Frame) {
-        let attributes = Attributes::read(start);
-        let title = attributes
-            .get("text")
-            .and_then(collapse_whitespace)
-            .or_else(|| attributes.get("title").and_then(collapse_whitespace));
-        let kind = attributes
-            .get("type")
-            .map(|kind| kind.trim().to_ascii_lowercase());
-        let url = attributes.get("url").filter(|url| !url.trim().is_empty());
-        let feed_url = match attributes
-            .get("xmlurl")
-            .filter(|url| !url.trim().is_empty())
-        {
-            Some(xml_url) => Some(xml_url),
-            None => url.filter(|_| kind.as_deref().is_none_or(is_feed_type)),
-        };
-        let Some(feed_url) = feed_url else {
-            let shown = title.as_deref().unwrap_or("(untitled)");
-            let reason = match (kind.as_deref(), url) {
-                (Some(kind), Some(url)) => format!(
-                    "outline {shown:?} is a `{kind}` outline pointing to `{}`, not a feed; skipped",
-                    url.trim()
-                ),
-                _ => format!("outline {shown:?} has no feed URL (`xmlUrl`); skipped"),
-            };
-            if empty {
-                self.warn(reason);
-            } else {
+        let folders: Vec<&str> = self
+            .stack
+            .iter()
+            .filter_map(|frame| frame.folder.as_deref())
+            .collect();
+        match outline::read(start, &folders) {
+            Outline::Feed(subscription) => self.add(subscription),
+            Outline::Other { reason, .. } if empty => self.warn(reason),
+            Outline::Other { title, reason } => {
                 frame.folder = title;
                 frame.skipped = Some(self.at_line(reason));
             }
-            return;
-        };
-        let mut categories = Vec::new();
-        for folder in self.stack.iter().filter_map(|frame| frame.folder.as_ref()) {
-            push_category(&mut categories, folder);
         }
-        if let Some(category) = attributes.get("category") {
-            for segment in category.split([',', '/']) {
-                push_category(&mut categories, segment);
-            }
-        }
-        let subscription = Subscription {
-            title,
-            xml_url: without_feed_scheme(feed_url.trim()).into_owned(),
-            html_url: attributes
-                .get("htmlurl")
-                .map(str::trim)
-                .filter(|url| !url.is_empty())
-                .map(str::to_owned),
-            categories,
-        };
-        self.add(subscription);
     }
 
     /// Adds a subscription, or merges it into the one with the same feed URL.
@@ -448,79 +412,6 @@ impl<'t> State<'t> {
     }
 }
 
-/// An element's attributes by lowercased name (the first of repeats), entities resolved.
-struct Attributes(Vec<(String, String)>);
-
-impl Attributes {
-    fn read(start: &BytesStart<'_>) -> Self {
-        let mut pairs: Vec<(String, String)> = Vec::new();
-        for attribute in start.html_attributes().with_checks(false).flatten() {
-            let key = local_name(attribute.key.0).to_ascii_lowercase();
-            if pairs.iter().any(|(existing, _)| *existing == key) {
-                continue;
-            }
-            let raw = attribute.value;
-            let value = if raw.contains('&') {
-                replace_references(&raw, resolve_html_reference)
-            } else {
-                raw.into_owned()
-            };
-            pairs.push((key, value));
-        }
-        Attributes(pairs)
-    }
-
-    fn get(&self, key: &str) -> Option<&str> {
-        self.0
-            .iter()
-            .find(|(name, _)| name == key)
-            .map(|(_, value)| value.as_str())
-    }
-}
-
-/// `type` values that say an outline's `url` is a feed.
-fn is_feed_type(kind: &str) -> bool {
-    matches!(
-        kind,
-        "rss" | "atom" | "feed" | "rdf" | "xml" | "json" | "jsonfeed"
-    )
-}
-
-/// The name after a namespace prefix, if any.
-fn local_name(name: &str) -> &str {
-    name.rsplit_once(':').map_or(name, |(_, local)| local)
-}
-
-/// `feed://host/x` → `http://host/x`, `feed:https://host/x` → `https://host/x`.
-fn without_feed_scheme(url: &str) -> std::borrow::Cow<'_, str> {
-    let Some(scheme) = url.get(..5).filter(|s| s.eq_ignore_ascii_case("feed:")) else {
-        return url.into();
-    };
-    let rest = &url[scheme.len()..];
-    if let Some(authority) = rest.strip_prefix("//") {
-        format!("http://{authority}").into()
-    } else {
-        rest.into()
-    }
-}
-
-fn collapse_whitespace(text: &str) -> Option<String> {
-    let collapsed = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    (!collapsed.is_empty()).then_some(collapsed)
-}
-
-/// Appends `category` (whitespace collapsed) unless it is empty or already there, ignoring
-/// case.
-fn push_category(categories: &mut Vec<String>, category: &str) {
-    let Some(category) = collapse_whitespace(category) else {
-        return;
-    };
-    let lower = category.to_lowercase();
-    if !categories.iter().any(|known| known.to_lowercase() == lower) {
-        categories.push(category);
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -586,42 +477,6 @@ mod tests {
             ]
         );
         assert_eq!(list.warnings, Vec::<String>::new());
-    }
-
-    #[test]
-    fn attribute_names_are_read_in_any_case_and_url_counts_for_feed_types() {
-        let list = read(
-            r#"<opml version="2.0"><body>
-              <outline TEXT="A" xmlurl="https://a.example/feed" HTMLURL="https://a.example/"/>
-              <outline text="B" type="rss" url="https://b.example/feed"/>
-              <outline text="C" url="https://c.example/feed"/>
-              <outline text="D" type="link" url="https://d.example/"/>
-              <outline text="E" type="include" url="https://e.example/more.opml"/>
-            </body></opml>"#,
-        );
-        assert_eq!(
-            urls(&list),
-            [
-                "https://a.example/feed",
-                "https://b.example/feed",
-                "https://c.example/feed"
-            ]
-        );
-        assert_eq!(
-            list.subscriptions[0].html_url.as_deref(),
-            Some("https://a.example/")
-        );
-        assert_eq!(list.warnings.len(), 2, "{:?}", list.warnings);
-        assert!(
-            list.warnings[0].contains("`link` outline"),
-            "{:?}",
-            list.warnings
-        );
-        assert!(
-            list.warnings[1].contains("`include`"),
-            "{:?}",
-            list.warnings
-        );
     }
 
     #[test]
@@ -695,25 +550,19 @@ mod tests {
     }
 
     #[test]
-    fn feed_scheme_urls_become_http_and_relative_ones_are_kept_with_a_warning() {
+    fn relative_and_invalid_feed_urls_are_kept_with_a_warning() {
         let list = read(
-            r#"<opml version="2.0"><body>
-              <outline text="A" xmlUrl="feed://a.example/rss"/>
-              <outline text="B" xmlUrl="feed:https://b.example/rss"/>
-              <outline text="C" xmlUrl=" /local/feed.xml "/>
-            </body></opml>"#,
+            r#"<opml version="2.0"><body><outline text="C" xmlUrl=" /local/feed.xml "/><outline text="D" xmlUrl="http://[bad"/></body></opml>"#,
         );
-        assert_eq!(
-            urls(&list),
-            [
-                "http://a.example/rss",
-                "https://b.example/rss",
-                "/local/feed.xml"
-            ]
-        );
-        assert_eq!(list.warnings.len(), 1);
+        assert_eq!(urls(&list), ["/local/feed.xml", "http://[bad"]);
+        assert_eq!(list.warnings.len(), 2, "{:?}", list.warnings);
         assert!(
             list.warnings[0].contains("is relative"),
+            "{:?}",
+            list.warnings
+        );
+        assert!(
+            list.warnings[1].contains("not a valid URL"),
             "{:?}",
             list.warnings
         );

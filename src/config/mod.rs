@@ -5,10 +5,11 @@
 //! once, each a [`ConfigError`] naming the file, the line and column, and the key
 //! (`source[1].time-zone`). No IO: the caller reads the file. Entry point: [`validate`].
 
-pub mod import;
 mod parse;
 mod validate;
 mod wire;
+
+pub mod import;
 
 use std::fmt;
 use std::path::PathBuf;

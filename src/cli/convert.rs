@@ -227,7 +227,24 @@ pub(crate) fn write_stdout(bytes: &[u8]) -> io::Result<()> {
 /// Writes `bytes` to a temporary file next to `path`, then renames it over `path`, so
 /// readers see the old file or the new one, never half of one. An existing file keeps
 /// its permissions; a new one gets the usual `0o666` less the umask.
-fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
+pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let temp = written_temp_file(path, bytes)?;
+    // On failure the temporary file is deleted when the returned error drops it.
+    temp.persist(path).map_err(|err| err.error)?;
+    Ok(())
+}
+
+/// Like [`write_atomically`], but an existing `path` is left alone and is an
+/// [`io::ErrorKind::AlreadyExists`] error (checked by the rename itself, so no race).
+pub(crate) fn write_atomically_new(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let temp = written_temp_file(path, bytes)?;
+    temp.persist_noclobber(path).map_err(|err| err.error)?;
+    Ok(())
+}
+
+/// A synced temporary file next to `path` holding `bytes`, with the permissions of the
+/// file at `path` if there is one.
+fn written_temp_file(path: &Path, bytes: &[u8]) -> io::Result<tempfile::NamedTempFile> {
     let dir = match path.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),
@@ -245,9 +262,7 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
         temp.as_file().set_permissions(existing.permissions())?;
     }
     temp.as_file().sync_all()?;
-    // On failure the temporary file is deleted when the returned error drops it.
-    temp.persist(path).map_err(|err| err.error)?;
-    Ok(())
+    Ok(temp)
 }
 
 #[cfg(test)]

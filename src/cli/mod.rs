@@ -8,6 +8,7 @@
 mod check;
 mod convert;
 mod discover;
+mod import;
 
 use std::io::{self, Write};
 use std::process::ExitCode;
@@ -32,6 +33,7 @@ Examples:
   feedmill convert https://example.com/feed.xml --to json -o feed.json
   feedmill check feeds/example-page.toml
   feedmill discover https://example.com/blog/ --probe
+  feedmill import subscriptions.opml -o feeds/reading.toml
 
 Exit codes:
   0  success
@@ -39,7 +41,8 @@ Exit codes:
   2  usage error
   3  the feed definition file is invalid (`check`)
 
-Run `feedmill convert --help`, `feedmill check --help` or `feedmill discover --help` for more examples.";
+Run `feedmill convert --help`, `feedmill check --help`, `feedmill discover --help` or
+`feedmill import --help` for more examples.";
 
 /// Reads RSS, Atom and JSON Feed, and writes them back out in any of the three.
 #[derive(Debug, Parser)]
@@ -57,6 +60,8 @@ enum Command {
     Check(check::CheckArgs),
     /// List the feeds an HTML page advertises or links to, and what feedmill reads from it.
     Discover(discover::DiscoverArgs),
+    /// Turn an OPML subscription list into a feed definition file (feeds/NAME.toml).
+    Import(import::ImportArgs),
 }
 
 /// Runs the command line and returns the process's exit code.
@@ -79,6 +84,7 @@ pub fn run() -> ExitCode {
         Command::Convert(args) => convert::run(args).map(|()| exit_code::SUCCESS),
         Command::Check(args) => check::run(args),
         Command::Discover(args) => discover::run(args).map(|()| exit_code::SUCCESS),
+        Command::Import(args) => import::run(args).map(|()| exit_code::SUCCESS),
     };
     match result {
         Ok(code) => ExitCode::from(code),

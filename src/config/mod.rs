@@ -12,6 +12,8 @@ mod source;
 mod validate;
 mod wire;
 
+pub mod import;
+
 use std::fmt;
 use std::path::PathBuf;
 use std::time::Duration;

@@ -4,11 +4,12 @@
 //! sanitized (no script, event handlers or `javascript:` URLs) with relative URLs made
 //! absolute, URL fields hold absolute URIs or nothing, and characters XML cannot carry
 //! never reach the output.
-//! Entry point: [`write()`].
+//! Entry point: [`write()`]. Subscription lists are written as OPML by [`opml::write_opml`].
 
 mod atom;
 mod clean;
 mod json;
+pub mod opml;
 mod prepare;
 mod rss;
 mod sanitize;

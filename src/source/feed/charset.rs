@@ -11,7 +11,7 @@ use encoding_rs::{Encoding, UTF_8, UTF_16BE, UTF_16LE, WINDOWS_1252};
 
 use super::{Warning, WarningKind};
 
-pub(super) struct Decoded<'a> {
+pub(crate) struct Decoded<'a> {
     /// The text; borrowed from the input when the bytes already are valid UTF-8 (or
     /// ASCII in a compatible charset), so the common case copies nothing.
     pub text: Cow<'a, str>,
@@ -27,7 +27,7 @@ enum Utf32 {
     Little,
 }
 
-pub(super) fn decode<'a>(bytes: &'a [u8], content_type: Option<&str>) -> Decoded<'a> {
+pub(crate) fn decode<'a>(bytes: &'a [u8], content_type: Option<&str>) -> Decoded<'a> {
     let mut warnings = Vec::new();
     if let Some((utf32, bom_len)) = utf32_signature(bytes) {
         let label = match utf32 {

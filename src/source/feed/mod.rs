@@ -5,7 +5,7 @@
 //! the feed; only input with nothing usable ("this is not a feed") is a [`ReadError`].
 //! Entry point: [`read`]. Charset handling lives in `charset`, format detection in `sniff`.
 
-mod charset;
+pub(crate) mod charset;
 mod json;
 mod sniff;
 mod xml;

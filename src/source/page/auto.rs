@@ -9,7 +9,7 @@
 use crate::model::{Article, Feed, IdOrigin, Link, Person, Tag, Text, Timestamp};
 
 use super::document::{Page, warning};
-use super::{PageKind, Warning, WarningKind, jsonld, listing, meta, visible};
+use super::{PageKind, Warning, WarningKind, jsonld, listing, meta, taglinks, visible};
 
 /// Article-level fields one metadata source gave; every field is optional.
 #[derive(Debug, Clone, Default)]
@@ -130,6 +130,10 @@ pub(super) fn extract(
             visible::Role::Updated => fields.updated = Some(date),
         }
     }
+    if fields.tags.iter().all(|tag| tag.scheme.is_some()) {
+        fields.tags.extend(taglinks::find(page));
+        dedup_tags(&mut fields.tags);
+    }
     let article = article_from(page, fields.clone(), warnings);
     (page_feed(page, &fields, vec![article]), PageKind::Article)
 }
@@ -163,7 +167,7 @@ fn article_from(page: &Page, fields: Fields, warnings: &mut Vec<Warning>) -> Art
             ..Link::default()
         })
         .collect();
-    if let Some(found) = listing::find(page, warnings) {
+    if let Some(found) = listing::find(page, false, warnings) {
         let related = found
             .items
             .into_iter()
@@ -204,7 +208,7 @@ fn listing_feed(
     warnings: &mut Vec<Warning>,
 ) -> Option<Feed> {
     let items = if structured.is_empty() {
-        let found = listing::find(page, warnings)?;
+        let found = listing::find(page, true, warnings)?;
         warnings.push(warning(
             WarningKind::Value,
             format!(

@@ -5,12 +5,14 @@
 //! Policy: never fail. A content selector that matches nothing falls back to the whole
 //! page, and a page with nothing readable gives no text; both are [`Warning`]s. The HTML
 //! returned is not sanitized (the writers do that), but `<script>`, `<style>`, `<noscript>`
-//! and `<template>` are always dropped, and links and images are made absolute against
-//! `<base href>` and the page URL. Entry points: [`full_text`] and [`FullTextOptions`].
+//! and `<template>` are always dropped, and so are ad slots (`adblock`: readability keeps
+//! those whose class names it does not know, `werbung`, `ad-slot`, `publicidad`); links
+//! and images are made absolute against `<base href>` and the page URL. Entry points: [`full_text`] and [`FullTextOptions`].
 
 use scraper::{Html, Selector};
 use url::Url;
 
+use super::adblock;
 use super::document::{select, warning};
 use super::{Warning, WarningKind};
 
@@ -123,6 +125,7 @@ pub(super) fn full_text_of(
     if let Ok(always) = Selector::parse(ALWAYS_DROPPED) {
         remove_matching(&mut document, Some(&always));
     }
+    adblock::remove_ad_slots(&mut document);
     let narrowed = options
         .content
         .as_ref()

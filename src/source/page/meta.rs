@@ -146,8 +146,18 @@ fn microdata(page: &Page, warnings: &mut Vec<Warning>) -> (Fields, bool) {
             .iter()
             .filter_map(|crumb| tag(crumb, Some("section"))),
     );
+    // The page an article item describes: `mainEntityOfPage` as a link, a meta or an item.
+    let url = select(root, "[itemprop~=mainEntityOfPage]")
+        .find_map(|main| {
+            main.attr("href")
+                .or_else(|| main.attr("content"))
+                .or_else(|| main.attr("itemid"))
+        })
+        .filter(|_| has_microdata)
+        .and_then(|href| page.resolve(href.trim()));
     let fields = Fields {
         title: headline.or_else(|| document_title(page)),
+        url,
         published,
         updated,
         authors,
@@ -254,6 +264,29 @@ mod tests {
             Some("https://example.com/staff/kim")
         );
         assert_eq!(found.fallback.language.as_deref(), Some("ko"));
+    }
+
+    #[test]
+    fn microdata_main_entity_of_page_is_the_article_url() {
+        let (found, _) = extract_from(
+            "",
+            r#"<article itemscope itemtype="https://schema.org/NewsArticle">
+               <link itemprop="mainEntityOfPage" href="/news/1.html">
+               <h1 itemprop="headline">Headline</h1></article>"#,
+        );
+        assert_eq!(
+            found.fallback.url.as_deref(),
+            Some("https://example.com/news/1.html")
+        );
+        let (meta_form, _) = extract_from(
+            "",
+            r#"<div itemscope><meta itemprop="mainEntityOfPage" content="https://example.com/n/2">
+               <span itemprop="headline">Headline</span></div>"#,
+        );
+        assert_eq!(
+            meta_form.fallback.url.as_deref(),
+            Some("https://example.com/n/2")
+        );
     }
 
     #[test]

@@ -160,6 +160,7 @@ impl EnrichToml {
             overwrite,
             date_parser: None,
             time_zone: None,
+            now: None,
         })
     }
 

@@ -9,7 +9,7 @@
 //! element holding the `h1`, or one holding half the page's text or more is kept whatever
 //! its class. Entry point: [`remove_ad_slots`].
 
-use scraper::{ElementRef, Html};
+use dom_query::{Document, NodeRef};
 
 /// Class or id parts that name an advertisement.
 const AD_WORDS: &[&str] = &[
@@ -49,36 +49,36 @@ const AD_ATTRIBUTES: &[&str] = &[
     "data-ad-position",
 ];
 
-/// Detaches the document's ad slots; returns how many were removed.
-pub(super) fn remove_ad_slots(document: &mut Html) -> usize {
-    let root = document.root_element();
-    let page_chars = text_chars(root);
-    let slots: Vec<_> = root
-        .descendent_elements()
-        .filter(|element| is_ad_slot(*element) && !is_frame(*element, page_chars))
-        .map(|element| element.id())
+/// Detaches the document's ad slots; returns how many were found.
+pub(super) fn remove_ad_slots(document: &Document) -> usize {
+    let root = document.root();
+    let page_chars = text_chars(&root);
+    let slots: Vec<NodeRef<'_>> = root
+        .descendants_it()
+        .filter(|node| node.is_element() && is_ad_slot(node) && !is_frame(node, page_chars))
         .collect();
-    let n_slots = slots.len();
-    // Detaching an outer slot first leaves inner ones detached with it.
-    for id in slots {
-        if let Some(mut node) = document.tree.get_mut(id) {
-            node.detach();
-        }
+    // Detaching an outer slot first takes inner ones with it.
+    for slot in &slots {
+        slot.remove_from_parent();
     }
-    n_slots
+    slots.len()
 }
 
 /// True when the element's classes, id or attributes mark it as an advertisement.
-fn is_ad_slot(element: ElementRef<'_>) -> bool {
-    let value = element.value();
-    if AD_ATTRIBUTES.iter().any(|name| value.attr(name).is_some()) {
+fn is_ad_slot(element: &NodeRef<'_>) -> bool {
+    if AD_ATTRIBUTES.iter().any(|name| element.has_attr(name)) {
         return true;
     }
-    let names = value.classes().chain(value.id());
-    names.into_iter().any(|name| {
-        let name = name.to_lowercase();
-        is_ad_word(&name) || name.split(['-', '_']).any(is_ad_word)
-    })
+    let class = element.class().unwrap_or_default();
+    let id = element.id_attr().unwrap_or_default();
+    class
+        .split_whitespace()
+        .chain(std::iter::once(id.trim()))
+        .filter(|name| !name.is_empty())
+        .any(|name| {
+            let name = name.to_lowercase();
+            is_ad_word(&name) || name.split(['-', '_']).any(is_ad_word)
+        })
 }
 
 fn is_ad_word(word: &str) -> bool {
@@ -86,16 +86,17 @@ fn is_ad_word(word: &str) -> bool {
 }
 
 /// True for elements that frame the article rather than sit in it.
-fn is_frame(element: ElementRef<'_>, page_chars: usize) -> bool {
-    matches!(element.value().name(), "html" | "body" | "main" | "article")
+fn is_frame(element: &NodeRef<'_>, page_chars: usize) -> bool {
+    let name = element.node_name().unwrap_or_default();
+    matches!(name.as_ref(), "html" | "body" | "main" | "article")
         || element
-            .descendent_elements()
-            .any(|e| e.value().name() == "h1")
+            .descendants_it()
+            .any(|node| node.node_name().is_some_and(|n| n.as_ref() == "h1"))
         || text_chars(element) * 2 >= page_chars.max(1)
 }
 
-fn text_chars(element: ElementRef<'_>) -> usize {
-    element.text().map(|text| text.trim().chars().count()).sum()
+fn text_chars(element: &NodeRef<'_>) -> usize {
+    element.text().trim().chars().count()
 }
 
 #[cfg(test)]
@@ -104,9 +105,9 @@ mod tests {
 
     /// The body's text after removing its ad slots.
     fn kept(body: &str) -> String {
-        let mut document = Html::parse_document(&format!("<html><body>{body}</body></html>"));
-        remove_ad_slots(&mut document);
-        document.root_element().text().collect::<Vec<_>>().join("|")
+        let document = Document::from(format!("<html><body>{body}</body></html>"));
+        remove_ad_slots(&document);
+        document.root().text().to_string()
     }
 
     const BODY: &str = "<p>A first paragraph of the story that is long enough to be the body.</p>\

@@ -244,7 +244,10 @@ pub(super) fn read_detail(
     }
     dedup_tags(&mut found.tags);
     if let Some(full_text) = &options.full_text {
-        let outcome = full_text_of(page.html.clone(), page.base.as_ref(), full_text);
+        // Readability needs its own DOM (dom_query's): the decoded text is parsed into it
+        // once, rather than scraper's tree being copied, written out and parsed again.
+        let document = dom_query::Document::from(page.text.as_str());
+        let outcome = full_text_of(document, page.base.as_ref(), full_text);
         warnings.extend(outcome.warnings);
         found.content = outcome.text.map(|text| Text::html(text.html));
     }

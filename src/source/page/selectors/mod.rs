@@ -25,7 +25,7 @@ use run::Run;
 
 /// The inner HTML of `element` with its URLs made absolute against `base`; shared with
 /// the full-text reader.
-pub(in crate::source::page) use html::inner_html as inner_html_absolute;
+pub(in crate::source::page) use html::resolve_attribute;
 /// `"css@attr"` split into selector and attribute; shared with the enrichment config.
 pub(in crate::source::page) use validate::split_short_form;
 

@@ -95,6 +95,8 @@ pub(super) fn compile_matcher(
     let Some(css) = css.map(str::trim).filter(|css| !css.is_empty()) else {
         return Ok(None);
     };
+    // scraper's parser words its errors for people; both parse the same CSS.
+    compile(key, Some(css))?;
     Matcher::new(css)
         .map(Some)
         .map_err(|error| invalid(key, css, format!("{error:?}")))

@@ -636,3 +636,51 @@ fn check_reads_a_paginated_listing_with_a_few_selectors_and_enriches_it() {
     );
     misses.assert_none();
 }
+
+/// The French section page again, read the way `feedmill check` reads a page source: four
+/// selectors and the tag, no date format; dates in French (relative, abbreviated months,
+/// `hier à 14h30`) in Europe/Paris from a fixed `now`.
+#[test]
+fn a_few_selectors_read_the_french_listing_with_its_rubriques_as_tags() {
+    use feedmill::source::page::selectors::{
+        HumanDateParser, PageSelectorsToml, ScrapeOptions, scrape_pages_with,
+    };
+    let config: PageSelectorsToml = toml::from_str(
+        r#"
+items = ".carte"
+title = "h2 a"
+link = "h2 a@href"
+date = ".carte__date"
+tags = { selector = ".carte__rubrique", all = true }
+"#,
+    )
+    .expect("well-formed TOML");
+    let selectors = config.validate().expect("valid selectors");
+    let parser = HumanDateParser {
+        zone: Some(chrono_tz::Europe::Paris),
+        now: Some(instant(FRENCH_NOW)),
+    };
+    let url = Url::parse("https://www.courrier-des-quais.example/culture/").expect("a URL");
+    let text = String::from_utf8(fixture("french_listing.html")).expect("UTF-8");
+    let result = scrape_pages_with(
+        &text,
+        Some(&url),
+        &selectors,
+        ScrapeOptions {
+            date_parser: &parser,
+        },
+        |_| None,
+    );
+    let mut misses = Misses::default();
+    misses.equal("items", result.articles.len(), FRENCH_ITEMS.len());
+    for (item, article) in FRENCH_ITEMS.iter().zip(&result.articles) {
+        let title = article.title.as_ref().map(|t| t.value.as_str());
+        misses.equal("title", title, Some(item.title));
+        let link = format!("https://www.courrier-des-quais.example{}", item.path);
+        misses.equal(item.title, article.link.as_deref(), Some(link.as_str()));
+        misses.equal(item.title, utc(article.published).as_str(), item.published);
+        let tags: Vec<String> = article.tags.iter().map(|t| t.term.clone()).collect();
+        misses.tags(item.title, item.tags, &tags);
+    }
+    misses.assert_none();
+}

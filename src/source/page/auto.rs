@@ -84,7 +84,11 @@ pub(super) fn extract(
     warnings: &mut Vec<Warning>,
 ) -> (Feed, PageKind) {
     let structured = jsonld::extract(page, warnings);
-    let tags_meta = meta::extract(page, warnings);
+    let published_known = structured
+        .article
+        .as_ref()
+        .is_some_and(|article| article.published.is_some());
+    let tags_meta = meta::extract(page, published_known, warnings);
     let has_article_metadata = structured.article.is_some() || tags_meta.is_article;
 
     let mut fields = structured.article.unwrap_or_default();

@@ -267,6 +267,7 @@ const READING_LIST: &[ItemCase] = &[
 
 // RUNNERS.
 
+mod common;
 mod support;
 
 use std::collections::HashSet;
@@ -397,6 +398,11 @@ fn convert_reads_every_unseen_article_page_by_auto_extraction() {
             .output()
             .expect("feedmill runs");
         assert!(output.status.success(), "{}: {output:?}", case.file);
+        for problem in common::validate::json_feed11(&output.stdout) {
+            misses
+                .0
+                .push(format!("{}: invalid JSON Feed: {problem}", case.file));
+        }
         let feed: serde_json::Value = serde_json::from_slice(&output.stdout).expect("a JSON Feed");
         let items = feed["items"].as_array().expect("items");
         assert_eq!(items.len(), 1, "{}: one article", case.file);
@@ -429,8 +435,63 @@ fn convert_reads_every_unseen_article_page_by_auto_extraction() {
             })
             .unwrap_or_default();
         misses.tags(context, case.tags, &tags);
+        check_atom_from_file(&mut misses, case);
     }
     misses.assert_none();
+}
+
+/// `feedmill convert FILE --to atom --base URL --time-zone ZONE`, the saved-page form: valid
+/// Atom with the same entry.
+fn check_atom_from_file(misses: &mut Misses, case: &ArticleCase) {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/pages/unseen")
+        .join(case.file);
+    let output = Command::new(env!("CARGO_BIN_EXE_feedmill"))
+        .arg("convert")
+        .arg(&path)
+        .args([
+            "--to",
+            "atom",
+            "--base",
+            case.url,
+            "--time-zone",
+            case.zone.name(),
+        ])
+        .output()
+        .expect("feedmill runs");
+    if !output.status.success() {
+        misses.0.push(format!(
+            "{}: convert --to atom failed: {output:?}",
+            case.file
+        ));
+        return;
+    }
+    for problem in common::validate::atom1(&output.stdout) {
+        misses
+            .0
+            .push(format!("{}: invalid Atom: {problem}", case.file));
+    }
+    let feed = atom_syndication::Feed::read_from(&output.stdout[..]);
+    let Ok(feed) = feed else {
+        misses
+            .0
+            .push(format!("{}: Atom unreadable: {feed:?}", case.file));
+        return;
+    };
+    let entry = feed.entries().first();
+    let context = format!("{} (Atom)", case.file);
+    misses.equal(
+        &format!("{context}: title"),
+        entry.map(|e| e.title().value.as_str()),
+        Some(case.title),
+    );
+    misses.equal(
+        &format!("{context}: published"),
+        entry
+            .and_then(|e| e.published())
+            .map(|d| d.with_timezone(&Utc)),
+        Some(instant(case.published)),
+    );
 }
 
 /// The full text of every unseen article page, by enrichment with `full-text` and nothing

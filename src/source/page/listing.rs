@@ -389,6 +389,28 @@ mod tests {
     }
 
     #[test]
+    fn posts_with_per_post_classes_are_one_listing_by_the_classes_they_share() {
+        let post = |n: u32, tag: &str| {
+            format!(
+                "<article class='post-{n} post type-post hentry tag-{tag}'>\
+                 <h2><a href='/{n}/'>A post headline, number {n}</a></h2></article>"
+            )
+        };
+        let body = format!(
+            "<main id='primary'><h1>Category</h1>{}{}{}</main>",
+            post(12, "brass"),
+            post(11, "clocks"),
+            post(10, "lamps")
+        );
+        let listing = listing_of(&body).expect("a listing");
+        assert_eq!(listing.items.len(), 3);
+        assert_eq!(
+            listing.css_path,
+            "main#primary > article.hentry.post.type-post"
+        );
+    }
+
+    #[test]
     fn an_item_without_time_gets_the_date_it_shows() {
         let item = |n: u32, date: &str| {
             format!("<li><a href='/s/{n}'>A headline long enough {n}</a> <span>{date}</span></li>")

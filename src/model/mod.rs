@@ -9,7 +9,9 @@ mod id;
 mod text;
 
 pub use id::derived_urn;
-pub use text::{Text, TextKind, is_void_element, replace_references, resolve_html_reference};
+pub use text::{
+    Text, TextKind, escape_html, is_void_element, replace_references, resolve_html_reference,
+};
 
 use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};

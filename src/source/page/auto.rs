@@ -9,7 +9,7 @@
 use crate::model::{Article, Feed, IdOrigin, Link, Person, Tag, Text, Timestamp};
 
 use super::document::{Page, warning};
-use super::{PageKind, Warning, WarningKind, jsonld, listing, meta, visible};
+use super::{PageKind, Warning, WarningKind, jsonld, listing, meta, taglinks, visible};
 
 /// Article-level fields one metadata source gave; every field is optional.
 #[derive(Debug, Clone, Default)]
@@ -84,7 +84,11 @@ pub(super) fn extract(
     warnings: &mut Vec<Warning>,
 ) -> (Feed, PageKind) {
     let structured = jsonld::extract(page, warnings);
-    let tags_meta = meta::extract(page, warnings);
+    let published_known = structured
+        .article
+        .as_ref()
+        .is_some_and(|article| article.published.is_some());
+    let tags_meta = meta::extract(page, published_known, warnings);
     let has_article_metadata = structured.article.is_some() || tags_meta.is_article;
 
     let mut fields = structured.article.unwrap_or_default();
@@ -130,6 +134,10 @@ pub(super) fn extract(
             visible::Role::Updated => fields.updated = Some(date),
         }
     }
+    if fields.tags.iter().all(|tag| tag.scheme.is_some()) {
+        fields.tags.extend(taglinks::find(page));
+        dedup_tags(&mut fields.tags);
+    }
     let article = article_from(page, fields.clone(), warnings);
     (page_feed(page, &fields, vec![article]), PageKind::Article)
 }
@@ -163,7 +171,7 @@ fn article_from(page: &Page, fields: Fields, warnings: &mut Vec<Warning>) -> Art
             ..Link::default()
         })
         .collect();
-    if let Some(found) = listing::find(page, warnings) {
+    if let Some(found) = listing::find(page, false, warnings) {
         let related = found
             .items
             .into_iter()
@@ -204,7 +212,7 @@ fn listing_feed(
     warnings: &mut Vec<Warning>,
 ) -> Option<Feed> {
     let items = if structured.is_empty() {
-        let found = listing::find(page, warnings)?;
+        let found = listing::find(page, true, warnings)?;
         warnings.push(warning(
             WarningKind::Value,
             format!(

@@ -281,7 +281,7 @@ fn guessed_listing_path(page: &Page) -> Option<String> {
     if !jsonld::extract(page, &mut scratch).listing.is_empty() {
         return None;
     }
-    listing::find(page, &mut scratch).map(|found| found.css_path)
+    listing::find(page, false, &mut scratch).map(|found| found.css_path)
 }
 
 /// The summary of what auto-extraction read.

@@ -20,6 +20,9 @@ use crate::source::date;
 pub(crate) struct Page {
     /// The parsed document.
     pub html: Html,
+    /// The decoded text it was parsed from, for readers that need their own DOM
+    /// (readability works on dom_query's, not scraper's).
+    pub text: String,
     /// The page's own URL, when the caller gave a valid one.
     pub url: Option<Url>,
     /// The base for relative URLs: `<base href>` resolved against `url`, else `url`.
@@ -83,6 +86,7 @@ impl Page {
         };
         Ok(Page {
             html,
+            text: decoded.text,
             url,
             base,
             encoding: decoded.label,

@@ -5,27 +5,31 @@
 //! Policy: never fail. A content selector that matches nothing falls back to the whole
 //! page, and a page with nothing readable gives no text; both are [`Warning`]s. The HTML
 //! returned is not sanitized (the writers do that), but `<script>`, `<style>`, `<noscript>`
-//! and `<template>` are always dropped, and links and images are made absolute against
-//! `<base href>` and the page URL. Entry points: [`full_text`] and [`FullTextOptions`].
+//! and `<template>` are always dropped, and so are ad slots (`adblock`: readability keeps
+//! those whose class names it does not know, `werbung`, `ad-slot`, `publicidad`); links
+//! and images are made absolute against `<base href>` and the page URL. Entry points: [`full_text`] and [`FullTextOptions`].
 
-use scraper::{Html, Selector};
+use dom_query::{Document, Matcher, NodeRef};
+use scraper::Selector;
 use url::Url;
 
-use super::document::{select, warning};
+use super::adblock;
+use super::document::warning;
 use super::{Warning, WarningKind};
 
 /// Elements dropped from every page before reading: they never hold article text.
 const ALWAYS_DROPPED: &str = "script, style, noscript, template, base";
 
-/// How to find an article's body on its page.
+/// How to find an article's body on its page: built by [`FullTextOptions::new`] from
+/// selectors written as text; the default reads the whole page.
 #[derive(Debug, Clone, Default)]
 pub struct FullTextOptions {
     /// Narrow the page to the elements matching this selector (e.g. `.article-body`)
     /// before readability runs. Default: the whole page.
-    pub content: Option<Selector>,
+    content: Option<Matcher>,
     /// Remove every element matching this selector (e.g. `.ad, .comments`) first.
-    /// Default: nothing beyond scripts and styles.
-    pub exclude: Option<Selector>,
+    /// Default: nothing beyond scripts, styles and ad slots.
+    exclude: Option<Matcher>,
 }
 
 /// An invalid selector given to [`FullTextOptions::new`].
@@ -47,13 +51,29 @@ impl FullTextOptions {
         exclude: Option<&str>,
     ) -> Result<Self, InvalidFullTextSelector> {
         Ok(FullTextOptions {
-            content: compile("content", content)?,
-            exclude: compile("exclude", exclude)?,
+            content: compile_matcher("content", content)?,
+            exclude: compile_matcher("exclude", exclude)?,
         })
+    }
+
+    /// Options from selectors already compiled (by [`compile_matcher`]).
+    pub(super) fn from_matchers(content: Option<Matcher>, exclude: Option<Matcher>) -> Self {
+        FullTextOptions { content, exclude }
+    }
+
+    /// Whether a content selector narrows the page.
+    pub fn has_content(&self) -> bool {
+        self.content.is_some()
+    }
+
+    /// Whether an exclude selector removes elements.
+    pub fn has_exclude(&self) -> bool {
+        self.exclude.is_some()
     }
 }
 
-/// Compiles an optional selector written by a user, naming `key` when it is invalid.
+/// Compiles an optional selector written by a user for the page readers (scraper),
+/// naming `key` when it is invalid.
 pub(super) fn compile(
     key: &'static str,
     css: Option<&str>,
@@ -63,11 +83,31 @@ pub(super) fn compile(
     };
     Selector::parse(css)
         .map(Some)
-        .map_err(|error| InvalidFullTextSelector {
-            key,
-            css: css.to_owned(),
-            message: error.to_string(),
-        })
+        .map_err(|error| invalid(key, css, error.to_string()))
+}
+
+/// Compiles an optional selector for the full text's document (dom_query, the DOM
+/// readability works on), naming `key` when it is invalid.
+pub(super) fn compile_matcher(
+    key: &'static str,
+    css: Option<&str>,
+) -> Result<Option<Matcher>, InvalidFullTextSelector> {
+    let Some(css) = css.map(str::trim).filter(|css| !css.is_empty()) else {
+        return Ok(None);
+    };
+    // scraper's parser words its errors for people; both parse the same CSS.
+    compile(key, Some(css))?;
+    Matcher::new(css)
+        .map(Some)
+        .map_err(|error| invalid(key, css, format!("{error:?}")))
+}
+
+fn invalid(key: &'static str, css: &str, message: String) -> InvalidFullTextSelector {
+    InvalidFullTextSelector {
+        key,
+        css: css.to_owned(),
+        message,
+    }
 }
 
 /// An article's body as found on its page.
@@ -92,6 +132,7 @@ pub struct FullTextOutcome {
 ///
 /// `page_url` is where the page was read from; with `<base href>` it is the base that
 /// links and images are made absolute against. Without it, relative URLs stay relative.
+/// The page is parsed once, into the document readability works on.
 ///
 /// ```
 /// use feedmill::source::page::fulltext::{full_text, FullTextOptions};
@@ -107,39 +148,44 @@ pub struct FullTextOutcome {
 /// assert!(!found.html.contains("Buy"));
 /// ```
 pub fn full_text(html: &str, page_url: Option<&Url>, options: &FullTextOptions) -> FullTextOutcome {
-    let document = Html::parse_document(html);
+    let document = Document::from(html);
     let base = base_url(&document, page_url);
     full_text_of(document, base.as_ref(), options)
 }
 
-/// [`full_text`] on a parsed page whose base URL is already known.
+/// [`full_text`] on a page parsed for readability whose base URL is already known.
 pub(super) fn full_text_of(
-    mut document: Html,
+    document: Document,
     base: Option<&Url>,
     options: &FullTextOptions,
 ) -> FullTextOutcome {
     let mut warnings = Vec::new();
-    remove_matching(&mut document, options.exclude.as_ref());
-    if let Ok(always) = Selector::parse(ALWAYS_DROPPED) {
-        remove_matching(&mut document, Some(&always));
+    if let Some(exclude) = &options.exclude {
+        document.select_matcher(exclude).remove();
     }
+    if let Ok(always) = Matcher::new(ALWAYS_DROPPED) {
+        document.select_matcher(&always).remove();
+    }
+    adblock::remove_ad_slots(&document);
     let narrowed = options
         .content
         .as_ref()
-        .and_then(|content| narrow(&document, content));
-    if options.content.is_some() && narrowed.is_none() {
+        .is_some_and(|content| narrow(&document, content));
+    if options.content.is_some() && !narrowed {
         warnings.push(warning(
             WarningKind::Value,
             "full text: the content selector matched nothing; read the whole page".into(),
         ));
     }
-    let source = narrowed.clone().unwrap_or_else(|| document.html());
-    let text = match readable(&source, base) {
-        Some(text) => Some(text),
-        // Readability wants a page's worth of text; a narrowed body may be shorter, and
-        // the configured selector already said where the body is.
-        None => narrowed.and_then(|body| as_is(&body, base)),
+    // Readability takes the document and changes it, so the narrowed body is written out
+    // first, for when it gives up: it wants a page's worth of text, and the configured
+    // selector already said where the body is.
+    let fallback = if narrowed {
+        as_is(&document, base)
+    } else {
+        None
     };
+    let text = readable(document, base).or(fallback);
     if text.is_none() {
         warnings.push(warning(
             WarningKind::Value,
@@ -150,11 +196,11 @@ pub(super) fn full_text_of(
 }
 
 /// The page's base: `<base href>` resolved against the page URL, else the page URL.
-pub(super) fn base_url(document: &Html, page_url: Option<&Url>) -> Option<Url> {
-    let href = select(document.root_element(), "base[href]")
-        .next()
-        .and_then(|base| base.attr("href"))
-        .map(str::trim);
+pub(super) fn base_url(document: &Document, page_url: Option<&Url>) -> Option<Url> {
+    let href = Matcher::new("base[href]")
+        .ok()
+        .and_then(|matcher| document.select_single_matcher(&matcher).attr("href"));
+    let href = href.as_deref().map(str::trim);
     match (href, page_url) {
         (Some(href), Some(url)) => url.join(href).ok().or_else(|| Some(url.clone())),
         (Some(href), None) => Url::parse(href).ok(),
@@ -162,37 +208,49 @@ pub(super) fn base_url(document: &Html, page_url: Option<&Url>) -> Option<Url> {
     }
 }
 
-/// Detaches every element matching `selector` from the document.
-fn remove_matching(document: &mut Html, selector: Option<&Selector>) {
-    let Some(selector) = selector else { return };
-    let ids: Vec<_> = document
-        .select(selector)
-        .map(|element| element.id())
+/// Leaves in the body only the outermost elements matching `content`, in document order;
+/// false (and the document untouched) when none match.
+fn narrow(document: &Document, content: &Matcher) -> bool {
+    let matches = document.select_matcher(content);
+    let ids: Vec<_> = matches.nodes().iter().map(|node| node.id).collect();
+    let outermost: Vec<NodeRef<'_>> = matches
+        .nodes()
+        .iter()
+        .filter(|node| {
+            !node
+                .ancestors_it(None)
+                .any(|ancestor| ids.contains(&ancestor.id))
+        })
+        .copied()
         .collect();
-    for id in ids {
-        if let Some(mut node) = document.tree.get_mut(id) {
-            node.detach();
-        }
+    let Some(body) = document.body() else {
+        return false;
+    };
+    if outermost.is_empty() {
+        return false;
     }
+    // A selector matching the body or the whole document narrows nothing.
+    if outermost
+        .iter()
+        .any(|node| node.id == body.id || node.ancestors_it(None).all(|a| a.id != body.id))
+    {
+        return true;
+    }
+    for node in &outermost {
+        node.remove_from_parent();
+    }
+    body.remove_children();
+    for node in &outermost {
+        body.append_child(node);
+    }
+    true
 }
 
-/// A document holding only the outermost elements matching `content`; `None` when none
-/// match. Matches inside an earlier match are not repeated.
-fn narrow(document: &Html, content: &Selector) -> Option<String> {
-    let matches: Vec<_> = document.select(content).collect();
-    let outermost = matches.iter().filter(|element| {
-        !element
-            .ancestors()
-            .any(|ancestor| matches.iter().any(|m| m.id() == ancestor.id()))
-    });
-    let body: String = outermost.map(|element| element.html()).collect();
-    (!matches.is_empty()).then(|| format!("<html><head></head><body>{body}</body></html>"))
-}
-
-/// Runs readability over `html`; `None` when it finds no body with text.
-fn readable(html: &str, base: Option<&Url>) -> Option<FullText> {
+/// Runs readability over the document; `None` when it finds no body with text.
+fn readable(document: Document, base: Option<&Url>) -> Option<FullText> {
     let base = base.filter(|url| matches!(url.scheme(), "http" | "https"));
-    let mut readability = dom_smoothie::Readability::new(html, base.map(Url::as_str), None).ok()?;
+    let mut readability =
+        dom_smoothie::Readability::with_document(document, base.map(Url::as_str), None).ok()?;
     let article = readability.parse().ok()?;
     let text_len = article.text_content.trim().chars().count();
     (text_len > 0).then(|| FullText {
@@ -201,15 +259,34 @@ fn readable(html: &str, base: Option<&Url>) -> Option<FullText> {
     })
 }
 
-/// The narrowed body itself, with URLs made absolute, for when readability gives up.
-fn as_is(html: &str, base: Option<&Url>) -> Option<FullText> {
-    let document = Html::parse_document(html);
-    let body = select(document.root_element(), "body").next()?;
-    let text_len = body.text().collect::<String>().trim().chars().count();
-    (text_len > 0).then(|| FullText {
-        html: super::selectors::inner_html_absolute(body, base)
-            .trim()
-            .to_owned(),
+/// The narrowed body itself, its URLs made absolute (in place), for when readability
+/// gives up.
+fn as_is(document: &Document, base: Option<&Url>) -> Option<FullText> {
+    let body = document.body()?;
+    let text_len = body.text().trim().chars().count();
+    if text_len == 0 {
+        return None;
+    }
+    if let Some(base) = base {
+        // Collected first: the tree cannot change while it is being walked.
+        let elements: Vec<_> = body
+            .descendants()
+            .into_iter()
+            .filter(NodeRef::is_element)
+            .collect();
+        for element in elements {
+            for attribute in element.attrs() {
+                let name = attribute.name.local.as_ref();
+                let value = attribute.value.as_ref();
+                let resolved = super::selectors::resolve_attribute(name, value, base);
+                if resolved != value {
+                    element.set_attr(name, &resolved);
+                }
+            }
+        }
+    }
+    Some(FullText {
+        html: body.inner_html().trim().to_owned(),
         text_len,
     })
 }
@@ -272,6 +349,21 @@ mod tests {
         );
         assert!(outcome.text.is_none());
         assert!(outcome.warnings[0].message.contains("nothing readable"));
+    }
+
+    #[test]
+    fn a_short_narrowed_body_readability_gives_up_on_is_kept_as_it_is() {
+        let page = r#"<html><body><nav><a href="/">Home</a></nav>
+            <div class="teaser"><p>Short note. <a href="more">More</a> <img src="i.png"></p></div>
+            <div class="teaser"><p>Second note.</p></div></body></html>"#;
+        let options = FullTextOptions::new(Some(".teaser"), None).expect("valid");
+        let outcome = full_text(page, Some(&url()), &options);
+        let text = outcome.text.expect("the narrowed body");
+        assert!(text.html.contains("Short note."), "{}", text.html);
+        assert!(text.html.contains("Second note."), "{}", text.html);
+        assert!(text.html.contains(r#"href="https://example.org/a/more""#));
+        assert!(text.html.contains(r#"src="https://example.org/a/i.png""#));
+        assert!(!text.html.contains("Home"), "{}", text.html);
     }
 
     #[test]

@@ -163,6 +163,7 @@ fn choose_article(page: &Page, mut articles: Vec<Fields>) -> (Option<Fields>, Ve
                 published: article.published,
                 image: article.image.clone(),
                 summary: article.description.clone(),
+                shown_date: None,
             })
         })
         .collect();
@@ -261,19 +262,38 @@ fn list_items(page: &Page, node: &Value) -> Vec<Item> {
                 published: None,
                 image: url_of(item.get("image")).and_then(|i| page.resolve(&i)),
                 summary: string(item.get("description")),
+                shown_date: None,
             })
         })
         .collect()
 }
 
-/// The names of a `BreadcrumbList`'s entries, leaving out the one for the site's home.
+/// The names of a `BreadcrumbList`'s entries, leaving out the one for the site's home and
+/// the one for the page itself (a last entry without `item`, as schema.org allows, or one
+/// whose `item` is the page's URL): that one is the article's title, not a section.
 fn crumbs(page: &Page, node: &Value) -> Vec<String> {
     let Some(Value::Array(elements)) = node.get("itemListElement") else {
         return Vec::new();
     };
+    let own_url = page
+        .url
+        .as_ref()
+        .map(|url| url.as_str().trim_end_matches('/'));
+    let n_elements = elements.len();
     elements
         .iter()
-        .filter(|element| url_of(element.get("item")).is_none_or(|href| !page.is_home_link(&href)))
+        .enumerate()
+        .filter(|(position, element)| match url_of(element.get("item")) {
+            None => position + 1 < n_elements,
+            Some(href) => {
+                let resolved = page.resolve(&href);
+                let is_own = resolved
+                    .as_deref()
+                    .is_some_and(|url| Some(url.trim_end_matches('/')) == own_url);
+                !is_own && !page.is_home_link(&href)
+            }
+        })
+        .map(|(_, element)| element)
         .filter_map(|element| {
             string(element.get("name"))
                 .or_else(|| element.get("item").and_then(|i| string(i.get("name"))))
@@ -381,6 +401,19 @@ mod tests {
         );
         assert_eq!(article.tags.len(), 3);
         assert_eq!(article.tags[2].scheme.as_deref(), Some("section"));
+    }
+
+    #[test]
+    fn the_crumb_of_the_page_itself_is_not_a_section() {
+        let page = page_with(
+            r#"{"@type":"BreadcrumbList","itemListElement":[
+                {"@type":"ListItem","position":1,"name":"Home","item":"https://example.com/"},
+                {"@type":"ListItem","position":2,"name":"Repairs","item":"https://example.com/repairs/"},
+                {"@type":"ListItem","position":3,"name":"This very page","item":"https://example.com/section/page/"},
+                {"@type":"ListItem","position":4,"name":"A title, as Yoast writes it"}]}"#,
+        );
+        let found = extract(&page, &mut Vec::new());
+        assert_eq!(found.breadcrumb, ["Repairs"]);
     }
 
     #[test]

@@ -9,8 +9,10 @@ use std::collections::{HashMap, HashSet};
 
 use scraper::ElementRef;
 
-use super::Warning;
-use super::document::{Page, collapsed_text, select};
+use scraper::CaseSensitivity::CaseSensitive;
+
+use super::document::{Page, collapsed_text, select, warning};
+use super::{Warning, WarningKind, visible};
 use crate::model::{Article, Link, Text, Timestamp};
 
 /// The fewest items a group needs to count as a listing.
@@ -32,6 +34,9 @@ pub(super) struct Item {
     pub image: Option<String>,
     /// The first paragraph inside the item other than the headline.
     pub summary: Option<String>,
+    /// The text a date was read from when the item has no `<time datetime>` (for the
+    /// listing's warning; not part of the article).
+    pub shown_date: Option<String>,
 }
 
 impl Item {
@@ -65,13 +70,15 @@ pub(super) struct Listing {
     pub items: Vec<Item>,
 }
 
-/// Finds the largest group of repeated headline blocks; `None` when there is none.
-pub(super) fn find(page: &Page, warnings: &mut Vec<Warning>) -> Option<Listing> {
+/// Finds the largest group of repeated headline blocks; `None` when there is none. With
+/// `shown_dates`, an item without `<time datetime>` gets the date its text shows (see
+/// [`visible::in_item`]); related links on an article page need no dates.
+pub(super) fn find(page: &Page, shown_dates: bool, warnings: &mut Vec<Warning>) -> Option<Listing> {
     let body = select(page.root(), "body").next().unwrap_or(page.root());
-    let mut best: Option<(usize, ElementRef<'_>, String)> = None;
+    let mut best: Option<(usize, ElementRef<'_>, Vec<ElementRef<'_>>)> = None;
     // `descendent_elements` starts with `body` itself. Ties go to the group met first.
     for parent in body.descendent_elements() {
-        for (signature, members) in sibling_groups(parent) {
+        for members in sibling_groups(parent) {
             if members.len() < MIN_ITEMS {
                 continue;
             }
@@ -85,39 +92,113 @@ pub(super) fn find(page: &Page, warnings: &mut Vec<Warning>) -> Option<Listing> 
                     .as_ref()
                     .is_none_or(|(n_best, _, _)| n_headlines > *n_best)
             {
-                best = Some((n_headlines, parent, signature));
+                best = Some((n_headlines, parent, members));
             }
         }
     }
-    let (_, parent, signature) = best?;
-    let mut seen = HashSet::new();
-    let items = parent
-        .child_elements()
-        .filter(|child| self::signature(*child) == signature)
-        .filter_map(|member| item(page, member, warnings))
-        .filter(|item| seen.insert(item.link.clone()))
+    let (_, parent, members) = best?;
+    let members: Vec<_> = members
+        .into_iter()
+        .filter(|member| headline_link(*member).is_some())
         .collect();
+    let mut seen = HashSet::new();
+    let mut items: Vec<Item> = members
+        .iter()
+        .filter_map(|member| item(page, *member, warnings).map(|item| (member, item)))
+        .filter(|(_, item)| seen.insert(item.link.clone()))
+        .map(|(member, mut item)| {
+            if shown_dates
+                && item.published.is_none()
+                && let Some((date, text)) = visible::in_item(page, *member, &item.title)
+            {
+                item.published = Some(date);
+                item.shown_date = Some(text);
+            }
+            item
+        })
+        .collect();
+    if let Some(shown) = items.iter().find_map(|item| item.shown_date.clone()) {
+        warnings.push(warning(
+            WarningKind::Date,
+            format!(
+                "the listing's items have no machine-readable dates; read the dates they show \
+                 (`{shown}`), in {}",
+                page.zone_name()
+            ),
+        ));
+    }
+    for item in &mut items {
+        item.shown_date = None;
+    }
     Some(Listing {
-        css_path: format!("{} > {signature}", css_path(parent)),
+        css_path: format!("{} > {}", css_path(parent), common_signature(&members)),
         items,
     })
 }
 
-/// The parent's child elements grouped by [`signature`], groups in order of first child.
-fn sibling_groups(parent: ElementRef<'_>) -> Vec<(String, Vec<ElementRef<'_>>)> {
-    let mut groups: Vec<(String, Vec<ElementRef<'_>>)> = Vec::new();
-    let mut group_idx_by_signature: HashMap<String, usize> = HashMap::new();
+/// The parent's child elements grouped by [`signature`] (tag and classes), groups in
+/// order of first child, then grouped by tag name alone where that joins several
+/// signatures that still share a class: cards often differ by a modifier class
+/// (`carte carte--une`), or by per-post classes (`post-12 post`).
+fn sibling_groups(parent: ElementRef<'_>) -> Vec<Vec<ElementRef<'_>>> {
+    let by_signature = group_by(parent, signature);
+    let by_name = group_by(parent, |child| child.value().name().to_owned());
+    let joined: Vec<_> = by_name
+        .into_iter()
+        .filter(|members| {
+            !by_signature
+                .iter()
+                .any(|group| group.len() == members.len())
+        })
+        .filter(|members| common_signature(members).contains('.'))
+        .collect();
+    let mut groups = by_signature;
+    groups.extend(joined);
+    groups
+}
+
+/// The parent's child elements grouped by `key`, groups in order of first child.
+fn group_by<'a>(
+    parent: ElementRef<'a>,
+    key: impl Fn(ElementRef<'a>) -> String,
+) -> Vec<Vec<ElementRef<'a>>> {
+    let mut groups: Vec<Vec<ElementRef<'a>>> = Vec::new();
+    let mut group_idx_by_key: HashMap<String, usize> = HashMap::new();
     for child in parent.child_elements() {
-        let signature = signature(child);
-        match group_idx_by_signature.get(&signature) {
-            Some(&group_idx) => groups[group_idx].1.push(child),
+        let key = key(child);
+        match group_idx_by_key.get(&key) {
+            Some(&group_idx) => groups[group_idx].push(child),
             None => {
-                group_idx_by_signature.insert(signature.clone(), groups.len());
-                groups.push((signature, vec![child]));
+                group_idx_by_key.insert(key, groups.len());
+                groups.push(vec![child]);
             }
         }
     }
     groups
+}
+
+/// `tag.class…` with the classes every member has (sorted), the CSS step that selects them.
+fn common_signature(members: &[ElementRef<'_>]) -> String {
+    let Some(first) = members.first() else {
+        return String::new();
+    };
+    let mut classes: Vec<&str> = first
+        .value()
+        .classes()
+        .filter(|class| {
+            members
+                .iter()
+                .all(|m| m.value().has_class(class, CaseSensitive))
+        })
+        .collect();
+    classes.sort_unstable();
+    classes.dedup();
+    let mut signature = first.value().name().to_owned();
+    for class in classes {
+        signature.push('.');
+        signature.push_str(&css_escape(class));
+    }
+    signature
 }
 
 /// One repeated element as an item; `None` without a resolvable headline link.
@@ -140,6 +221,7 @@ fn item(page: &Page, member: ElementRef<'_>, warnings: &mut Vec<Warning>) -> Opt
         published,
         image,
         summary,
+        shown_date: None,
     })
 }
 
@@ -237,7 +319,7 @@ mod tests {
             ..PageOptions::default()
         };
         let page = Page::parse(html.as_bytes(), &options).expect("an HTML page");
-        find(&page, &mut Vec::new())
+        find(&page, false, &mut Vec::new())
     }
 
     #[test]
@@ -284,6 +366,86 @@ mod tests {
                 .expect("a listing");
             assert_eq!(listing.css_path, "body > div > div.first");
         }
+    }
+
+    #[test]
+    fn siblings_differing_by_a_modifier_class_are_one_listing() {
+        let card = |n: u32, class: &str| {
+            format!(
+                "<div class='{class}'><h2><a href='/s/{n}'>Card headline number {n} here</a></h2></div>"
+            )
+        };
+        let body = format!(
+            "<div class='grid'>{}{}{}{}</div>",
+            card(1, "card card--lead"),
+            card(2, "card"),
+            card(3, "card"),
+            card(4, "card")
+        );
+        let listing = listing_of(&body).expect("a listing");
+        assert_eq!(listing.items.len(), 4);
+        assert_eq!(listing.items[0].link, "https://example.com/s/1");
+        assert_eq!(listing.css_path, "body > div.grid > div.card");
+    }
+
+    #[test]
+    fn posts_with_per_post_classes_are_one_listing_by_the_classes_they_share() {
+        let post = |n: u32, tag: &str| {
+            format!(
+                "<article class='post-{n} post type-post hentry tag-{tag}'>\
+                 <h2><a href='/{n}/'>A post headline, number {n}</a></h2></article>"
+            )
+        };
+        let body = format!(
+            "<main id='primary'><h1>Category</h1>{}{}{}</main>",
+            post(12, "brass"),
+            post(11, "clocks"),
+            post(10, "lamps")
+        );
+        let listing = listing_of(&body).expect("a listing");
+        assert_eq!(listing.items.len(), 3);
+        assert_eq!(
+            listing.css_path,
+            "main#primary > article.hentry.post.type-post"
+        );
+    }
+
+    #[test]
+    fn an_item_without_time_gets_the_date_it_shows() {
+        let item = |n: u32, date: &str| {
+            format!("<li><a href='/s/{n}'>A headline long enough {n}</a> <span>{date}</span></li>")
+        };
+        let html = format!(
+            "<html><body><ul>{}{}{}</ul></body></html>",
+            item(1, "3 hours ago"),
+            item(2, "3 nov. 2025"),
+            item(3, "Comments (4)")
+        );
+        let options = PageOptions {
+            url: Some("https://example.com/news/".into()),
+            time_zone: Some(chrono_tz::Europe::Paris),
+            now: chrono::DateTime::from_timestamp(1_762_257_600, 0),
+            ..PageOptions::default()
+        };
+        let page = Page::parse(html.as_bytes(), &options).expect("an HTML page");
+        let mut warnings = Vec::new();
+        let listing = find(&page, true, &mut warnings).expect("a listing");
+        let dates: Vec<_> = listing
+            .items
+            .iter()
+            .map(|item| item.published.map(|d| d.to_rfc3339()))
+            .collect();
+        assert_eq!(
+            dates,
+            [
+                Some("2025-11-04T10:00:00+01:00".to_owned()),
+                Some("2025-11-03T00:00:00+01:00".to_owned()),
+                None
+            ]
+        );
+        assert!(warnings[0].message.contains("3 hours ago"), "{warnings:?}");
+        let without = find(&page, false, &mut Vec::new()).expect("a listing");
+        assert!(without.items.iter().all(|item| item.published.is_none()));
     }
 
     #[test]

@@ -26,8 +26,14 @@ pub(super) struct MetaFields {
     pub site_name: Option<String>,
 }
 
-/// Reads the page's meta tags, canonical link and microdata.
-pub(super) fn extract(page: &Page, warnings: &mut Vec<Warning>) -> MetaFields {
+/// Reads the page's meta tags, canonical link and microdata. With `published_known` (a
+/// higher source gave the publication date) the fallback's dates are not read, so a
+/// zone-less `<time>` that would not be used gives no warning.
+pub(super) fn extract(
+    page: &Page,
+    published_known: bool,
+    warnings: &mut Vec<Warning>,
+) -> MetaFields {
     let metas: Vec<(String, String)> = select(page.root(), "meta[content]")
         .filter_map(|meta| {
             let key = meta
@@ -82,7 +88,8 @@ pub(super) fn extract(page: &Page, warnings: &mut Vec<Warning>) -> MetaFields {
         site_name: None,
         language: first("og:locale").map(|l| l.replace('_', "-")),
     };
-    let (fallback, has_microdata) = microdata(page, warnings);
+    let published_known = published_known || published.is_some();
+    let (fallback, has_microdata) = microdata(page, published_known, warnings);
     MetaFields {
         is_article: og_type_is_article || published_raw.is_some() || has_microdata,
         primary,
@@ -100,7 +107,7 @@ pub(super) fn document_title(page: &Page) -> Option<String> {
 
 /// Microdata, `<time>`, `<title>` and `<html lang>`; the flag is true when microdata gives
 /// an article's headline or date.
-fn microdata(page: &Page, warnings: &mut Vec<Warning>) -> (Fields, bool) {
+fn microdata(page: &Page, published_known: bool, warnings: &mut Vec<Warning>) -> (Fields, bool) {
     let root = page.root();
     let itemprop = |name: &str| select(root, &format!("[itemprop~={name}]")).next();
     let count = |name: &str| select(root, &format!("[itemprop~={name}]")).count();
@@ -112,8 +119,12 @@ fn microdata(page: &Page, warnings: &mut Vec<Warning>) -> (Fields, bool) {
         n_headlines => n_headlines == 1,
     };
     let published = published_raw
+        .filter(|_| !published_known)
         .and_then(|raw| page.parse_date(&raw, "microdata `datePublished`", warnings))
         .or_else(|| {
+            if published_known {
+                return None;
+            }
             let time = select(root, "time[datetime]").next()?;
             page.parse_date(time.attr("datetime")?, "`<time datetime>`", warnings)
         });
@@ -146,8 +157,18 @@ fn microdata(page: &Page, warnings: &mut Vec<Warning>) -> (Fields, bool) {
             .iter()
             .filter_map(|crumb| tag(crumb, Some("section"))),
     );
+    // The page an article item describes: `mainEntityOfPage` as a link, a meta or an item.
+    let url = select(root, "[itemprop~=mainEntityOfPage]")
+        .find_map(|main| {
+            main.attr("href")
+                .or_else(|| main.attr("content"))
+                .or_else(|| main.attr("itemid"))
+        })
+        .filter(|_| has_microdata)
+        .and_then(|href| page.resolve(href.trim()));
     let fields = Fields {
         title: headline.or_else(|| document_title(page)),
+        url,
         published,
         updated,
         authors,
@@ -227,7 +248,7 @@ mod tests {
         };
         let page = Page::parse(html.as_bytes(), &options).expect("an HTML page");
         let mut warnings = Vec::new();
-        (extract(&page, &mut warnings), warnings)
+        (extract(&page, false, &mut warnings), warnings)
     }
 
     #[test]
@@ -254,6 +275,43 @@ mod tests {
             Some("https://example.com/staff/kim")
         );
         assert_eq!(found.fallback.language.as_deref(), Some("ko"));
+    }
+
+    #[test]
+    fn microdata_main_entity_of_page_is_the_article_url() {
+        let (found, _) = extract_from(
+            "",
+            r#"<article itemscope itemtype="https://schema.org/NewsArticle">
+               <link itemprop="mainEntityOfPage" href="/news/1.html">
+               <h1 itemprop="headline">Headline</h1></article>"#,
+        );
+        assert_eq!(
+            found.fallback.url.as_deref(),
+            Some("https://example.com/news/1.html")
+        );
+        let (meta_form, _) = extract_from(
+            "",
+            r#"<div itemscope><meta itemprop="mainEntityOfPage" content="https://example.com/n/2">
+               <span itemprop="headline">Headline</span></div>"#,
+        );
+        assert_eq!(
+            meta_form.fallback.url.as_deref(),
+            Some("https://example.com/n/2")
+        );
+    }
+
+    #[test]
+    fn a_zone_less_time_is_not_read_when_the_meta_gives_the_date() {
+        let (found, warnings) = extract_from(
+            r#"<meta property="article:published_time" content="2025-10-28T08:30:00Z">"#,
+            r#"<time datetime="2025-10-28">Oct 28</time>"#,
+        );
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert!(found.fallback.published.is_none());
+        let (without_meta, warnings) =
+            extract_from("", r#"<time datetime="2025-10-28">Oct 28</time>"#);
+        assert!(without_meta.fallback.published.is_some());
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
     }
 
     #[test]

@@ -8,6 +8,7 @@
 //! beside the result. Only bytes that are not an HTML page are a [`PageError`].
 //! Entry point: [`read_page`]; `document::Page` is the parsed page other readers share.
 
+mod adblock;
 mod auto;
 mod charset;
 pub mod discover;
@@ -18,6 +19,7 @@ mod jsonld;
 mod listing;
 mod meta;
 pub mod selectors;
+mod taglinks;
 mod visible;
 
 use std::fmt;

@@ -92,6 +92,36 @@ fn candidates<'a>(body: ElementRef<'a>) -> impl Iterator<Item = String> + 'a {
         .filter(|text| !text.is_empty() && text.chars().count() <= MAX_CANDIDATE_CHARS)
 }
 
+/// The longest text read as a listing item's date, in characters.
+const MAX_ITEM_DATE_CHARS: usize = 60;
+
+/// The date a listing item shows (`il y a 3 heures`, `3 nov. 2025`), with the text it was
+/// read from: the item's date containers first, then its short leaf texts, leaving out
+/// the headline. `None` when no text in it reads as a date.
+pub(super) fn in_item(
+    page: &Page,
+    item: ElementRef<'_>,
+    headline: &str,
+) -> Option<(Timestamp, String)> {
+    let containers = select(item, DATE_CONTAINERS).chain(select(
+        item,
+        "[class*=date i], [class*=time i], [class*=datum i]",
+    ));
+    let leaves = item
+        .descendent_elements()
+        .filter(|element| element.child_elements().next().is_none());
+    containers
+        .chain(leaves)
+        .filter(|element| !matches!(element.value().name(), "script" | "style" | "a"))
+        .map(collapsed_text)
+        .filter(|text| {
+            !text.is_empty()
+                && text.chars().count() <= MAX_ITEM_DATE_CHARS
+                && !headline.contains(text.as_str())
+        })
+        .find_map(|text| read(page, &text).map(|date| (date, text)))
+}
+
 /// Whether `text` starts with one of `labels`, ignoring case and leading whitespace.
 fn starts_with_label(text: &str, labels: &[&str]) -> bool {
     let text: String = text.trim_start().chars().take(16).collect();

@@ -5,12 +5,11 @@
 //! selector once, through the page selectors' own validation, and reports every problem
 //! together, each with its key (`enrich.tags`) and the span of its value.
 
-use scraper::Selector;
 use serde::Deserialize;
 use toml::Spanned;
 
 use super::{EnrichOptions, Overwrite};
-use crate::source::page::fulltext::{self, FullTextOptions};
+use crate::source::page::fulltext::{self, FullTextOptions, InvalidFullTextSelector};
 use crate::source::page::selectors::{
     FieldTableToml, FieldToml, InvalidSelectors, PageSelectorsToml, Problem, split_short_form,
 };
@@ -110,9 +109,24 @@ impl EnrichToml {
             }
             None => None,
         };
-        let section = compile(&self.section, "enrich.section", &mut problems);
-        let content = compile(&self.content, "enrich.content", &mut problems);
-        let exclude = compile(&self.exclude, "enrich.exclude", &mut problems);
+        let section = compile_with(
+            &self.section,
+            "enrich.section",
+            &mut problems,
+            fulltext::compile,
+        );
+        let content = compile_with(
+            &self.content,
+            "enrich.content",
+            &mut problems,
+            fulltext::compile_matcher,
+        );
+        let exclude = compile_with(
+            &self.exclude,
+            "enrich.exclude",
+            &mut problems,
+            fulltext::compile_matcher,
+        );
         if let Some(value) = &self.max_concurrent
             && !(1..=MAX_CONCURRENT_CAP as i64).contains(value.get_ref())
         {
@@ -136,7 +150,7 @@ impl EnrichToml {
         let full_text = self
             .full_text
             .unwrap_or(narrowing)
-            .then_some(FullTextOptions { content, exclude });
+            .then(|| FullTextOptions::from_matchers(content, exclude));
         if !problems.is_empty() {
             return Err(InvalidSelectors { problems });
         }
@@ -160,6 +174,7 @@ impl EnrichToml {
             overwrite,
             date_parser: None,
             time_zone: None,
+            now: None,
         })
     }
 
@@ -226,15 +241,16 @@ fn every_match(field: Spanned<FieldToml>) -> Spanned<FieldToml> {
     Spanned::new(span, FieldToml::Table(table))
 }
 
-/// Compiles an optional selector, recording a problem when it is invalid.
-fn compile(
+/// Compiles an optional selector with `parse`, recording a problem when it is invalid.
+fn compile_with<T>(
     css: &Option<Spanned<String>>,
     key: &'static str,
     problems: &mut Vec<Problem>,
-) -> Option<Selector> {
+    parse: impl Fn(&'static str, Option<&str>) -> Result<Option<T>, InvalidFullTextSelector>,
+) -> Option<T> {
     let css = css.as_ref()?;
-    match fulltext::compile(key, Some(css.get_ref())) {
-        Ok(selector) => selector,
+    match parse(key, Some(css.get_ref())) {
+        Ok(compiled) => compiled,
         Err(error) => {
             problems.push(Problem {
                 key: key.to_owned(),

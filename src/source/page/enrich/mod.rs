@@ -16,6 +16,7 @@ use std::collections::HashSet;
 use std::fmt;
 use std::sync::Arc;
 
+use chrono::{DateTime, Utc};
 use scraper::Selector;
 use url::Url;
 
@@ -52,6 +53,10 @@ pub struct EnrichOptions {
     /// The zone for dates the page writes without one (the source's `time-zone`).
     /// Default: none, read as UTC with a warning.
     pub time_zone: Option<chrono_tz::Tz>,
+    /// The instant relative dates on the pages (`3 hours ago`) count back from, for
+    /// auto-extraction as for selectors. Default: none, then the `date_parser`'s own
+    /// (see [`DateParser::now`]); with neither, relative dates are left unread.
+    pub now: Option<DateTime<Utc>>,
 }
 
 impl Default for EnrichOptions {
@@ -64,6 +69,7 @@ impl Default for EnrichOptions {
             overwrite: Overwrite::default(),
             date_parser: None,
             time_zone: None,
+            now: None,
         }
     }
 }
@@ -76,6 +82,8 @@ impl fmt::Debug for EnrichOptions {
             .field("section", &self.section.is_some())
             .field("full_text", &self.full_text)
             .field("overwrite", &self.overwrite)
+            .field("time_zone", &self.time_zone)
+            .field("now", &self.now)
             .finish_non_exhaustive()
     }
 }
@@ -198,7 +206,9 @@ pub(super) fn read_detail(
         content_type: detail.content_type.map(str::to_owned),
         expect: Some(PageKind::Article),
         time_zone: options.time_zone,
-        now: None,
+        now: options
+            .now
+            .or_else(|| options.date_parser.as_ref().and_then(|parser| parser.now())),
     };
     let page = match Page::parse(detail.body, &page_options) {
         Ok(page) => page,
@@ -234,7 +244,10 @@ pub(super) fn read_detail(
     }
     dedup_tags(&mut found.tags);
     if let Some(full_text) = &options.full_text {
-        let outcome = full_text_of(page.html.clone(), page.base.as_ref(), full_text);
+        // Readability needs its own DOM (dom_query's): the decoded text is parsed into it
+        // once, rather than scraper's tree being copied, written out and parsed again.
+        let document = dom_query::Document::from(page.text.as_str());
+        let outcome = full_text_of(document, page.base.as_ref(), full_text);
         warnings.extend(outcome.warnings);
         found.content = outcome.text.map(|text| Text::html(text.html));
     }
@@ -336,6 +349,36 @@ mod tests {
             "{}",
             warnings[0].message
         );
+    }
+
+    #[test]
+    fn a_relative_date_on_the_page_counts_from_the_options_or_the_parsers_now() {
+        use crate::source::page::selectors::HumanDateParser;
+        let url = Url::parse("https://example.com/news/1").expect("a valid URL");
+        let page = br#"<html><head><meta property="og:type" content="article"></head><body>
+            <h1>A headline</h1><p class="date">Posted 3 hours ago</p><p>Text.</p></body></html>"#;
+        let now = DateTime::from_timestamp(1_762_257_600, 0).expect("an instant");
+        let published = |options: &EnrichOptions| {
+            let mut article = Article::default();
+            enrich(&mut article, &detail(page, &url), options);
+            article.published.map(|date| date.with_timezone(&Utc))
+        };
+        let three_hours_before = Some(now - chrono::Duration::hours(3));
+        assert_eq!(published(&EnrichOptions::default()), None);
+        let from_options = EnrichOptions {
+            now: Some(now),
+            ..EnrichOptions::default()
+        };
+        assert_eq!(published(&from_options), three_hours_before);
+        // What `config`'s `enrich_at(now)` gives: the clock's `now` inside the parser.
+        let from_parser = EnrichOptions {
+            date_parser: Some(Arc::new(HumanDateParser {
+                zone: None,
+                now: Some(now),
+            })),
+            ..EnrichOptions::default()
+        };
+        assert_eq!(published(&from_parser), three_hours_before);
     }
 
     #[test]

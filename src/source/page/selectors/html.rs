@@ -55,7 +55,9 @@ fn write_element(element: ElementRef<'_>, base: &Url, out: &mut String) {
     let _ = write!(out, "</{name}>");
 }
 
-fn resolve_attribute(attr: &str, value: &str, base: &Url) -> String {
+/// An attribute's value with the URLs it carries (`href`, `src`, `srcset` …) resolved
+/// against `base`; other attributes as they are.
+pub(in crate::source::page) fn resolve_attribute(attr: &str, value: &str, base: &Url) -> String {
     let resolve = |reference: &str| {
         base.join(reference.trim())
             .map_or_else(|_| reference.to_owned(), String::from)

@@ -25,7 +25,7 @@ use run::Run;
 
 /// The inner HTML of `element` with its URLs made absolute against `base`; shared with
 /// the full-text reader.
-pub(in crate::source::page) use html::inner_html as inner_html_absolute;
+pub(in crate::source::page) use html::resolve_attribute;
 /// `"css@attr"` split into selector and attribute; shared with the enrichment config.
 pub(in crate::source::page) use validate::split_short_form;
 
@@ -36,6 +36,12 @@ pub(in crate::source::page) use validate::split_short_form;
 pub trait DateParser {
     /// Reads `raw`; `None` when it cannot be understood.
     fn parse_date(&self, raw: &str, format: Option<&str>) -> Option<Timestamp>;
+
+    /// The instant relative dates count back from, when the parser has one, so the page
+    /// readers around it can read relative dates alike. Default: none.
+    fn now(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        None
+    }
 }
 
 /// The default [`DateParser`]: every format feeds use ([`crate::source::date::parse`]),
@@ -95,6 +101,10 @@ impl DateParser for HumanDateParser {
             .single()?;
         let found = with_now(early)?;
         (with_now(late) == Some(found)).then_some(found)
+    }
+
+    fn now(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        self.now
     }
 }
 

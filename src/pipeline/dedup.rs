@@ -57,61 +57,27 @@ pub fn merge(
     options: &DedupOptions,
     aliases: &TagAliases,
 ) -> Vec<Article> {
-    let mut refs = Vec::with_capacity(sources.len());
-    let mut articles = Vec::new();
-    let mut source_of = Vec::new();
-    for (
-        source_idx,
-        SourceArticles {
-            source,
-            articles: from,
-        },
-    ) in sources.into_iter().enumerate()
-    {
-        for mut article in from {
-            aliases.apply(&mut article);
-            if article.source.is_none() {
-                article.source = Some(source.clone());
-            }
-            articles.push(article);
-            source_of.push(source_idx);
-        }
-        refs.push(source);
-    }
-    let mut sets = DisjointSets::new(articles.len());
+    let pool = Pool::new(sources, aliases);
+    let mut sets = DisjointSets::new(pool.articles.len());
     if options.by_url {
-        link_by_key(&mut sets, articles.iter().map(url_keys));
+        link_by_key(&mut sets, pool.articles.iter().map(url_keys));
     }
     if options.by_id {
-        link_by_key(
-            &mut sets,
-            articles
-                .iter()
-                .zip(&source_of)
-                .map(|(article, source)| id_key(article, *source)),
-        );
+        let keys = (pool.articles.iter().zip(&pool.source_of))
+            .map(|(article, source)| id_key(article, *source));
+        link_by_key(&mut sets, keys);
     }
     if options.by_title {
-        let plain_titles: Vec<Option<String>> = articles
-            .iter()
-            .map(|a| a.title.as_ref().map(Text::to_plain))
-            .collect();
-        let inputs: Vec<TitleInput<'_>> = articles
-            .iter()
-            .zip(&plain_titles)
-            .zip(&source_of)
-            .map(|((article, title), source)| TitleInput {
-                title: title.as_deref(),
-                source: *source,
-                date: article_date(article).map(|date| date.timestamp()),
-            })
-            .collect();
-        let window = i64::try_from(options.title_window.as_secs()).unwrap_or(i64::MAX);
-        link_similar_titles(&inputs, options.title_similarity, window, &mut sets);
+        pool.link_titles(options, &mut sets);
     }
-    let groups = sets.groups();
+    let Pool {
+        refs,
+        articles,
+        source_of,
+    } = pool;
     let mut slots: Vec<Option<Article>> = articles.into_iter().map(Some).collect();
-    let mut merged: Vec<Article> = groups
+    let mut merged: Vec<Article> = sets
+        .groups()
         .into_iter()
         .filter_map(|group| {
             let members = group.iter().filter_map(|idx| slots[*idx].take());
@@ -121,6 +87,55 @@ pub fn merge(
         .collect();
     sort_newest_first(&mut merged);
     merged
+}
+
+/// Every source's articles in one list, in definition then document order.
+struct Pool {
+    /// The sources, in definition order.
+    refs: Vec<SourceRef>,
+    articles: Vec<Article>,
+    /// The position in `refs` of each article's source.
+    source_of: Vec<usize>,
+}
+
+impl Pool {
+    /// Flattens `sources`, applying aliases and filling each article's empty `source`.
+    fn new(sources: Vec<SourceArticles>, aliases: &TagAliases) -> Pool {
+        let mut pool = Pool {
+            refs: Vec::with_capacity(sources.len()),
+            articles: Vec::new(),
+            source_of: Vec::new(),
+        };
+        for (source_idx, SourceArticles { source, articles }) in sources.into_iter().enumerate() {
+            for mut article in articles {
+                aliases.apply(&mut article);
+                if article.source.is_none() {
+                    article.source = Some(source.clone());
+                }
+                pool.articles.push(article);
+                pool.source_of.push(source_idx);
+            }
+            pool.refs.push(source);
+        }
+        pool
+    }
+
+    /// Unions the articles whose titles are near-identical within the window.
+    fn link_titles(&self, options: &DedupOptions, sets: &mut DisjointSets) {
+        let plain_titles: Vec<Option<String>> = (self.articles.iter())
+            .map(|article| article.title.as_ref().map(Text::to_plain))
+            .collect();
+        let inputs: Vec<TitleInput<'_>> = (self.articles.iter().zip(&plain_titles))
+            .zip(&self.source_of)
+            .map(|((article, title), source)| TitleInput {
+                title: title.as_deref(),
+                source: *source,
+                date: article_date(article).map(|date| date.timestamp()),
+            })
+            .collect();
+        let window = i64::try_from(options.title_window.as_secs()).unwrap_or(i64::MAX);
+        link_similar_titles(&inputs, options.title_similarity, window, sets);
+    }
 }
 
 /// The canonical URLs an article is known by: its link's and its id's.

@@ -490,6 +490,35 @@ fn source_is_filled_from_the_configured_source_when_the_reader_left_it_empty() {
 }
 
 #[test]
+fn an_unbounded_window_and_old_dates_do_not_overflow() {
+    let options = DedupOptions {
+        title_window: Duration::MAX,
+        ..DedupOptions::default()
+    };
+    let old = |source: &str, date: &str| {
+        from(
+            source,
+            vec![article(
+                &format!("https://{source}.example/1"),
+                None,
+                "Moon landing planned within the decade",
+                Some(date),
+            )],
+        )
+    };
+    let merged = merge(
+        vec![
+            old("a", "1962-09-12T00:00:00Z"),
+            old("b", "2026-01-01T00:00:00Z"),
+        ],
+        &options,
+        &TagAliases::default(),
+    );
+    assert_eq!(merged.len(), 1);
+    assert_eq!(merged[0].published, Some(ts("1962-09-12T00:00:00Z")));
+}
+
+#[test]
 fn no_sources_merge_to_nothing() {
     assert!(merge_default(Vec::new()).is_empty());
     assert!(merge_default(vec![from("empty", Vec::new())]).is_empty());

@@ -75,7 +75,6 @@ impl TimeBound {
 
 /// The rules with everything that does not depend on the article worked out once.
 struct Prepared<'r> {
-    rules: &'r FilterRules,
     aliases: &'r TagAliases,
     tags_any: HashSet<String>,
     tags_all: HashSet<String>,
@@ -130,7 +129,6 @@ impl<'r> Prepared<'r> {
             rules.fields.clone()
         };
         Prepared {
-            rules,
             aliases,
             tags_any: keys(&rules.tags_any),
             tags_all: keys(&rules.tags_all),
@@ -163,7 +161,7 @@ impl<'r> Prepared<'r> {
     }
 
     fn keeps_language(&self, article: &Article) -> bool {
-        if self.rules.languages.is_empty() {
+        if self.languages.is_empty() {
             return true;
         }
         match article.language.as_deref().and_then(primary_subtag) {

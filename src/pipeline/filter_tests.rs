@@ -427,3 +427,20 @@ fn keeps_agrees_with_apply_and_ignores_limit() {
     assert!(!rules.keeps(&titled("b", "Japan"), now(), &aliases()));
     assert!(kept(&rules, vec![titled("a", "Korea")]).is_empty());
 }
+
+#[test]
+fn blank_rule_values_are_no_rule() {
+    let rules = FilterRules {
+        languages: vec!["  ".into()],
+        tags_any: vec![" ".into()],
+        ..FilterRules::default()
+    };
+    let german = Article {
+        language: Some("de".into()),
+        ..article("de")
+    };
+    assert_eq!(
+        kept(&rules, vec![german, article("plain")]),
+        ["de", "plain"]
+    );
+}

@@ -149,7 +149,9 @@ pub enum TimeBound {
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TagAliases {
-    /// Normalized alias → canonical label.
+    /// Folded alias (NFKC, lowercase, whitespace collapsed, as
+    /// [`TagAliases::from_pairs`] stores it; other keys are never found) → canonical
+    /// label.
     pub map: BTreeMap<String, String>,
 }
 

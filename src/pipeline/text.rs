@@ -33,12 +33,33 @@ pub(crate) fn collapse_whitespace(text: &str) -> String {
 /// then collapsed: `"Kim's visit — day 2!"` becomes `kim s visit day 2`. The form titles
 /// are compared in.
 pub(crate) fn fold_words(text: &str) -> String {
+    if text.is_ascii() {
+        return fold_ascii_words(text);
+    }
     let folded = fold(text);
     let spaced: String = folded
         .chars()
         .map(|ch| if is_word_char(ch) { ch } else { ' ' })
         .collect();
     collapse_whitespace(&spaced)
+}
+
+/// [`fold_words`] for ASCII text, in one pass.
+fn fold_ascii_words(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut pending_space = false;
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() {
+            if pending_space && !out.is_empty() {
+                out.push(' ');
+            }
+            pending_space = false;
+            out.push(char::from(byte.to_ascii_lowercase()));
+        } else {
+            pending_space = true;
+        }
+    }
+    out
 }
 
 /// Letters, digits and combining marks make words; everything else separates them.
@@ -64,5 +85,7 @@ mod tests {
         assert_eq!(fold_words("Kim's visit — day 2!"), "kim s visit day 2");
         assert_eq!(fold_words("  ...  "), "");
         assert_eq!(fold_words("북한, 미사일 발사"), "북한 미사일 발사");
+        assert_eq!(fold_words("  Kim's  visit, DAY 2! "), "kim s visit day 2");
+        assert_eq!(fold_words("Kim’s visit"), "kim s visit");
     }
 }

@@ -186,7 +186,7 @@ fn link_identical(members: &[Member], window_secs: i64, sets: &mut DisjointSets)
         let earlier = members[..position]
             .iter()
             .rev()
-            .take_while(|earlier| member.date - earlier.date <= window_secs)
+            .take_while(|earlier| member.date.saturating_sub(earlier.date) <= window_secs)
             .find(|earlier| earlier.source != member.source);
         if let Some(earlier) = earlier {
             sets.union(earlier.index, member.index);
@@ -245,7 +245,7 @@ fn link_near(
 fn link_members(a: &[Member], b: &[Member], window_secs: i64, sets: &mut DisjointSets) {
     for x in a {
         for y in b {
-            if x.source != y.source && (x.date - y.date).abs() <= window_secs {
+            if x.source != y.source && x.date.abs_diff(y.date) <= window_secs.unsigned_abs() {
                 sets.union(x.index, y.index);
             }
         }
@@ -302,7 +302,9 @@ fn signature(words: &[u32], frequency: &[u32], rare_limit: u32, size: usize) -> 
 
 /// The cheap checks first (dates, lengths, character counts), the edit distance last.
 fn is_near(a: &Title, b: &Title, threshold: f64, window_secs: i64) -> bool {
-    if a.first_date - window_secs > b.last_date || b.first_date - window_secs > a.last_date {
+    if a.first_date.saturating_sub(window_secs) > b.last_date
+        || b.first_date.saturating_sub(window_secs) > a.last_date
+    {
         return false;
     }
     let longer = a.chars.max(b.chars);

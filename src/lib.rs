@@ -19,6 +19,7 @@
 #![warn(missing_docs)]
 #![forbid(unsafe_code)]
 
+pub mod build;
 pub mod config;
 pub mod emit;
 pub mod fetch;

@@ -5,7 +5,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use feedmill::config::{ConfigError, SourceKind, SourceLocation, validate};
+use feedmill::config::{ConfigError, SourceKind, SourceLocation, validate, validate_settings};
 use feedmill::emit::OutputFormat;
 use feedmill::pipeline::{TextField, TimeBound};
 use feedmill::source::page::selectors::FieldName;
@@ -230,18 +230,25 @@ keep = "all"
 fn every_example_in_feeds_validates() {
     let feeds: PathBuf = [env!("CARGO_MANIFEST_DIR"), "feeds"].iter().collect();
     let mut checked = 0;
-    for entry in fs::read_dir(&feeds).expect("feeds/ exists") {
-        let path = entry.expect("readable directory entry").path();
-        if path.extension().is_none_or(|extension| extension != "toml") {
-            continue;
+    for dir in [feeds.clone(), feeds.join("online")] {
+        for entry in fs::read_dir(&dir).expect("feeds/ and feeds/online/ exist") {
+            let path = entry.expect("readable directory entry").path();
+            if path.extension().is_none_or(|extension| extension != "toml") {
+                continue;
+            }
+            let text = fs::read_to_string(&path).expect("readable example");
+            let result = if path.file_name().is_some_and(|name| name == "feedmill.toml") {
+                validate_settings(&path, &text).map(|_| ())
+            } else {
+                validate(&path, &text).map(|_| ())
+            };
+            if let Err(invalid) = result {
+                panic!("{invalid}");
+            }
+            checked += 1;
         }
-        let text = fs::read_to_string(&path).expect("readable example");
-        if let Err(invalid) = validate(&path, &text) {
-            panic!("{invalid}");
-        }
-        checked += 1;
     }
-    assert!(checked >= 2, "only {checked} examples found in feeds/");
+    assert!(checked >= 4, "only {checked} examples found in feeds/");
 }
 
 #[test]

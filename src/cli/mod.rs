@@ -5,6 +5,7 @@
 //! rendered once, here, with their cause chain; only this module and `main.rs` use
 //! anyhow. Entry point: [`run`].
 
+mod build;
 mod check;
 mod convert;
 mod discover;
@@ -23,12 +24,15 @@ mod exit_code {
     pub const FAILURE: u8 = 1;
     /// The command line was wrong.
     pub const USAGE: u8 = 2;
-    /// The feed definition file is invalid (`feedmill check`).
+    /// A feed definition or the settings file is invalid (`check`, `build`).
     pub const CONFIG: u8 = 3;
+    /// Some sources failed or some outputs could not be written; the rest were (`build`).
+    pub const PARTIAL: u8 = 4;
 }
 
 const AFTER_HELP: &str = "\
 Examples:
+  feedmill build feeds/
   feedmill convert feeds/example.xml --to atom
   feedmill convert https://example.com/feed.xml --to json -o feed.json
   feedmill check feeds/example-page.toml
@@ -39,7 +43,8 @@ Exit codes:
   0  success
   1  the input could not be read, or the output could not be written
   2  usage error
-  3  the feed definition file is invalid (`check`)
+  3  a feed definition or the settings file is invalid (`check`, `build`)
+  4  some sources failed or outputs could not be written, the rest were (`build`)
 
 Run `feedmill convert --help`, `feedmill check --help`, `feedmill discover --help` or
 `feedmill import --help` for more examples.";
@@ -54,6 +59,8 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Refresh every source of the feed definitions and write every output feed.
+    Build(build::BuildArgs),
     /// Convert one feed (RSS, Atom or JSON Feed) to RSS 2.0, Atom 1.0 or JSON Feed 1.1.
     Convert(convert::ConvertArgs),
     /// Check a feed definition file (feeds/NAME.toml) and show what each source yields.
@@ -81,6 +88,7 @@ pub fn run() -> ExitCode {
     };
     // Each subcommand returns its exit code, or an error to render here (code 1).
     let result = match cli.command {
+        Command::Build(args) => build::run(args),
         Command::Convert(args) => convert::run(args).map(|()| exit_code::SUCCESS),
         Command::Check(args) => check::run(args),
         Command::Discover(args) => discover::run(args).map(|()| exit_code::SUCCESS),

@@ -3,9 +3,11 @@
 //! Policy: two layers. The wire types ([`FeedFileToml`] and its tables) are what serde
 //! reads; [`validate`] turns the text into a [`FeedDefinition`] or reports every problem at
 //! once, each a [`ConfigError`] naming the file, the line and column, and the key
-//! (`source[1].time-zone`). No IO: the caller reads the file. Entry point: [`validate`].
+//! (`source[1].time-zone`). No IO but in [`load`], which finds and reads a run's files.
+//! Entry points: [`validate`] (one file's text), [`load`] (a run's files and settings).
 
 mod filter;
+mod load;
 mod parse;
 mod settings;
 mod source;
@@ -28,6 +30,7 @@ use crate::pipeline::{DedupOptions, FilterRules, TagAliases};
 use crate::source::page::enrich::EnrichOptions;
 use crate::source::page::selectors::{HumanDateParser, PageSelectors};
 
+pub use load::{LoadError, LoadedConfig, load};
 pub use settings::{
     DEFAULT_RETENTION, SETTINGS_FILE_NAME, Settings, SettingsToml, validate_settings,
 };
@@ -37,6 +40,8 @@ pub use wire::{DedupToml, FeedFileToml, FeedToml, FilterToml, SourceToml};
 /// A validated feed definition file.
 #[derive(Debug, Clone)]
 pub struct FeedDefinition {
+    /// The definition file, as the caller named it.
+    pub path: PathBuf,
     /// The merged feed's own metadata, from `[feed]`.
     pub feed: FeedMeta,
     /// The sources, in file order; at least one, names unique.

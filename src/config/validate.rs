@@ -74,6 +74,7 @@ pub fn validate(path: &Path, text: &str) -> Result<FeedDefinition, InvalidConfig
     let aliases = aliases(&parsed.aliases, &mut errors);
     match feed {
         Some(feed) if errors.found.is_empty() => Ok(FeedDefinition {
+            path: path.to_path_buf(),
             feed,
             sources,
             aliases,

@@ -46,6 +46,44 @@ pub const TRACKING_PREFIXES: &[&str] = &["utm_", "__twitter", "oly_", "vero_", "
 /// Host prefixes that name the same site's mobile or AMP edition.
 const EDITION_PREFIXES: &[&str] = &["www.", "m.", "mobile.", "amp."];
 
+/// `url` without its tracking query parameters ([`TRACKING_PARAMS`],
+/// [`TRACKING_PREFIXES`]), otherwise as written: the link to show a reader. A URL that
+/// does not parse, or has no such parameter, comes back unchanged.
+///
+/// ```
+/// use feedmill::pipeline::without_tracking;
+/// assert_eq!(
+///     without_tracking("https://example.com/a?id=7&utm_source=rss&fbclid=x#top"),
+///     "https://example.com/a?id=7#top",
+/// );
+/// assert_eq!(without_tracking("https://example.com/a?utm_medium=feed"), "https://example.com/a");
+/// ```
+pub fn without_tracking(url: &str) -> Cow<'_, str> {
+    let Ok(mut parsed) = Url::parse(url) else {
+        return Cow::Borrowed(url);
+    };
+    if parsed.query().is_none() {
+        return Cow::Borrowed(url);
+    }
+    let pairs: Vec<(String, String)> = parsed
+        .query_pairs()
+        .map(|(name, value)| (name.into_owned(), value.into_owned()))
+        .collect();
+    let kept: Vec<&(String, String)> = pairs
+        .iter()
+        .filter(|(name, _)| !is_tracking(name))
+        .collect();
+    if kept.len() == pairs.len() {
+        return Cow::Borrowed(url);
+    }
+    if kept.is_empty() {
+        parsed.set_query(None);
+    } else {
+        parsed.query_pairs_mut().clear().extend_pairs(kept);
+    }
+    Cow::Owned(parsed.to_string())
+}
+
 /// The key under which two links are the same article, or `None` when `url` is not an
 /// absolute http(s) URL with a host.
 ///

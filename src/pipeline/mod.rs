@@ -63,7 +63,7 @@ mod text;
 mod title;
 
 pub use by_tag::{SECTION_SCHEME, TagFeed, slug, split_by_tag};
-pub use canonical::{TRACKING_PARAMS, TRACKING_PREFIXES, canonical_url};
+pub use canonical::{TRACKING_PARAMS, TRACKING_PREFIXES, canonical_url, without_tracking};
 pub use dedup::{GLOBAL_ID_MIN_LEN, SourceArticles, merge};
 pub use order::{article_date, sort_newest_first};
 
@@ -183,4 +183,3 @@ impl Default for DedupOptions {
         }
     }
 }
-

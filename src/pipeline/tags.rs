@@ -4,7 +4,7 @@
 use std::collections::HashSet;
 
 use super::TagAliases;
-use super::text::fold;
+use super::text::{collapse_whitespace, fold};
 use crate::model::{Article, Tag};
 
 impl TagAliases {
@@ -62,7 +62,8 @@ impl TagAliases {
     }
 
     /// Rewrites an article's aliased tags to their canonical label (the term becomes the
-    /// label, the alias's own `label` is dropped, the scheme is kept) and removes tags
+    /// label, the alias's own `label` is dropped, the scheme is kept), trims terms and
+    /// collapses their inner whitespace (`north  korea` → `north korea`), and removes tags
     /// whose key repeats an earlier one (the first is kept, with its scheme). Tags with
     /// an empty term are removed.
     pub fn apply(&self, article: &mut Article) {
@@ -73,6 +74,12 @@ impl TagAliases {
             {
                 tag.term = canonical.clone();
                 tag.label = None;
+            }
+            if tag.term.contains(char::is_whitespace) {
+                let tidy = collapse_whitespace(&tag.term);
+                if tidy != tag.term {
+                    tag.term = tidy;
+                }
             }
             let key = fold(&tag.term);
             !key.is_empty() && seen.insert(key)
@@ -188,5 +195,16 @@ mod tests {
             scheme: None,
         };
         assert_eq!(aliases.tag_key(&tag), "north korea");
+    }
+
+    #[test]
+    fn apply_tidies_the_whitespace_of_terms() {
+        let mut article = Article {
+            tags: vec![tag("  north \t korea ", None), tag("North Korea", None)],
+            ..Article::default()
+        };
+        TagAliases::default().apply(&mut article);
+        let terms: Vec<&str> = article.tags.iter().map(|t| t.term.as_str()).collect();
+        assert_eq!(terms, ["north korea"]);
     }
 }

@@ -15,7 +15,7 @@ use std::io::{Read, Write};
 use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 use std::thread::{self, JoinHandle};
 use std::time::Duration;
 
@@ -112,6 +112,7 @@ impl Response {
 /// A server on `127.0.0.1:<free port>` answering `routes` by request path (404 otherwise).
 pub struct TestServer {
     addr: SocketAddr,
+    routes: Arc<RwLock<HashMap<String, Response>>>,
     stop: Arc<AtomicBool>,
     requests: Arc<Mutex<Vec<String>>>,
     load: Arc<Load>,
@@ -182,12 +183,12 @@ impl TestServer {
         concurrent: bool,
         group: Option<&LoadGroup>,
     ) -> Self {
-        let routes: Arc<HashMap<String, Response>> = Arc::new(
+        let routes: Arc<RwLock<HashMap<String, Response>>> = Arc::new(RwLock::new(
             routes
                 .into_iter()
                 .map(|(path, response)| (path.to_owned(), response))
                 .collect(),
-        );
+        ));
         let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).expect("binding 127.0.0.1:0");
         let addr = listener
             .local_addr()
@@ -197,7 +198,7 @@ impl TestServer {
         let load = Arc::new(Load::default());
         let thread = {
             let shared = Shared {
-                routes,
+                routes: Arc::clone(&routes),
                 requests: Arc::clone(&requests),
                 load: Arc::clone(&load),
                 group: group.map(|group| Arc::clone(&group.0)),
@@ -207,11 +208,18 @@ impl TestServer {
         };
         TestServer {
             addr,
+            routes,
             stop,
             requests,
             load,
             thread: Some(thread),
         }
+    }
+
+    /// Answers `path` with `response` from now on (a source that changes between runs).
+    pub fn set_route(&self, path: &str, response: Response) {
+        let mut routes = self.routes.write().unwrap_or_else(|e| e.into_inner());
+        routes.insert(path.to_owned(), response);
     }
 
     /// The most requests that were being answered at the same moment.
@@ -244,7 +252,7 @@ impl Drop for TestServer {
 /// What every connection's handler needs.
 #[derive(Clone)]
 struct Shared {
-    routes: Arc<HashMap<String, Response>>,
+    routes: Arc<RwLock<HashMap<String, Response>>>,
     requests: Arc<Mutex<Vec<String>>>,
     load: Arc<Load>,
     group: Option<Arc<Load>>,
@@ -279,8 +287,15 @@ fn answer(mut stream: TcpStream, shared: &Shared) {
     let path = head.split_whitespace().nth(1).unwrap_or("/").to_owned();
     let is_head = head.starts_with("HEAD ");
     let not_found = Response::status(404).body("not found");
-    let response = shared.routes.get(&path).unwrap_or(&not_found);
-    let response = response.for_head(&head);
+    let response = {
+        let routes = shared.routes.read().unwrap_or_else(|e| e.into_inner());
+        routes
+            .get(&path)
+            .unwrap_or(&not_found)
+            .for_head(&head)
+            .clone()
+    };
+    let response = &response;
     if let Ok(mut log) = shared.requests.lock() {
         log.push(head);
     }

@@ -7,7 +7,7 @@
 use chrono::Timelike;
 
 use super::{Overwrite, dedup_tags};
-use crate::model::{Article, Link, Text, TextKind, Timestamp};
+use crate::model::{Article, IdOrigin, Link, Text, TextKind, Timestamp};
 
 /// `higher`'s fields, with the gaps filled from `lower` and `lower`'s tags added.
 pub(super) fn over(mut higher: Article, lower: Article) -> Article {
@@ -42,7 +42,18 @@ pub(super) fn apply(article: &mut Article, page: Article, overwrite: &Overwrite)
     take(&mut article.title, page.title, overwrite.title);
     take(&mut article.summary, page.summary, overwrite.summary);
     take(&mut article.image, page.image, overwrite.image);
-    take(&mut article.link, page.link, false);
+    // A link that is not a web address (a `file:` link of a local feed) gives way to the
+    // page's canonical one; an id taken from that link follows it.
+    let web = |link: &str| link.starts_with("http://") || link.starts_with("https://");
+    let local_link = article.link.as_deref().is_some_and(|link| !web(link));
+    if local_link && page.link.as_deref().is_some_and(web) {
+        if article.id_origin == IdOrigin::FromLink && article.link.as_deref() == Some(&article.id) {
+            article.id = page.link.clone().unwrap_or_default();
+        }
+        article.link = page.link;
+    } else {
+        take(&mut article.link, page.link, false);
+    }
     take(&mut article.language, page.language, false);
     if !page.authors.is_empty() && (article.authors.is_empty() || overwrite.authors) {
         article.authors = page.authors;

@@ -164,7 +164,9 @@ where
         .enumerate()
         .filter_map(|(index, article)| {
             let url = Url::parse(article.link.as_deref()?).ok()?;
-            matches!(url.scheme(), "http" | "https").then_some((index, url))
+            // `file:` links (a local feed's) are offered too: the caller's fetch decides
+            // whether it reads them.
+            matches!(url.scheme(), "http" | "https" | "file").then_some((index, url))
         })
         .collect();
     let read = map_bounded(&targets, max_concurrent, |(_, url)| match fetch(url) {

@@ -1,0 +1,189 @@
+//! One build run: refresh every source of some feed definitions, merge and filter their
+//! articles, and write every output — the job `feedmill build` runs from cron.
+//!
+//! Policy: a run never loses data. A source that fails (or backs off after failing)
+//! contributes the articles the store kept from its last good copies; an article stays
+//! for its feed's retention after it left its source; an undated article is dated when it
+//! was first seen; a source answering `304 Not Modified` is not parsed again. Only a
+//! store that cannot be read or written stops a run; everything else is reported per
+//! source and per output in the [`BuildReport`]. Entry point: [`run`].
+
+mod output;
+mod plan;
+mod read;
+mod refresh;
+mod report;
+
+pub use output::{extension, media_type, write_atomically};
+pub use plan::{PlanError, plan};
+pub use read::{Body, SourceRead, read_source};
+pub use report::{BuildReport, OutputReport, SourceReport, SourceStatus};
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+
+use crate::config::{FeedDefinition, SourceLocation};
+use crate::fetch::Fetcher;
+use crate::model::{Article, SourceRef};
+use crate::pipeline::{self, SourceArticles};
+use crate::store::{Store, StoreError};
+
+/// What a run needs besides the definitions.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    /// The run's clock: fetch time, relative dates, retention and `since` filters.
+    pub now: DateTime<Utc>,
+    /// Where outputs are written.
+    pub output_dir: PathBuf,
+    /// How many sources are fetched at once.
+    pub max_concurrent: usize,
+    /// Retention for feeds that do not set their own.
+    pub default_retention: Duration,
+}
+
+/// Why a run stopped before writing its outputs.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum BuildError {
+    /// The definitions refer to each other in a way that cannot be built.
+    #[error(transparent)]
+    Plan(#[from] PlanError),
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Refreshes every source of `definitions`, then builds and writes every output.
+///
+/// `on_source` is called once per source as it finishes (for a progress bar); it runs
+/// on the calling thread.
+pub fn run(
+    definitions: &[FeedDefinition],
+    store: &mut Store,
+    fetcher: &Fetcher,
+    options: &BuildOptions,
+    on_source: &mut dyn FnMut(&SourceReport),
+) -> Result<BuildReport, BuildError> {
+    let order = plan(definitions)?;
+    let refreshed = refresh::refresh_all(definitions, store, fetcher, options, on_source)?;
+    let now = options.now.fixed_offset();
+    let mut report = BuildReport {
+        sources: Vec::new(),
+        outputs: Vec::new(),
+    };
+    let mut refreshed: HashMap<(usize, usize), refresh::Refreshed> = refreshed
+        .into_iter()
+        .map(|item| ((item.definition, item.source), item))
+        .collect();
+    // Built feeds by name, for sources that read another generated feed.
+    let mut built: HashMap<String, Vec<Article>> = HashMap::new();
+    let mut outputs: Vec<Option<OutputReport>> = definitions.iter().map(|_| None).collect();
+    let mut sources: Vec<Vec<SourceReport>> = definitions.iter().map(|_| Vec::new()).collect();
+    for &index in &order {
+        let definition = &definitions[index];
+        let mut inputs = Vec::new();
+        for (source_index, source) in definition.sources.iter().enumerate() {
+            if let SourceLocation::Feed(name) = &source.location {
+                let articles = built.get(name).cloned().unwrap_or_default();
+                let source_report = SourceReport {
+                    feed: definition.feed.name.clone(),
+                    source: source.name.clone(),
+                    status: SourceStatus::Ok,
+                    warnings: Vec::new(),
+                    articles: articles.len(),
+                };
+                on_source(&source_report);
+                sources[index].push(source_report);
+                inputs.push(SourceArticles {
+                    source: SourceRef {
+                        title: Some(name.clone()),
+                        url: None,
+                        link: None,
+                    },
+                    articles: source.filter.apply(articles, now, &definition.aliases),
+                });
+            } else if let Some(item) = refreshed.remove(&(index, source_index)) {
+                sources[index].push(item.report);
+                inputs.push(item.articles);
+            }
+        }
+        let (articles, output_report) = build_output(definition, inputs, store, options)?;
+        built.insert(definition.feed.name.clone(), articles);
+        outputs[index] = Some(output_report);
+    }
+    for (index, _) in definitions.iter().enumerate() {
+        report.sources.append(&mut sources[index]);
+        if let Some(output) = outputs[index].take() {
+            report.outputs.push(output);
+        }
+    }
+    Ok(report)
+}
+
+/// Merges, filters and writes one definition's output.
+fn build_output(
+    definition: &FeedDefinition,
+    inputs: Vec<SourceArticles>,
+    store: &mut Store,
+    options: &BuildOptions,
+) -> Result<(Vec<Article>, OutputReport), StoreError> {
+    let meta = &definition.feed;
+    let now = options.now.fixed_offset();
+    let mut merged = pipeline::merge(inputs, &meta.dedup, &definition.aliases);
+    for article in &mut merged {
+        if let Some(link) = &article.link
+            && let Cow::Owned(clean) = pipeline::without_tracking(link)
+        {
+            article.link = Some(clean);
+        }
+    }
+    let mut articles = meta.filter.apply(merged, now, &definition.aliases);
+    pipeline::sort_newest_first(&mut articles);
+    articles.truncate(meta.limit);
+    let ids: Vec<String> = articles.iter().map(|article| article.id.clone()).collect();
+    let new_articles = store.mark_emitted(&meta.name, &ids, options.now)?;
+    let feed = output::compose_feed(meta, &meta.title, articles.clone(), options.now);
+    let mut report = OutputReport {
+        feed: meta.name.clone(),
+        articles: articles.len(),
+        new_articles,
+        files: Vec::new(),
+        tags: 0,
+        error: None,
+    };
+    match output::write_formats(&feed, &meta.formats, &options.output_dir, &meta.name) {
+        Ok(files) => report.files = files,
+        Err(error) => {
+            report.error = Some(format!(
+                "writing `{}`: {error}",
+                options.output_dir.join(&meta.name).display()
+            ));
+            return Ok((articles, report));
+        }
+    }
+    if meta.per_tag {
+        match output::write_per_tag(
+            meta,
+            &articles,
+            &definition.aliases,
+            &options.output_dir,
+            options.now,
+        ) {
+            Ok((files, tags)) => {
+                report.files.extend(files);
+                report.tags = tags.len();
+            }
+            Err(error) => {
+                report.error = Some(format!(
+                    "writing the per-tag feeds of `{}`: {error}",
+                    meta.name
+                ));
+            }
+        }
+    }
+    Ok((articles, report))
+}

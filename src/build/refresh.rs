@@ -1,0 +1,455 @@
+//! Refreshes the sources of a run: fetch (conditionally, honouring backoff) or read each
+//! one, parse it, enrich its articles (cached in the store), record the outcome in the
+//! store, and return the articles the store holds for it within its retention.
+
+use std::fs;
+use std::path::Path;
+
+use chrono::{DateTime, Utc};
+use url::Url;
+
+use super::BuildOptions;
+use super::read::{Body, SourceRead, read_source};
+use super::report::{SourceReport, SourceStatus};
+use crate::config::{FeedDefinition, SourceDefinition, SourceLocation};
+use crate::fetch::{FetchError, Fetched, Fetcher, Request, Response, backoff_delay, map_bounded};
+use crate::model::{Article, SourceRef};
+use crate::pipeline::SourceArticles;
+use crate::source::page::enrich::enrich_all;
+use crate::store::{Store, StoreError, article_hash};
+
+/// One source after its refresh.
+pub(super) struct Refreshed {
+    /// Index of its definition.
+    pub definition: usize,
+    /// Index of the source in its definition.
+    pub source: usize,
+    /// What happened.
+    pub report: SourceReport,
+    /// Its articles for merging, source filter applied.
+    pub articles: SourceArticles,
+}
+
+/// The store key of a source: `FEED/SOURCE`.
+pub(super) fn store_key(definition: &FeedDefinition, source: &SourceDefinition) -> String {
+    format!("{}/{}", definition.feed.name, source.name)
+}
+
+/// What loading one source gave.
+enum Loaded {
+    /// New bytes, read.
+    Read {
+        read: Result<Box<SourceRead>, String>,
+        etag: Option<String>,
+        last_modified: Option<String>,
+    },
+    /// `304 Not Modified`.
+    Unchanged,
+    /// The fetch or read failed.
+    Failed(String, Option<std::time::Duration>),
+    /// Not fetched: backing off until then, after this error.
+    BackingOff(String, DateTime<Utc>),
+}
+
+struct Job<'a> {
+    definition_index: usize,
+    source_index: usize,
+    definition: &'a FeedDefinition,
+    source: &'a SourceDefinition,
+    key: String,
+}
+
+/// Refreshes every source that is fetched or read (not those reading generated feeds).
+pub(super) fn refresh_all(
+    definitions: &[FeedDefinition],
+    store: &mut Store,
+    fetcher: &Fetcher,
+    options: &BuildOptions,
+    on_source: &mut dyn FnMut(&SourceReport),
+) -> Result<Vec<Refreshed>, StoreError> {
+    let now = options.now;
+    let mut jobs = Vec::new();
+    for (definition_index, definition) in definitions.iter().enumerate() {
+        for (source_index, source) in definition.sources.iter().enumerate() {
+            if !matches!(source.location, SourceLocation::Feed(_)) {
+                jobs.push(Job {
+                    definition_index,
+                    source_index,
+                    definition,
+                    source,
+                    key: store_key(definition, source),
+                });
+            }
+        }
+    }
+
+    // Which URL sources to fetch, with the validators of their last good copy; the
+    // others are backing off.
+    let mut loaded: Vec<Option<Loaded>> = jobs.iter().map(|_| None).collect();
+    let mut requests = Vec::new();
+    let mut request_jobs = Vec::new();
+    for (index, job) in jobs.iter().enumerate() {
+        let SourceLocation::Url(url) = &job.source.location else {
+            continue;
+        };
+        let record = store.source(&job.key)?;
+        if let Some(record) = &record
+            && let Some(retry_at) = record.retry_at
+            && retry_at > now
+        {
+            let error = record.last_error.clone().unwrap_or_default();
+            loaded[index] = Some(Loaded::BackingOff(error, retry_at));
+            continue;
+        }
+        let mut request = Request::new(url.clone());
+        request.headers = job.source.headers.clone();
+        request.cookies = job.source.cookies.clone();
+        // Validators only help when the store holds the copy they describe.
+        if let Some(record) = record
+            && record.last_success.is_some()
+        {
+            request.etag = record.etag;
+            request.last_modified = record.last_modified;
+        }
+        requests.push(request);
+        request_jobs.push(index);
+    }
+    let responses = fetcher.get_all(&requests, options.max_concurrent);
+
+    // Parse what came in (and read local files) on a bounded set of threads.
+    let mut to_parse: Vec<(usize, Body)> = Vec::new();
+    for (response, &index) in responses.into_iter().zip(&request_jobs) {
+        match response {
+            Ok(Response::Modified(fetched)) => {
+                let etag = fetched.etag.clone();
+                let last_modified = fetched.last_modified.clone();
+                loaded[index] = Some(Loaded::Read {
+                    read: Err(String::new()),
+                    etag,
+                    last_modified,
+                });
+                to_parse.push((
+                    index,
+                    Body {
+                        bytes: fetched.body,
+                        url: Some(fetched.final_url),
+                        content_type: fetched.content_type,
+                        content_location: fetched.content_location,
+                        content_language: fetched.content_language,
+                    },
+                ));
+            }
+            Ok(Response::NotModified { .. }) => loaded[index] = Some(Loaded::Unchanged),
+            Err(error) => {
+                loaded[index] = Some(Loaded::Failed(
+                    format!(
+                        "source `{}`: {}",
+                        jobs[index].source.name,
+                        error_chain(&error)
+                    ),
+                    error.retry_after(),
+                ));
+            }
+        }
+    }
+    for (index, job) in jobs.iter().enumerate() {
+        if let SourceLocation::File(path) = &job.source.location {
+            match fs::read(path) {
+                Ok(bytes) => {
+                    loaded[index] = Some(Loaded::Read {
+                        read: Err(String::new()),
+                        etag: None,
+                        last_modified: None,
+                    });
+                    let url = fs::canonicalize(path)
+                        .ok()
+                        .and_then(|absolute| Url::from_file_path(absolute).ok());
+                    to_parse.push((
+                        index,
+                        Body {
+                            bytes,
+                            url,
+                            ..Body::default()
+                        },
+                    ));
+                }
+                Err(error) => {
+                    loaded[index] = Some(Loaded::Failed(
+                        format!(
+                            "source `{}`: reading `{}`: {error}",
+                            job.source.name,
+                            path.display()
+                        ),
+                        None,
+                    ));
+                }
+            }
+        }
+    }
+    let parsed = map_bounded(&to_parse, options.max_concurrent, |(index, body)| {
+        let source = jobs[*index].source;
+        let mut fetch_next = |url: &Url| load_next(fetcher, url);
+        read_source(source, body, now, &mut fetch_next)
+            .map(Box::new)
+            .map_err(|error| format!("source `{}`: {error}", source.name))
+    });
+    for ((index, _), read) in to_parse.iter().zip(parsed) {
+        if let Some(Loaded::Read { read: slot, .. }) = &mut loaded[*index] {
+            *slot = read;
+        }
+    }
+
+    // Record, enrich and collect, one source at a time, in definition order.
+    let mut refreshed = Vec::with_capacity(jobs.len());
+    for (job, loaded) in jobs.iter().zip(loaded) {
+        let item = finish(job, loaded, store, fetcher, options)?;
+        on_source(&item.report);
+        refreshed.push(item);
+    }
+    Ok(refreshed)
+}
+
+/// Records one source's outcome and gathers its articles.
+fn finish(
+    job: &Job<'_>,
+    loaded: Option<Loaded>,
+    store: &mut Store,
+    fetcher: &Fetcher,
+    options: &BuildOptions,
+) -> Result<Refreshed, StoreError> {
+    let now = options.now;
+    let mut warnings = Vec::new();
+    let status = match loaded {
+        Some(Loaded::Read {
+            read: Ok(read),
+            etag,
+            last_modified,
+        }) => {
+            let SourceRead {
+                mut feed,
+                warnings: read_warnings,
+            } = *read;
+            warnings.extend(read_warnings.iter().map(ToString::to_string));
+            for article in &mut feed.articles {
+                article.ensure_id();
+            }
+            warnings.extend(enrich(job, &mut feed.articles, store, fetcher, now)?);
+            store.record_success(
+                &job.key,
+                etag.as_deref(),
+                last_modified.as_deref(),
+                &feed,
+                now,
+            )?;
+            store.remember_articles(&job.key, &feed.articles, now)?;
+            SourceStatus::Ok
+        }
+        Some(Loaded::Unchanged) => {
+            store.record_unchanged(&job.key, now)?;
+            SourceStatus::Unchanged
+        }
+        Some(Loaded::BackingOff(error, until)) => SourceStatus::BackingOff {
+            error,
+            until: until.to_rfc3339(),
+        },
+        Some(Loaded::Read {
+            read: Err(error), ..
+        }) => fail(job, error, None, store, now)?,
+        Some(Loaded::Failed(error, retry_after)) => fail(job, error, retry_after, store, now)?,
+        None => fail(
+            job,
+            format!("source `{}`: not loaded", job.source.name),
+            None,
+            store,
+            now,
+        )?,
+    };
+
+    let retention = job
+        .definition
+        .feed
+        .retention
+        .unwrap_or(options.default_retention);
+    let since = chrono::Duration::from_std(retention)
+        .ok()
+        .and_then(|retention| now.checked_sub_signed(retention))
+        .unwrap_or(DateTime::<Utc>::MIN_UTC);
+    let stored = store.articles_seen_since(&job.key, since)?;
+    let articles: Vec<Article> = stored
+        .into_iter()
+        .map(|stored| {
+            let mut article = stored.article;
+            if article.published.is_none() && article.updated.is_none() {
+                article.published = Some(stored.first_seen.fixed_offset());
+            }
+            article
+        })
+        .collect();
+    let count = articles.len();
+    let articles = job
+        .source
+        .filter
+        .apply(articles, now.fixed_offset(), &job.definition.aliases);
+    Ok(Refreshed {
+        definition: job.definition_index,
+        source: job.source_index,
+        report: SourceReport {
+            feed: job.definition.feed.name.clone(),
+            source: job.source.name.clone(),
+            status,
+            warnings,
+            articles: count,
+        },
+        articles: SourceArticles {
+            source: SourceRef {
+                title: Some(job.source.name.clone()),
+                url: Some(job.source.location.to_string()),
+                link: None,
+            },
+            articles,
+        },
+    })
+}
+
+/// Records a failure, with the backoff it earns (URL sources only).
+fn fail(
+    job: &Job<'_>,
+    error: String,
+    retry_after: Option<std::time::Duration>,
+    store: &mut Store,
+    now: DateTime<Utc>,
+) -> Result<SourceStatus, StoreError> {
+    let failures_before = store
+        .source(&job.key)?
+        .map_or(0, |record| record.consecutive_failures);
+    let retry_at = match job.source.location {
+        SourceLocation::Url(_) => {
+            let delay = backoff_delay(failures_before + 1, retry_after);
+            (!delay.is_zero()).then(|| {
+                now + chrono::Duration::from_std(delay).unwrap_or(chrono::Duration::zero())
+            })
+        }
+        _ => None,
+    };
+    let record = store.record_failure(&job.key, &error, now, retry_at)?;
+    Ok(SourceStatus::Failed {
+        error,
+        consecutive_failures: record.consecutive_failures,
+    })
+}
+
+/// Enriches the articles of a source with `[source.enrich]` from their own pages,
+/// reusing the store's results for articles that did not change since.
+fn enrich(
+    job: &Job<'_>,
+    articles: &mut [Article],
+    store: &mut Store,
+    fetcher: &Fetcher,
+    now: DateTime<Utc>,
+) -> Result<Vec<String>, StoreError> {
+    let Some(options) = job.source.enrich_at(now) else {
+        return Ok(Vec::new());
+    };
+    let mut misses = Vec::new();
+    let mut inputs = Vec::new();
+    for (index, article) in articles.iter_mut().enumerate() {
+        let hash = article_hash(article);
+        match store.cached_enrichment(&job.key, &article.id, &hash)? {
+            Some(enriched) => *article = enriched,
+            None => {
+                misses.push(index);
+                inputs.push((article.clone(), hash));
+            }
+        }
+    }
+    if misses.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut to_enrich: Vec<Article> = inputs.iter().map(|(article, _)| article.clone()).collect();
+    let local_root = match &job.source.location {
+        SourceLocation::File(path) => path.parent().and_then(|dir| {
+            fs::canonicalize(if dir.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                dir
+            })
+            .ok()
+        }),
+        _ => None,
+    };
+    let fetch_page = |url: &Url| -> Result<Fetched, FetchError> {
+        match &local_root {
+            Some(root) if url.scheme() == "file" => read_local_page(root, url),
+            _ => fetcher.fetch(url),
+        }
+    };
+    let warnings = enrich_all(
+        &mut to_enrich,
+        fetch_page,
+        job.source.enrich_max_concurrent,
+        &options,
+    );
+    for ((index, enriched), (original, hash)) in misses.into_iter().zip(to_enrich).zip(inputs) {
+        // An article enrichment could not improve (its page failed) is tried again next
+        // run rather than cached.
+        if enriched != original {
+            store.save_enrichment(&job.key, &original.id, &hash, &enriched, now)?;
+        }
+        articles[index] = enriched;
+    }
+    Ok(warnings.iter().map(ToString::to_string).collect())
+}
+
+/// Reads an article page of a local source (a `file:` link in a local feed), only from
+/// the source's own directory tree; anything else is refused like a failed fetch.
+fn read_local_page(root: &Path, url: &Url) -> Result<Fetched, FetchError> {
+    let refused = || FetchError::UnsupportedScheme { url: url.clone() };
+    let path = url.to_file_path().map_err(|()| refused())?;
+    let path = fs::canonicalize(&path).map_err(|source| FetchError::Body {
+        url: url.clone(),
+        source,
+    })?;
+    if !path.starts_with(root) {
+        return Err(refused());
+    }
+    let body = fs::read(&path).map_err(|source| FetchError::Body {
+        url: url.clone(),
+        source,
+    })?;
+    Ok(Fetched {
+        body,
+        final_url: url.clone(),
+        content_type: None,
+        content_location: None,
+        content_language: None,
+        etag: None,
+        last_modified: None,
+    })
+}
+
+/// Loads a listing's next page: fetched when http(s), read from disk when `file:`.
+fn load_next(fetcher: &Fetcher, url: &Url) -> Result<Vec<u8>, String> {
+    if url.scheme() == "file" {
+        let path = url
+            .to_file_path()
+            .map_err(|()| format!("next page `{url}` is not a local path"))?;
+        return fs::read(&path)
+            .map_err(|error| format!("reading next page `{}`: {error}", path.display()));
+    }
+    fetcher
+        .fetch(url)
+        .map(|fetched| fetched.body)
+        .map_err(|error| error_chain(&error))
+}
+
+/// An error with its causes: `fetching `…`: connection refused`.
+fn error_chain(error: &FetchError) -> String {
+    let mut text = error.to_string();
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}

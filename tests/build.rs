@@ -1,0 +1,484 @@
+//! `feedmill::build::run` end to end against sources served on 127.0.0.1 by each test:
+//! conditional GET, Retry-After and backoff, a failing source keeping its last good
+//! articles, dedup across a feed and a page, per-tag outputs, first-seen dates,
+//! retention, and the written files. Each run gets an explicit `now`.
+
+mod support;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use chrono::{DateTime, TimeZone, Utc};
+use feedmill::build::{self, BuildOptions, BuildReport, SourceStatus};
+use feedmill::config;
+use feedmill::fetch::{FetchOptions, Fetcher};
+use feedmill::store::Store;
+use serde_json::Value;
+use support::{Response, TestServer};
+use tempfile::TempDir;
+
+/// A directory with one definition, its store and its outputs.
+struct Run {
+    dir: TempDir,
+}
+
+impl Run {
+    fn new(definition: &str) -> Run {
+        let dir = tempfile::tempdir().expect("temp dir");
+        fs::write(dir.path().join("world.toml"), definition).expect("write definition");
+        Run { dir }
+    }
+
+    fn file(&self, name: &str, text: &str) {
+        fs::write(self.dir.path().join(name), text).expect("write source file");
+    }
+
+    fn public(&self) -> PathBuf {
+        self.dir.path().join("public")
+    }
+
+    fn build(&self, now: DateTime<Utc>) -> BuildReport {
+        let loaded =
+            config::load(&[self.dir.path().join("world.toml")], None).expect("valid definition");
+        let mut store = Store::open(&self.dir.path().join("state.sqlite")).expect("store opens");
+        let fetcher = Fetcher::new(&FetchOptions::default()).expect("fetcher");
+        let options = BuildOptions {
+            now,
+            output_dir: self.public(),
+            max_concurrent: 4,
+            default_retention: Duration::from_secs(30 * 86400),
+        };
+        build::run(
+            &loaded.definitions,
+            &mut store,
+            &fetcher,
+            &options,
+            &mut |_| {},
+        )
+        .expect("run completes")
+    }
+
+    /// The JSON Feed output's items.
+    fn items(&self, name: &str) -> Vec<Value> {
+        let text = fs::read_to_string(self.public().join(format!("{name}.json")))
+            .expect("json output written");
+        let feed: Value = serde_json::from_str(&text).expect("valid JSON");
+        feed["items"].as_array().cloned().unwrap_or_default()
+    }
+}
+
+fn titles(items: &[Value]) -> Vec<String> {
+    items
+        .iter()
+        .map(|item| item["title"].as_str().unwrap_or_default().to_owned())
+        .collect()
+}
+
+fn at(day: u32, hour: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, day, hour, 0, 0)
+        .single()
+        .expect("valid date")
+}
+
+fn rss(items: &[(&str, &str, &str, &[&str])]) -> String {
+    let mut body = String::from(
+        "<rss version=\"2.0\"><channel><title>Wire</title><link>https://wire.example.net/</link>",
+    );
+    for (title, link, date, tags) in items {
+        body.push_str(&format!("<item><title>{title}</title><link>{link}</link>"));
+        if !date.is_empty() {
+            body.push_str(&format!("<pubDate>{date}</pubDate>"));
+        }
+        for tag in *tags {
+            body.push_str(&format!("<category>{tag}</category>"));
+        }
+        body.push_str("</item>");
+    }
+    body.push_str("</channel></rss>");
+    body
+}
+
+fn status_of<'a>(report: &'a BuildReport, source: &str) -> &'a SourceStatus {
+    &report
+        .sources
+        .iter()
+        .find(|s| s.source == source)
+        .expect("source reported")
+        .status
+}
+
+fn definition(url: &str) -> String {
+    format!(
+        "[feed]\ntitle = \"World\"\nname = \"world\"\n\n[[source]]\nname = \"wire\"\nurl = \"{url}\"\n"
+    )
+}
+
+#[test]
+fn an_unchanged_source_answers_304_and_keeps_its_articles_without_a_reparse() {
+    let body = rss(&[(
+        "Minsk trade fair opens",
+        "https://wire.example.net/a",
+        "Mon, 23 Nov 2026 08:45:00 GMT",
+        &["Belarus"],
+    )]);
+    let server = TestServer::start([(
+        "/feed.xml",
+        Response::ok("application/rss+xml", body.clone())
+            .header("ETag", "\"v1\"")
+            .when_header("If-None-Match", "\"v1\"", Response::status(304)),
+    )]);
+    let run = Run::new(&definition(&server.url("/feed.xml")));
+
+    let first = run.build(at(25, 8));
+    assert_eq!(status_of(&first, "wire"), &SourceStatus::Ok);
+    assert_eq!(first.outputs[0].new_articles, 1);
+    let second = run.build(at(25, 9));
+    assert_eq!(status_of(&second, "wire"), &SourceStatus::Unchanged);
+    assert_eq!(second.outputs[0].new_articles, 0);
+    assert_eq!(titles(&run.items("world")), ["Minsk trade fair opens"]);
+    let requests = server.requests();
+    assert_eq!(requests.len(), 2);
+    assert!(
+        requests[1]
+            .to_ascii_lowercase()
+            .contains("if-none-match: \"v1\""),
+        "{}",
+        requests[1]
+    );
+}
+
+#[test]
+fn a_failing_source_keeps_its_last_good_articles_and_backs_off_after_retry_after() {
+    let body = rss(&[(
+        "Border market reopens",
+        "https://wire.example.net/b",
+        "Thu, 19 Nov 2026 07:00:00 GMT",
+        &[],
+    )]);
+    let server = TestServer::start([("/feed.xml", Response::ok("application/rss+xml", body))]);
+    let run = Run::new(&definition(&server.url("/feed.xml")));
+    run.build(at(25, 8));
+
+    server.set_route(
+        "/feed.xml",
+        Response::status(429).header("Retry-After", "3600"),
+    );
+    let failed = run.build(at(25, 9));
+    match status_of(&failed, "wire") {
+        SourceStatus::Failed {
+            error,
+            consecutive_failures,
+        } => {
+            assert!(error.contains("429"), "{error}");
+            assert!(error.contains("wire"), "names the source: {error}");
+            assert_eq!(*consecutive_failures, 1);
+        }
+        other => panic!("expected a failure, got {other:?}"),
+    }
+    assert!(!failed.all_ok());
+    assert_eq!(
+        titles(&run.items("world")),
+        ["Border market reopens"],
+        "last good articles kept"
+    );
+
+    // Within the hour the server asked for, the source is not even requested.
+    let requests_before = server.requests().len();
+    let waiting = run.build(at(25, 9) + chrono::Duration::minutes(30));
+    assert!(matches!(
+        status_of(&waiting, "wire"),
+        SourceStatus::BackingOff { .. }
+    ));
+    assert_eq!(server.requests().len(), requests_before);
+    assert_eq!(titles(&run.items("world")), ["Border market reopens"]);
+
+    // After it, the source is asked again and recovers.
+    server.set_route(
+        "/feed.xml",
+        Response::ok(
+            "application/rss+xml",
+            rss(&[(
+                "Border market reopens",
+                "https://wire.example.net/b",
+                "Thu, 19 Nov 2026 07:00:00 GMT",
+                &[],
+            )]),
+        ),
+    );
+    let recovered = run.build(at(25, 11));
+    assert_eq!(status_of(&recovered, "wire"), &SourceStatus::Ok);
+    assert!(recovered.all_ok());
+}
+
+#[test]
+fn the_same_story_from_a_feed_and_a_page_comes_out_once_with_all_tags_and_the_earliest_date() {
+    let feed = rss(&[(
+        "Belarusian leader says he is ready to visit Pyongyang",
+        "https://wire.example.net/2026/11/20/visit?utm_source=rss&amp;utm_medium=feed",
+        "Fri, 20 Nov 2026 09:30:00 GMT",
+        &["Belarus"],
+    )]);
+    let page = r#"<html><head><title>North Korea</title></head><body><ul>
+      <li class="story"><a class="headline" href="https://www.wire.example.net/2026/11/20/visit/amp">Belarusian leader says he is ready to visit Pyongyang</a>
+        <span class="date">20 Nov. 2026, 18:21</span><span class="tags"><a>North Korea</a></span></li>
+      <li class="story"><a class="headline" href="https://daily.example.org/other">Another story</a>
+        <span class="date">21 Nov. 2026, 10:00</span><span class="tags"><a>Weather</a></span></li>
+    </ul></body></html>"#;
+    let server = TestServer::start([
+        ("/feed.xml", Response::ok("application/rss+xml", feed)),
+        (
+            "/section.html",
+            Response::ok("text/html; charset=utf-8", page),
+        ),
+    ]);
+    let run = Run::new(&format!(
+        r#"[feed]
+title = "World"
+name = "world"
+[feed.filter]
+tags-any = ["north korea"]
+
+[[source]]
+name = "wire"
+url = "{}"
+
+[[source]]
+name = "section"
+url = "{}"
+kind = "page"
+time-zone = "Asia/Seoul"
+[source.page]
+items = "li.story"
+title = "a.headline"
+link = "a.headline@href"
+date = ".date"
+date-format = "%d %b. %Y, %H:%M"
+tags = {{ selector = ".tags a", all = true }}
+"#,
+        server.url("/feed.xml"),
+        server.url("/section.html")
+    ));
+    let report = run.build(at(25, 8));
+    assert!(report.all_ok(), "{report:?}");
+    let items = run.items("world");
+    assert_eq!(
+        titles(&items),
+        ["Belarusian leader says he is ready to visit Pyongyang"]
+    );
+    let item = &items[0];
+    let tags: Vec<&str> = item["tags"]
+        .as_array()
+        .expect("tags")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert!(
+        tags.contains(&"Belarus") && tags.contains(&"North Korea"),
+        "{tags:?}"
+    );
+    // 18:21 in Seoul is 09:21 UTC, earlier than the wire's 09:30 UTC.
+    let published = DateTime::parse_from_rfc3339(item["date_published"].as_str().expect("date"))
+        .expect("RFC 3339");
+    assert_eq!(
+        published,
+        Utc.with_ymd_and_hms(2026, 11, 20, 9, 21, 0)
+            .single()
+            .expect("valid")
+    );
+    // The wire comes first in the file, so its id and link are kept.
+    assert!(
+        item["url"]
+            .as_str()
+            .expect("url")
+            .starts_with("https://wire.example.net/2026/11/20/visit")
+    );
+}
+
+#[test]
+fn undated_articles_get_their_first_seen_date_and_scrolled_off_ones_stay_for_the_retention() {
+    let server = TestServer::start([(
+        "/feed.xml",
+        Response::ok(
+            "application/rss+xml",
+            rss(&[
+                (
+                    "Undated analysis",
+                    "https://wire.example.net/analysis",
+                    "",
+                    &[],
+                ),
+                (
+                    "Dated story",
+                    "https://wire.example.net/dated",
+                    "Mon, 23 Nov 2026 08:45:00 GMT",
+                    &[],
+                ),
+            ]),
+        ),
+    )]);
+    let run = Run::new(&format!(
+        "[feed]\ntitle = \"World\"\nname = \"world\"\nretention = \"7d\"\n\n[[source]]\nname = \"wire\"\nurl = \"{}\"\n",
+        server.url("/feed.xml")
+    ));
+    run.build(at(24, 6));
+    // The story scrolls off the source.
+    server.set_route(
+        "/feed.xml",
+        Response::ok(
+            "application/rss+xml",
+            rss(&[(
+                "Dated story",
+                "https://wire.example.net/dated",
+                "Mon, 23 Nov 2026 08:45:00 GMT",
+                &[],
+            )]),
+        ),
+    );
+    run.build(at(26, 6));
+    let items = run.items("world");
+    assert_eq!(
+        titles(&items),
+        ["Undated analysis", "Dated story"],
+        "kept within the retention, newest first"
+    );
+    let first_seen =
+        DateTime::parse_from_rfc3339(items[0]["date_published"].as_str().expect("date"))
+            .expect("RFC 3339");
+    assert_eq!(
+        first_seen,
+        at(24, 6),
+        "dated when first seen, not when last built"
+    );
+
+    // A week after it was last seen, it is gone.
+    run.build(at(24, 6) + chrono::Duration::days(8));
+    assert_eq!(titles(&run.items("world")), ["Dated story"]);
+}
+
+#[test]
+fn per_tag_feeds_are_written_with_slugged_names_and_an_index() {
+    let server = TestServer::start([(
+        "/feed.xml",
+        Response::ok(
+            "application/rss+xml",
+            rss(&[
+                (
+                    "One",
+                    "https://wire.example.net/1",
+                    "Mon, 23 Nov 2026 08:45:00 GMT",
+                    &["North Korea", "Belarus"],
+                ),
+                (
+                    "Two",
+                    "https://wire.example.net/2",
+                    "Mon, 23 Nov 2026 09:45:00 GMT",
+                    &["DPRK"],
+                ),
+            ]),
+        ),
+    )]);
+    let run = Run::new(&format!(
+        "[feed]\ntitle = \"World\"\nname = \"world\"\nper-tag = true\nformats = [\"atom\", \"json\"]\n[aliases]\n\"DPRK\" = \"North Korea\"\n\n[[source]]\nname = \"wire\"\nurl = \"{}\"\n",
+        server.url("/feed.xml")
+    ));
+    let report = run.build(at(25, 8));
+    assert_eq!(report.outputs[0].tags, 2);
+    let tags = run.public().join("world/tags");
+    let nk = fs::read_to_string(tags.join("north-korea.json")).expect("per-tag feed");
+    let nk: Value = serde_json::from_str(&nk).expect("JSON");
+    assert_eq!(
+        titles(nk["items"].as_array().expect("items")),
+        ["Two", "One"]
+    );
+    assert!(tags.join("belarus.atom").is_file());
+    assert!(
+        !tags.join("north-korea.rss").exists(),
+        "only the formats asked for"
+    );
+    let index = fs::read_to_string(tags.join("index.html")).expect("index");
+    assert!(
+        index.contains("href=\"north-korea.atom\"") && index.contains("href=\"belarus.json\""),
+        "{index}"
+    );
+
+    // A tag that disappears takes its files with it; no temporary files are left.
+    server.set_route(
+        "/feed.xml",
+        Response::ok(
+            "application/rss+xml",
+            rss(&[(
+                "Two",
+                "https://wire.example.net/2",
+                "Mon, 23 Nov 2026 09:45:00 GMT",
+                &["DPRK"],
+            )]),
+        ),
+    );
+    let run_again = run.build(at(25, 9) + chrono::Duration::days(40));
+    assert_eq!(run_again.outputs[0].tags, 1);
+    assert!(!tags.join("belarus.atom").exists());
+    let leftovers: Vec<PathBuf> = walk(&run.public())
+        .into_iter()
+        .filter(|p| {
+            p.file_name()
+                .is_some_and(|name| name.to_string_lossy().starts_with(".feedmill-"))
+        })
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn a_feed_can_read_another_generated_feed() {
+    let run = Run::new(
+        "[feed]\ntitle = \"World\"\nname = \"world\"\n[[source]]\nname = \"asia\"\nfeed = \"asia\"\n",
+    );
+    run.file(
+        "asia.toml",
+        "[feed]\ntitle = \"Asia\"\n[[source]]\nname = \"local\"\nfile = \"asia.xml\"\n",
+    );
+    run.file(
+        "asia.xml",
+        &rss(&[(
+            "From Asia",
+            "https://asia.example.com/1",
+            "Mon, 23 Nov 2026 08:45:00 GMT",
+            &[],
+        )]),
+    );
+    let loaded = config::load(&[run.dir.path().to_path_buf()], None).expect("valid definitions");
+    let mut store = Store::open(&run.dir.path().join("state.sqlite")).expect("store");
+    let fetcher = Fetcher::new(&FetchOptions::default()).expect("fetcher");
+    let options = BuildOptions {
+        now: at(25, 8),
+        output_dir: run.public(),
+        max_concurrent: 2,
+        default_retention: Duration::from_secs(86400),
+    };
+    let report = build::run(
+        &loaded.definitions,
+        &mut store,
+        &fetcher,
+        &options,
+        &mut |_| {},
+    )
+    .expect("run");
+    assert!(report.all_ok(), "{report:?}");
+    assert_eq!(titles(&run.items("world")), ["From Asia"]);
+    assert_eq!(titles(&run.items("asia")), ["From Asia"]);
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    if let Ok(entries) = fs::read_dir(dir) {
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                found.extend(walk(&path));
+            } else {
+                found.push(path);
+            }
+        }
+    }
+    found
+}

@@ -1,0 +1,207 @@
+//! `feedmill build` end to end: the bundled offline demo (`feeds/world.toml`) builds
+//! its merged, tag-filtered outputs; exit codes for a failing source (4) and an invalid
+//! definition (3); cron mode prints nothing when all is well.
+
+use std::fs;
+use std::path::Path;
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use serde_json::Value;
+
+fn feedmill() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_feedmill"))
+}
+
+fn demo() -> String {
+    format!("{}/feeds/world.toml", env!("CARGO_MANIFEST_DIR"))
+}
+
+/// `build` with outputs and store in `dir`.
+fn build_in(dir: &Path, definition: &str) -> Command {
+    let mut command = feedmill();
+    command.args([
+        "build",
+        definition,
+        "--output-dir",
+        &dir.join("public").to_string_lossy(),
+        "--state",
+        &dir.join("state.sqlite").to_string_lossy(),
+    ]);
+    command
+}
+
+fn items(path: &Path) -> Vec<Value> {
+    let text =
+        fs::read_to_string(path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
+    let feed: Value = serde_json::from_str(&text).expect("valid JSON Feed");
+    feed["items"].as_array().cloned().unwrap_or_default()
+}
+
+fn tags_of(item: &Value) -> Vec<String> {
+    item["tags"]
+        .as_array()
+        .map(|tags| {
+            tags.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn the_bundled_demo_builds_one_deduplicated_tag_filtered_feed_offline() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    build_in(dir.path(), &demo())
+        .arg("--summary")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "sources: 4 ok, 0 unchanged, 0 failed",
+        ))
+        .stdout(predicate::str::contains("world:"));
+    let public = dir.path().join("public");
+    for ext in ["rss", "atom", "json"] {
+        assert!(
+            public.join(format!("world.{ext}")).is_file(),
+            "world.{ext} written"
+        );
+    }
+    let items = items(&public.join("world.json"));
+    let titles: Vec<&str> = items
+        .iter()
+        .filter_map(|item| item["title"].as_str())
+        .collect();
+
+    // Tag-filtered: only Belarus / North Korea (DPRK is an alias), no sponsored item.
+    for absent in [
+        "Port cranes",
+        "Weekend weather",
+        "Sponsored",
+        "Seoul and Tokyo",
+        "ferry pier",
+    ] {
+        assert!(
+            !titles.iter().any(|t| t.contains(absent)),
+            "{absent} filtered out: {titles:?}"
+        );
+    }
+    for present in [
+        "DPRK marks",
+        "Minsk trade fair",
+        "test-fires",
+        "Analysis:",
+        "rail links",
+        "Border market",
+    ] {
+        assert!(
+            titles.iter().any(|t| t.contains(present)),
+            "{present} kept: {titles:?}"
+        );
+    }
+    // The visit story reached the demo three ways and comes out once, with every tag.
+    let visit: Vec<&Value> = items
+        .iter()
+        .filter(|item| {
+            item["title"]
+                .as_str()
+                .is_some_and(|t| t.contains("Pyongyang") && t.contains("visit"))
+        })
+        .collect();
+    assert_eq!(visit.len(), 1, "{titles:?}");
+    let tags = tags_of(visit[0]);
+    for tag in [
+        "Belarus",
+        "North Korea",
+        "Alexander Lukashenko",
+        "Diplomacy",
+    ] {
+        assert!(tags.iter().any(|t| t == tag), "{tag} in {tags:?}");
+    }
+    // The tag-less headline got its tags from its own page.
+    let rail = items
+        .iter()
+        .find(|item| {
+            item["title"]
+                .as_str()
+                .is_some_and(|t| t.contains("rail links"))
+        })
+        .expect("rail links story");
+    assert!(tags_of(rail).iter().any(|t| t == "Belarus"), "{rail}");
+    // Per-tag feeds, slugged.
+    assert!(public.join("world/tags/north-korea.atom").is_file());
+    assert!(public.join("world/tags/belarus.json").is_file());
+    assert!(public.join("world/tags/index.html").is_file());
+}
+
+#[test]
+fn from_cron_a_successful_run_prints_nothing_and_a_second_run_changes_nothing() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    build_in(dir.path(), &demo())
+        .assert()
+        .success()
+        .stdout("")
+        .stderr("");
+    let first = fs::read(dir.path().join("public/world.atom")).expect("atom written");
+    build_in(dir.path(), &demo())
+        .arg("--summary")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("(0 new)"));
+    let second = fs::read(dir.path().join("public/world.atom")).expect("atom written");
+    assert_eq!(first, second, "the same sources give the same bytes");
+}
+
+#[test]
+fn a_failing_source_exits_4_names_itself_and_the_others_are_still_written() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let definition = dir.path().join("feeds.toml");
+    fs::write(dir.path().join("good.xml"), "<rss version=\"2.0\"><channel><title>Good</title><item><title>Kept</title><link>https://example.org/kept</link></item></channel></rss>").expect("write");
+    fs::write(
+        &definition,
+        "[feed]\ntitle = \"Mixed\"\n[[source]]\nname = \"good\"\nfile = \"good.xml\"\n[[source]]\nname = \"missing\"\nfile = \"missing.xml\"\n[[source]]\nname = \"garbage\"\nfile = \"garbage.xml\"\n",
+    )
+    .expect("write");
+    fs::write(dir.path().join("garbage.xml"), "this is not a feed").expect("write");
+    build_in(dir.path(), &definition.to_string_lossy())
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains("source `missing`"))
+        .stderr(predicate::str::contains("missing.xml"))
+        .stderr(predicate::str::contains("source `garbage`"));
+    let items = items(&dir.path().join("public/feeds.json"));
+    assert_eq!(items.len(), 1);
+    assert_eq!(items[0]["title"], "Kept");
+}
+
+#[test]
+fn an_invalid_definition_exits_3_with_file_line_and_key() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let definition = dir.path().join("bad.toml");
+    fs::write(&definition, "[feed]\ntitle = \"Bad\"\n[feed.filter]\nsince = \"someday\"\n[[source]]\nname = \"a\"\nfile = \"a.xml\"\n").expect("write");
+    build_in(dir.path(), &definition.to_string_lossy())
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("bad.toml:4:9: feed.filter.since"));
+    assert!(!dir.path().join("public").exists(), "nothing written");
+}
+
+#[test]
+fn feeds_reading_each_other_in_a_circle_is_a_config_error() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    fs::write(
+        dir.path().join("a.toml"),
+        "[feed]\ntitle = \"A\"\n[[source]]\nname = \"b\"\nfeed = \"b\"\n",
+    )
+    .expect("write");
+    fs::write(
+        dir.path().join("b.toml"),
+        "[feed]\ntitle = \"B\"\n[[source]]\nname = \"a\"\nfeed = \"a\"\n",
+    )
+    .expect("write");
+    build_in(dir.path(), &dir.path().to_string_lossy())
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("circle: a → b → a"));
+}

@@ -5,6 +5,8 @@
 use std::fs;
 use std::path::Path;
 
+mod support;
+
 use assert_cmd::Command;
 use predicates::prelude::*;
 use serde_json::Value;
@@ -204,4 +206,126 @@ fn feeds_reading_each_other_in_a_circle_is_a_config_error() {
         .assert()
         .code(3)
         .stderr(predicate::str::contains("circle: a → b → a"));
+}
+
+mod cron {
+    //! A dozen sources — some failing, one slow, one rate-limited — built twice in a row
+    //! as cron would: the second run fetches almost nothing and loses or doubles nothing.
+
+    use super::*;
+
+    use std::collections::HashSet;
+    use std::time::Duration;
+
+    use crate::support::{Response, TestServer};
+
+    fn feed(source: usize) -> String {
+        let mut items = String::new();
+        for n in 0..3 {
+            items.push_str(&format!(
+                "<item><title>Story {n} from source {source}</title><link>https://news{source}.example.org/{n}</link><pubDate>Mon, 23 Nov 2026 0{n}:00:00 GMT</pubDate></item>"
+            ));
+        }
+        // Every source also carries the same shared story, with its own tracking tag.
+        items.push_str(&format!(
+            "<item><title>The story everyone carries today</title><link>https://shared.example.org/story?utm_source=s{source}</link><pubDate>Mon, 23 Nov 2026 09:00:00 GMT</pubDate></item>"
+        ));
+        format!(
+            "<rss version=\"2.0\"><channel><title>Source {source}</title>{items}</channel></rss>"
+        )
+    }
+
+    fn cached(body: String, etag: &str) -> Response {
+        Response::ok("application/rss+xml", body)
+            .header("ETag", etag)
+            .when_header("If-None-Match", etag, Response::status(304))
+    }
+
+    #[test]
+    fn twelve_sources_twice_in_a_row_fetch_almost_nothing_the_second_time() {
+        let mut routes: Vec<(String, Response)> = (0..8)
+            .map(|n| (format!("/f{n}.xml"), cached(feed(n), &format!("\"f{n}\""))))
+            .collect();
+        routes.push((
+            "/slow.xml".to_owned(),
+            cached(feed(8), "\"slow\"").delayed(Duration::from_millis(800)),
+        ));
+        routes.push(("/broken.xml".to_owned(), Response::status(500)));
+        routes.push(("/gone.xml".to_owned(), Response::status(404)));
+        routes.push((
+            "/limited.xml".to_owned(),
+            Response::status(429).header("Retry-After", "600"),
+        ));
+        let server =
+            TestServer::start_concurrent(routes.iter().map(|(p, r)| (p.as_str(), r.clone())));
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut definition = String::from("[feed]\ntitle = \"Dozen\"\nname = \"dozen\"\n");
+        for (path, _) in &routes {
+            let name = path.trim_start_matches('/').trim_end_matches(".xml");
+            definition.push_str(&format!(
+                "[[source]]\nname = \"{name}\"\nurl = \"{}\"\n",
+                server.url(path)
+            ));
+        }
+        let path = dir.path().join("dozen.toml");
+        fs::write(&path, definition).expect("write definition");
+        let path = path.to_string_lossy().into_owned();
+
+        build_in(dir.path(), &path)
+            .arg("--summary")
+            .assert()
+            .code(4)
+            .stdout(predicate::str::contains(
+                "sources: 9 ok, 0 unchanged, 3 failed",
+            ))
+            .stderr(predicate::str::contains("source `broken`"))
+            .stderr(predicate::str::contains("source `limited`"));
+        let first = items(&dir.path().join("public/dozen.json"));
+        let requests_first = server.requests().len();
+
+        build_in(dir.path(), &path)
+            .arg("--summary")
+            .assert()
+            .code(4)
+            .stdout(predicate::str::contains(
+                "sources: 0 ok, 9 unchanged, 3 failed",
+            ))
+            .stdout(predicate::str::contains("(0 new)"));
+        let second = items(&dir.path().join("public/dozen.json"));
+        let requests = server.requests();
+        let second_run = &requests[requests_first..];
+        // The nine good sources were asked with their validators (and answered 304);
+        // the rate-limited one was not asked at all; the two broken ones were retried.
+        assert_eq!(second_run.len(), 11, "{second_run:#?}");
+        assert!(!second_run.iter().any(|r| r.contains("/limited.xml")));
+        for n in 0..8 {
+            let request = second_run
+                .iter()
+                .find(|r| r.contains(&format!("/f{n}.xml")))
+                .expect("asked again");
+            assert!(
+                request
+                    .to_ascii_lowercase()
+                    .contains(&format!("if-none-match: \"f{n}\""))
+            );
+        }
+
+        // No article lost or doubled: 9 sources × 3 stories + the shared one, once.
+        let listed: Vec<&str> = first.iter().filter_map(|i| i["title"].as_str()).collect();
+        assert_eq!(first.len(), 28, "{listed:#?}");
+        let ids = |items: &[Value]| -> HashSet<String> {
+            items
+                .iter()
+                .filter_map(|i| i["id"].as_str().map(str::to_owned))
+                .collect()
+        };
+        assert_eq!(ids(&first).len(), 28, "no duplicates");
+        assert_eq!(ids(&first), ids(&second), "nothing lost on the second run");
+        let shared: Vec<&Value> = second
+            .iter()
+            .filter(|i| i["title"] == "The story everyone carries today")
+            .collect();
+        assert_eq!(shared.len(), 1);
+        assert_eq!(shared[0]["url"], "https://shared.example.org/story");
+    }
 }

@@ -8,13 +8,15 @@
 //! store that cannot be read or written stops a run; everything else is reported per
 //! source and per output in the [`BuildReport`]. Entry point: [`run`].
 
+mod atomic;
 mod output;
 mod plan;
 mod read;
 mod refresh;
 mod report;
 
-pub use output::{extension, media_type, write_atomically};
+pub use atomic::{write_atomically, write_atomically_new};
+pub use output::{extension, media_type};
 pub use plan::{PlanError, plan};
 pub use read::{Body, SourceRead, read_source};
 pub use report::{BuildReport, OutputReport, SourceReport, SourceStatus};
@@ -31,6 +33,9 @@ use crate::fetch::Fetcher;
 use crate::model::{Article, SourceRef};
 use crate::pipeline::{self, SourceArticles};
 use crate::store::{Store, StoreError};
+
+/// How much longer than the longest retention the store keeps articles.
+const PRUNE_MARGIN: Duration = Duration::from_secs(7 * 24 * 3600);
 
 /// What a run needs besides the definitions.
 #[derive(Debug, Clone)]
@@ -114,6 +119,25 @@ pub fn run(
         let (articles, output_report) = build_output(definition, inputs, store, options)?;
         built.insert(definition.feed.name.clone(), articles);
         outputs[index] = Some(output_report);
+    }
+    // Forget what no feed keeps any more: articles (and cached enrichment) unseen for
+    // longer than the longest retention, and a little more.
+    let longest = definitions
+        .iter()
+        .map(|definition| {
+            definition
+                .feed
+                .retention
+                .unwrap_or(options.default_retention)
+        })
+        .max()
+        .unwrap_or(options.default_retention);
+    if let Some(cutoff) = chrono::Duration::from_std(longest + PRUNE_MARGIN)
+        .ok()
+        .and_then(|keep| options.now.checked_sub_signed(keep))
+    {
+        let pruned = store.prune(cutoff)?;
+        tracing::debug!(pruned, "pruned the store");
     }
     for (index, _) in definitions.iter().enumerate() {
         report.sources.append(&mut sources[index]);

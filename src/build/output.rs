@@ -2,11 +2,12 @@
 //! format plus an index, each written atomically (a temporary file renamed over the old).
 
 use std::fs;
-use std::io::{self, Write};
+use std::io;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 
+use super::atomic::write_atomically;
 use crate::config::FeedMeta;
 use crate::emit::{self, EmitOptions, OutputFormat};
 use crate::model::{Article, Feed, Generator, Text};
@@ -158,30 +159,4 @@ pub fn media_type(format: OutputFormat) -> &'static str {
 
 fn escape(text: &str) -> String {
     crate::model::escape_html(text)
-}
-
-/// Writes `bytes` to a temporary file next to `path`, then renames it over `path`, so
-/// readers see the old file or the new one, never half of one. An existing file keeps
-/// its permissions; a new one gets the usual `0o666` less the umask.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let dir = match path.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent,
-        _ => Path::new("."),
-    };
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(".feedmill-").suffix(".tmp");
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        builder.permissions(fs::Permissions::from_mode(0o666));
-    }
-    let mut temp = builder.tempfile_in(dir)?;
-    temp.write_all(bytes)?;
-    if let Ok(existing) = fs::metadata(path) {
-        temp.as_file().set_permissions(existing.permissions())?;
-    }
-    temp.as_file().sync_all()?;
-    // On failure the temporary file is deleted when the returned error drops it.
-    temp.persist(path).map_err(|err| err.error)?;
-    Ok(())
 }

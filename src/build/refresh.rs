@@ -114,7 +114,9 @@ pub(super) fn refresh_all(
         requests.push(request);
         request_jobs.push(index);
     }
+    let started = std::time::Instant::now();
     let responses = fetcher.get_all(&requests, options.max_concurrent);
+    tracing::debug!(requests = requests.len(), elapsed = ?started.elapsed(), "fetched");
 
     // Parse what came in (and read local files) on a bounded set of threads.
     let mut to_parse: Vec<(usize, Body)> = Vec::new();
@@ -199,13 +201,22 @@ pub(super) fn refresh_all(
         }
     }
 
+    tracing::debug!(parsed = to_parse.len(), elapsed = ?started.elapsed(), "parsed");
+
     // Record, enrich and collect, one source at a time, in definition order.
     let mut refreshed = Vec::with_capacity(jobs.len());
     for (job, loaded) in jobs.iter().zip(loaded) {
         let item = finish(job, loaded, store, fetcher, options)?;
+        tracing::debug!(
+            source = %job.key,
+            status = ?item.report.status,
+            articles = item.report.articles,
+            "source refreshed"
+        );
         on_source(&item.report);
         refreshed.push(item);
     }
+    tracing::debug!(sources = refreshed.len(), elapsed = ?started.elapsed(), "recorded");
     Ok(refreshed)
 }
 

@@ -112,7 +112,6 @@ pub(crate) fn run(args: BuildArgs) -> anyhow::Result<u8> {
         ProgressBar::hidden().into()
     };
     let mut on_source = |report: &SourceReport| {
-        tracing::debug!(feed = %report.feed, source = %report.source, status = ?report.status, "source refreshed");
         if let Some(bar) = &progress {
             bar.set_message(format!("{}/{}", report.feed, report.source));
             bar.inc(1);

@@ -6,7 +6,7 @@
 use std::fmt;
 use std::fs;
 use std::io::{self, Read, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::Context as _;
 use chrono::Utc;
@@ -77,9 +77,8 @@ pub(crate) fn run(args: ConvertArgs) -> anyhow::Result<()> {
     };
     let output = emit::write(&feed, args.to.into(), &emit_options)?;
     match &args.output {
-        Some(path) => {
-            write_atomically(path, &output).with_context(|| format!("writing `{}`", path.display()))
-        }
+        Some(path) => feedmill::build::write_atomically(path, &output)
+            .with_context(|| format!("writing `{}`", path.display())),
         None => write_stdout(&output).context("writing standard output"),
     }
 }
@@ -224,47 +223,6 @@ pub(crate) fn write_stdout(bytes: &[u8]) -> io::Result<()> {
     }
 }
 
-/// Writes `bytes` to a temporary file next to `path`, then renames it over `path`, so
-/// readers see the old file or the new one, never half of one. An existing file keeps
-/// its permissions; a new one gets the usual `0o666` less the umask.
-pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let temp = written_temp_file(path, bytes)?;
-    // On failure the temporary file is deleted when the returned error drops it.
-    temp.persist(path).map_err(|err| err.error)?;
-    Ok(())
-}
-
-/// Like [`write_atomically`], but an existing `path` is left alone and is an
-/// [`io::ErrorKind::AlreadyExists`] error (checked by the rename itself, so no race).
-pub(crate) fn write_atomically_new(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let temp = written_temp_file(path, bytes)?;
-    temp.persist_noclobber(path).map_err(|err| err.error)?;
-    Ok(())
-}
-
-/// A synced temporary file next to `path` holding `bytes`, with the permissions of the
-/// file at `path` if there is one.
-fn written_temp_file(path: &Path, bytes: &[u8]) -> io::Result<tempfile::NamedTempFile> {
-    let dir = match path.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent,
-        _ => Path::new("."),
-    };
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(".feedmill-").suffix(".tmp");
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        builder.permissions(fs::Permissions::from_mode(0o666));
-    }
-    let mut temp = builder.tempfile_in(dir)?;
-    temp.write_all(bytes)?;
-    if let Ok(existing) = fs::metadata(path) {
-        temp.as_file().set_permissions(existing.permissions())?;
-    }
-    temp.as_file().sync_all()?;
-    Ok(temp)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -296,42 +254,5 @@ mod tests {
             parse_input("feeds/example.xml"),
             Ok(Input::File(PathBuf::from("feeds/example.xml")))
         );
-    }
-
-    #[test]
-    fn atomic_write_replaces_the_file_and_leaves_nothing_else() {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let path = dir.path().join("out.xml");
-        fs::write(&path, "old").expect("seed file");
-
-        write_atomically(&path, b"new").expect("atomic write");
-
-        assert_eq!(fs::read(&path).expect("read back"), b"new");
-        let n_entries = fs::read_dir(dir.path()).expect("list dir").count();
-        assert_eq!(n_entries, 1);
-    }
-
-    #[cfg(unix)]
-    #[test]
-    fn atomic_write_keeps_the_permissions_of_the_file_it_replaces() {
-        use std::os::unix::fs::PermissionsExt;
-        let dir = tempfile::tempdir().expect("temp dir");
-        let path = dir.path().join("out.xml");
-        fs::write(&path, "old").expect("seed file");
-        fs::set_permissions(&path, fs::Permissions::from_mode(0o640)).expect("chmod");
-
-        write_atomically(&path, b"new").expect("atomic write");
-
-        let mode = fs::metadata(&path).expect("stat").permissions().mode();
-        assert_eq!(mode & 0o777, 0o640);
-    }
-
-    #[test]
-    fn atomic_write_into_a_missing_directory_fails_and_creates_nothing() {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let path = dir.path().join("missing/out.xml");
-
-        assert!(write_atomically(&path, b"new").is_err());
-        assert_eq!(fs::read_dir(dir.path()).expect("list dir").count(), 0);
     }
 }

@@ -83,9 +83,9 @@ pub(crate) fn run(args: ImportArgs) -> anyhow::Result<()> {
         return convert::write_stdout(text.as_bytes()).context("writing standard output");
     };
     let written = if args.force {
-        convert::write_atomically(path, text.as_bytes())
+        feedmill::build::write_atomically(path, text.as_bytes())
     } else {
-        convert::write_atomically_new(path, text.as_bytes())
+        feedmill::build::write_atomically_new(path, text.as_bytes())
     };
     match written {
         Err(err) if err.kind() == io::ErrorKind::AlreadyExists => bail!(

@@ -11,7 +11,7 @@ mod convert;
 mod discover;
 mod import;
 
-use std::io::{self, Write};
+use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -73,6 +73,7 @@ enum Command {
 
 /// Runs the command line and returns the process's exit code.
 pub fn run() -> ExitCode {
+    init_logging();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(err) => {
@@ -101,6 +102,19 @@ pub fn run() -> ExitCode {
             ExitCode::from(exit_code::FAILURE)
         }
     }
+}
+
+/// Sends the library's `tracing` events to stderr when `RUST_LOG` asks for them
+/// (`RUST_LOG=feedmill=debug`); without it nothing is logged beyond the CLI's messages.
+fn init_logging() {
+    let Ok(filter) = tracing_subscriber::EnvFilter::try_from_default_env() else {
+        return;
+    };
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(io::stderr)
+        .with_ansi(io::stderr().is_terminal())
+        .try_init();
 }
 
 /// Prints `<level>: <text>` on stderr. A failing stderr is ignored: there is nowhere

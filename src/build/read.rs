@@ -5,10 +5,9 @@ use chrono::{DateTime, Utc};
 use url::Url;
 
 use crate::config::{SourceDefinition, SourceKind};
-use crate::model::{Feed, Timestamp};
-use crate::source::date::{HumanDateContext, parse_human};
+use crate::model::Feed;
 use crate::source::feed::{self, ReadOptions, Warning, WarningKind};
-use crate::source::page::selectors::{self, ScrapeOptions};
+use crate::source::page::selectors::{self, HumanDateParser, ScrapeOptions};
 use crate::source::page::{self, PageOptions};
 
 /// A source's bytes and what the transport said about them.
@@ -80,14 +79,9 @@ pub fn read_source(
                 body.content_type.as_deref(),
                 body.url.as_ref(),
             );
-            let zone = Some(source.time_zone);
-            let date_parser = move |raw: &str, format: Option<&str>| -> Option<Timestamp> {
-                let context = HumanDateContext {
-                    format: format.map(str::to_owned),
-                    zone,
-                    now,
-                };
-                parse_human(raw, &context)
+            let date_parser = HumanDateParser {
+                zone: Some(source.time_zone),
+                now: Some(now),
             };
             let mut fetch_errors = Vec::new();
             let next = |url: &Url| match fetch_next(url) {

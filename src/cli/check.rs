@@ -14,11 +14,10 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use clap::Args;
 use feedmill::config::{self, SourceDefinition, SourceKind, SourceLocation};
 use feedmill::fetch::{self, FetchOptions};
-use feedmill::model::{Article, Timestamp};
-use feedmill::source::date::{HumanDateContext, parse_human};
+use feedmill::model::Article;
 use feedmill::source::feed::{self, ReadOptions, Warning};
 use feedmill::source::page::selectors::{
-    self, PageSelectors, ScrapeOptions, ScrapeResult, decode_page,
+    self, HumanDateParser, PageSelectors, ScrapeOptions, ScrapeResult, decode_page,
 };
 use feedmill::source::page::{self, PageOptions};
 use url::Url;
@@ -227,14 +226,9 @@ fn scrape(
         loaded.content_type.as_deref(),
         loaded.url.as_ref(),
     );
-    let zone = Some(source.time_zone);
-    let date_parser = move |raw: &str, format: Option<&str>| -> Option<Timestamp> {
-        let context = HumanDateContext {
-            format: format.map(str::to_owned),
-            zone,
-            now,
-        };
-        parse_human(raw, &context)
+    let date_parser = HumanDateParser {
+        zone: Some(source.time_zone),
+        now: Some(now),
     };
     let options = ScrapeOptions {
         date_parser: &date_parser,

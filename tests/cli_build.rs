@@ -5,6 +5,8 @@
 use std::fs;
 use std::path::Path;
 
+#[allow(dead_code)]
+mod common;
 mod support;
 
 use assert_cmd::Command;
@@ -121,6 +123,13 @@ fn the_bundled_demo_builds_one_deduplicated_tag_filtered_feed_offline() {
     ] {
         assert!(tags.iter().any(|t| t == tag), "{tag} in {tags:?}");
     }
+    let sources: Vec<&str> = visit[0]["_feedmill"]["sources"]
+        .as_array()
+        .expect("the sources extension")
+        .iter()
+        .filter_map(|source| source["title"].as_str())
+        .collect();
+    assert_eq!(sources, ["wire", "asia-desk", "daily-nk-section"]);
     // The tag-less headline got its tags from its own page.
     let rail = items
         .iter()
@@ -131,6 +140,17 @@ fn the_bundled_demo_builds_one_deduplicated_tag_filtered_feed_offline() {
         })
         .expect("rail links story");
     assert!(tags_of(rail).iter().any(|t| t == "Belarus"), "{rail}");
+    // Every output is valid by the spec-rule validators, per-tag feeds included.
+    for entry in walk(&public) {
+        let bytes = fs::read(&entry).expect("readable output");
+        let problems = match entry.extension().and_then(|ext| ext.to_str()) {
+            Some("rss") => common::validate::rss2(&bytes),
+            Some("atom") => common::validate::atom1(&bytes),
+            Some("json") => common::validate::json_feed11(&bytes),
+            _ => continue,
+        };
+        assert!(problems.is_empty(), "{}: {problems:#?}", entry.display());
+    }
     // Per-tag feeds, slugged.
     assert!(public.join("world/tags/north-korea.atom").is_file());
     assert!(public.join("world/tags/belarus.json").is_file());
@@ -328,4 +348,17 @@ mod cron {
         assert_eq!(shared.len(), 1);
         assert_eq!(shared[0]["url"], "https://shared.example.org/story");
     }
+}
+
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut found = Vec::new();
+    for entry in fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            found.extend(walk(&path));
+        } else {
+            found.push(path);
+        }
+    }
+    found
 }

@@ -312,9 +312,14 @@ fn finish(
             articles: count,
         },
         articles: SourceArticles {
+            // A local file's path is nobody's business but the operator's: only web
+            // addresses are published.
             source: SourceRef {
                 title: Some(job.source.name.clone()),
-                url: Some(job.source.location.to_string()),
+                url: match &job.source.location {
+                    SourceLocation::Url(url) => Some(url.to_string()),
+                    _ => None,
+                },
                 link: None,
             },
             articles,

@@ -109,7 +109,11 @@ fn clean_article(article: &mut Article, feed_base: Option<&Url>) {
     clean_url(&mut article.image, base);
     clean_language(&mut article.language);
     clean_text(&mut article.rights, base);
-    if let Some(source) = &mut article.source {
+    for source in article
+        .source
+        .iter_mut()
+        .chain(article.merged_from.iter_mut())
+    {
         clean_string(&mut source.title);
         clean_url(&mut source.url, feed_base);
         clean_url(&mut source.link, feed_base);

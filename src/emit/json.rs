@@ -73,6 +73,23 @@ struct JsonItem<'a> {
     language: Option<&'a str>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     attachments: Vec<JsonAttachment<'a>>,
+    /// The JSON Feed extension naming the configured sources a merged article came
+    /// from (`"_feedmill": {"sources": [{"title": …, "url": …}]}`).
+    #[serde(rename = "_feedmill", skip_serializing_if = "Option::is_none")]
+    feedmill: Option<JsonExtension<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+struct JsonExtension<'a> {
+    sources: Vec<JsonSource<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+struct JsonSource<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    title: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<&'a str>,
 }
 
 #[derive(Debug, Serialize)]
@@ -153,6 +170,16 @@ fn item(article: &Article) -> JsonItem<'_> {
             .iter()
             .map(|enclosure| attachment(enclosure, article.duration_seconds))
             .collect(),
+        feedmill: (!article.merged_from.is_empty()).then(|| JsonExtension {
+            sources: article
+                .merged_from
+                .iter()
+                .map(|source| JsonSource {
+                    title: source.title.as_deref(),
+                    url: source.url.as_deref(),
+                })
+                .collect(),
+        }),
     }
 }
 

@@ -5,7 +5,6 @@
 use std::fs;
 use std::path::Path;
 
-#[allow(dead_code)]
 mod common;
 mod support;
 

@@ -45,7 +45,7 @@ impl Run {
         let fetcher = Fetcher::new(&FetchOptions::default()).expect("fetcher");
         let options = BuildOptions {
             now,
-            output_dir: self.public(),
+            output_dir: Some(self.public()),
             max_concurrent: 4,
             default_retention: Duration::from_secs(30 * 86400),
         };
@@ -451,7 +451,7 @@ fn a_feed_can_read_another_generated_feed() {
     let fetcher = Fetcher::new(&FetchOptions::default()).expect("fetcher");
     let options = BuildOptions {
         now: at(25, 8),
-        output_dir: run.public(),
+        output_dir: Some(run.public()),
         max_concurrent: 2,
         default_retention: Duration::from_secs(86400),
     };

@@ -16,10 +16,10 @@ mod refresh;
 mod report;
 
 pub use atomic::{write_atomically, write_atomically_new};
-pub use output::{extension, media_type};
+pub use output::{compose_feed, extension, media_type};
 pub use plan::{PlanError, plan};
 pub use read::{Body, SourceRead, read_source};
-pub use report::{BuildReport, OutputReport, SourceReport, SourceStatus};
+pub use report::{BuildReport, BuiltFeed, OutputReport, SourceReport, SourceStatus};
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -42,8 +42,9 @@ const PRUNE_MARGIN: Duration = Duration::from_secs(7 * 24 * 3600);
 pub struct BuildOptions {
     /// The run's clock: fetch time, relative dates, retention and `since` filters.
     pub now: DateTime<Utc>,
-    /// Where outputs are written.
-    pub output_dir: PathBuf,
+    /// Where outputs are written; `None` builds them in memory only (the feeds are in
+    /// [`BuildReport::feeds`]).
+    pub output_dir: Option<PathBuf>,
     /// How many sources are fetched at once.
     pub max_concurrent: usize,
     /// Retention for feeds that do not set their own.
@@ -76,10 +77,7 @@ pub fn run(
     let order = plan(definitions)?;
     let refreshed = refresh::refresh_all(definitions, store, fetcher, options, on_source)?;
     let now = options.now.fixed_offset();
-    let mut report = BuildReport {
-        sources: Vec::new(),
-        outputs: Vec::new(),
-    };
+    let mut report = BuildReport::default();
     let mut refreshed: HashMap<(usize, usize), refresh::Refreshed> = refreshed
         .into_iter()
         .map(|item| ((item.definition, item.source), item))
@@ -87,6 +85,7 @@ pub fn run(
     // Built feeds by name, for sources that read another generated feed.
     let mut built: HashMap<String, Vec<Article>> = HashMap::new();
     let mut outputs: Vec<Option<OutputReport>> = definitions.iter().map(|_| None).collect();
+    let mut feeds: Vec<Option<BuiltFeed>> = definitions.iter().map(|_| None).collect();
     let mut sources: Vec<Vec<SourceReport>> = definitions.iter().map(|_| Vec::new()).collect();
     for &index in &order {
         let definition = &definitions[index];
@@ -116,8 +115,9 @@ pub fn run(
                 inputs.push(item.articles);
             }
         }
-        let (articles, output_report) = build_output(definition, inputs, store, options)?;
-        built.insert(definition.feed.name.clone(), articles);
+        let (feed, output_report) = build_output(definition, inputs, store, options)?;
+        built.insert(definition.feed.name.clone(), feed.feed.articles.clone());
+        feeds[index] = Some(feed);
         outputs[index] = Some(output_report);
     }
     // Forget what no feed keeps any more: articles (and cached enrichment) unseen for
@@ -144,17 +144,21 @@ pub fn run(
         if let Some(output) = outputs[index].take() {
             report.outputs.push(output);
         }
+        if let Some(feed) = feeds[index].take() {
+            report.feeds.push(feed);
+        }
     }
     Ok(report)
 }
 
-/// Merges, filters and writes one definition's output.
+/// Merges, filters and (when there is an output directory) writes one definition's
+/// output.
 fn build_output(
     definition: &FeedDefinition,
     inputs: Vec<SourceArticles>,
     store: &mut Store,
     options: &BuildOptions,
-) -> Result<(Vec<Article>, OutputReport), StoreError> {
+) -> Result<(BuiltFeed, OutputReport), StoreError> {
     let meta = &definition.feed;
     let now = options.now.fixed_offset();
     let mut merged = pipeline::merge(inputs, &meta.dedup, &definition.aliases);
@@ -170,44 +174,46 @@ fn build_output(
     articles.truncate(meta.limit);
     let ids: Vec<String> = articles.iter().map(|article| article.id.clone()).collect();
     let new_articles = store.mark_emitted(&meta.name, &ids, options.now)?;
-    let feed = output::compose_feed(meta, &meta.title, articles.clone(), options.now);
+    let tags = if meta.per_tag {
+        pipeline::split_by_tag(&articles, &definition.aliases)
+    } else {
+        Vec::new()
+    };
+    let built = BuiltFeed {
+        name: meta.name.clone(),
+        feed: output::compose_feed(meta, &meta.title, articles, options.now),
+        tags,
+    };
     let mut report = OutputReport {
         feed: meta.name.clone(),
-        articles: articles.len(),
+        articles: built.feed.articles.len(),
         new_articles,
         files: Vec::new(),
-        tags: 0,
+        tags: built.tags.len(),
         error: None,
     };
-    match output::write_formats(&feed, &meta.formats, &options.output_dir, &meta.name) {
-        Ok(files) => report.files = files,
-        Err(error) => {
-            report.error = Some(format!(
-                "writing `{}`: {error}",
-                options.output_dir.join(&meta.name).display()
-            ));
-            return Ok((articles, report));
-        }
-    }
-    if meta.per_tag {
-        match output::write_per_tag(
-            meta,
-            &articles,
-            &definition.aliases,
-            &options.output_dir,
-            options.now,
-        ) {
-            Ok((files, tags)) => {
-                report.files.extend(files);
-                report.tags = tags.len();
-            }
+    if let Some(dir) = &options.output_dir {
+        match output::write_formats(&built.feed, &meta.formats, dir, &meta.name) {
+            Ok(files) => report.files = files,
             Err(error) => {
                 report.error = Some(format!(
-                    "writing the per-tag feeds of `{}`: {error}",
-                    meta.name
+                    "writing `{}`: {error}",
+                    dir.join(&meta.name).display()
                 ));
+                return Ok((built, report));
+            }
+        }
+        if meta.per_tag {
+            match output::write_per_tag(meta, &built.tags, dir, options.now) {
+                Ok(files) => report.files.extend(files),
+                Err(error) => {
+                    report.error = Some(format!(
+                        "writing the per-tag feeds of `{}`: {error}",
+                        meta.name
+                    ));
+                }
             }
         }
     }
-    Ok((articles, report))
+    Ok((built, report))
 }

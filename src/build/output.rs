@@ -11,7 +11,7 @@ use super::atomic::write_atomically;
 use crate::config::FeedMeta;
 use crate::emit::{self, EmitOptions, OutputFormat};
 use crate::model::{Article, Feed, Generator, Text};
-use crate::pipeline::{TagAliases, TagFeed, split_by_tag};
+use crate::pipeline::TagFeed;
 
 /// The file extension of a format: `rss`, `atom`, `json`.
 pub fn extension(format: OutputFormat) -> &'static str {
@@ -72,27 +72,30 @@ pub fn write_formats(
 
 /// Writes one feed per tag under `DIR/NAME/tags/` (`SLUG.EXT`) and an `index.html`
 /// listing them; removes tag files of earlier runs whose tag is gone. Returns the paths
-/// written and the tag feeds.
+/// written.
 pub fn write_per_tag(
     meta: &FeedMeta,
-    articles: &[Article],
-    aliases: &TagAliases,
+    tags: &[TagFeed],
     output_dir: &Path,
     now: DateTime<Utc>,
-) -> io::Result<(Vec<PathBuf>, Vec<TagFeed>)> {
+) -> io::Result<Vec<PathBuf>> {
     let dir = output_dir.join(&meta.name).join("tags");
-    let tags = split_by_tag(articles, aliases);
     let mut written = Vec::new();
-    for tag in &tags {
-        let title = format!("{} — {}", meta.title, tag.label);
-        let feed = compose_feed(meta, &title, tag.articles.clone(), now);
+    for tag in tags {
+        let feed = compose_feed(meta, &tag_title(meta, tag), tag.articles.clone(), now);
         written.extend(write_formats(&feed, &meta.formats, &dir, &tag.slug)?);
     }
+    fs::create_dir_all(&dir)?;
     let index = dir.join("index.html");
-    write_atomically(&index, tag_index_html(meta, &tags).as_bytes())?;
+    write_atomically(&index, tag_index_html(meta, tags).as_bytes())?;
     written.push(index);
     remove_stale(&dir, &written)?;
-    Ok((written, tags))
+    Ok(written)
+}
+
+/// The title of a per-tag feed: `FEED — TAG`.
+pub fn tag_title(meta: &FeedMeta, tag: &TagFeed) -> String {
+    format!("{} — {}", meta.title, tag.label)
 }
 
 /// Deletes feed files in `dir` (`*.rss`, `*.atom`, `*.json`) that this run did not write.

@@ -2,6 +2,9 @@
 
 use std::path::PathBuf;
 
+use crate::model::Feed;
+use crate::pipeline::TagFeed;
+
 /// What a run did.
 #[derive(Debug, Clone, Default)]
 pub struct BuildReport {
@@ -9,6 +12,19 @@ pub struct BuildReport {
     pub sources: Vec<SourceReport>,
     /// Every output, in the order the definitions were given.
     pub outputs: Vec<OutputReport>,
+    /// Every output feed as built, in the same order.
+    pub feeds: Vec<BuiltFeed>,
+}
+
+/// One output feed as built: the feed document, and its per-tag split when `per-tag`.
+#[derive(Debug, Clone)]
+pub struct BuiltFeed {
+    /// The feed's name.
+    pub name: String,
+    /// The feed, articles newest first.
+    pub feed: Feed,
+    /// One group per tag (empty unless the definition asks for per-tag feeds).
+    pub tags: Vec<TagFeed>,
 }
 
 impl BuildReport {

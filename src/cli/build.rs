@@ -93,7 +93,7 @@ pub(crate) fn run(args: BuildArgs) -> anyhow::Result<u8> {
     let fetcher = Fetcher::new(&fetch_options(&settings)).context("setting up the HTTP client")?;
     let options = BuildOptions {
         now: Utc::now(),
-        output_dir: settings.output_dir.clone(),
+        output_dir: Some(settings.output_dir.clone()),
         max_concurrent: settings.max_concurrent,
         default_retention: settings.retention,
     };

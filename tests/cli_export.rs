@@ -133,7 +133,7 @@ fn without_a_base_url_the_list_points_at_the_output_directory_with_a_warning() {
     let list = read_opml(&output).expect("OPML on stdout");
     let main = &list.subscriptions[0].xml_url;
     let expected = url::Url::from_file_path(
-        std::path::absolute(dir.path().join("world.rss")).expect("absolute"),
+        fs::canonicalize(dir.path().join("world.rss")).expect("canonical path"),
     )
     .expect("file URL");
     assert_eq!(main, expected.as_str());

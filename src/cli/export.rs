@@ -116,17 +116,19 @@ pub(crate) fn run(args: ExportArgs) -> anyhow::Result<u8> {
     Ok(exit_code::SUCCESS)
 }
 
-/// The `file://` URL of `dir` (made absolute), ending in `/`.
+/// The `file://` URL of `dir` (canonical when it exists, else made absolute), ending in `/`.
 fn file_base_url(dir: &Path) -> anyhow::Result<String> {
-    let absolute = std::path::absolute(dir)
+    let absolute = fs::canonicalize(dir)
+        .or_else(|_| std::path::absolute(dir))
         .with_context(|| format!("finding the absolute path of `{}`", dir.display()))?;
-    match Url::from_directory_path(&absolute) {
-        Ok(url) => Ok(url.to_string()),
-        Err(()) => bail!(
+    let Ok(url) = Url::from_directory_path(&absolute) else {
+        bail!(
             "`{}` cannot be written as a file:// URL",
             absolute.display()
-        ),
-    }
+        );
+    };
+    // Parsing the URL again resolves the `..` of a directory that does not exist yet.
+    Ok(Url::parse(url.as_str()).unwrap_or(url).to_string())
 }
 
 /// `base` and `path` joined by exactly one `/`.

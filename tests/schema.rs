@@ -187,6 +187,8 @@ fn a_definition_using_every_form_passes_and_each_mistake_fails() {
             "file = \"harbour.xml\"",
             "file = \"harbour.xml\"\nfeed = \"other\"",
         ),
+        // Selectors on a source that says it is a feed.
+        ("kind = \"page\"", "kind = \"feed\""),
         // A source with none.
         ("file = \"harbour.xml\"", "time-zone = \"UTC\""),
     ];

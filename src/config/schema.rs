@@ -250,3 +250,60 @@ pub(crate) enum SourceKind {
     /// An HTML listing page, read with `[source.page]` or by auto-extraction.
     Page,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The `pattern` of `T`'s schema, as a Rust regex (the patterns here mean the same in
+    /// both dialects).
+    fn pattern<T: JsonSchema>() -> regex::Regex {
+        let schema = T::json_schema(&mut SchemaGenerator::default());
+        let pattern = schema
+            .get("pattern")
+            .and_then(Value::as_str)
+            .expect("a pattern");
+        regex::Regex::new(pattern).expect("a valid pattern")
+    }
+
+    #[test]
+    fn the_duration_pattern_accepts_what_humantime_reads() {
+        let pattern = pattern::<Duration>();
+        for text in [
+            "30d", "48h", "90 min", "1w 2d", "2 days", "1h30m", " 10s ", "500ms",
+        ] {
+            assert!(humantime::parse_duration(text.trim()).is_ok(), "{text}");
+            assert!(pattern.is_match(text), "{text} is refused");
+        }
+        for text in ["soon", "a month", "30", "", "d30"] {
+            assert!(humantime::parse_duration(text.trim()).is_err(), "{text}");
+            assert!(!pattern.is_match(text), "{text} is accepted");
+        }
+    }
+
+    #[test]
+    fn the_size_pattern_accepts_what_bytesize_reads() {
+        let pattern = pattern::<ByteSize>();
+        for text in ["20 MiB", "500 kB", "1048576", "1.5 GiB", "2MiB"] {
+            assert!(text.parse::<bytesize::ByteSize>().is_ok(), "{text}");
+            assert!(pattern.is_match(text), "{text} is refused");
+        }
+        for text in ["lots", "", "MiB 20"] {
+            assert!(text.parse::<bytesize::ByteSize>().is_err(), "{text}");
+            assert!(!pattern.is_match(text), "{text} is accepted");
+        }
+    }
+
+    #[test]
+    fn output_names_follow_the_validators_rule() {
+        let pattern = pattern::<OutputName>();
+        for name in ["world", "world.v2", "a_b-c", "9"] {
+            assert!(super::super::validate::is_output_name(name), "{name}");
+            assert!(pattern.is_match(name), "{name}");
+        }
+        for name in [".hidden", "a/b", "", "a b"] {
+            assert!(!super::super::validate::is_output_name(name), "{name}");
+            assert!(!pattern.is_match(name), "{name}");
+        }
+    }
+}

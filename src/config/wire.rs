@@ -171,6 +171,10 @@ pub struct DedupToml {
     { "required": ["file"] },
     { "required": ["feed"] },
 ]))]
+#[schemars(extend(
+    "if" = { "required": ["kind"], "properties": { "kind": { "const": "feed" } } },
+    "then" = { "not": { "required": ["page"] } },
+))]
 pub struct SourceToml {
     /// Unique name within the file; used in logs and errors. Required.
     #[schemars(with = "String", length(min = 1))]

@@ -9,7 +9,9 @@ mod build;
 mod check;
 mod convert;
 mod discover;
+mod export;
 mod import;
+mod schema;
 
 use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
@@ -24,7 +26,7 @@ mod exit_code {
     pub const FAILURE: u8 = 1;
     /// The command line was wrong.
     pub const USAGE: u8 = 2;
-    /// A feed definition or the settings file is invalid (`check`, `build`).
+    /// A feed definition or the settings file is invalid (`check`, `build`, `export`).
     pub const CONFIG: u8 = 3;
     /// Some sources failed or some outputs could not be written; the rest were (`build`).
     pub const PARTIAL: u8 = 4;
@@ -38,12 +40,14 @@ Examples:
   feedmill check feeds/example-page.toml
   feedmill discover https://example.com/blog/ --probe
   feedmill import subscriptions.opml -o feeds/reading.toml
+  feedmill export --base-url https://feeds.example.org/ -o feeds.opml
+  feedmill schema > feedmill.schema.json
 
 Exit codes:
   0  success
   1  the input could not be read, or the output could not be written
   2  usage error
-  3  a feed definition or the settings file is invalid (`check`, `build`)
+  3  a feed definition or the settings file is invalid (`check`, `build`, `export`)
   4  some sources failed or outputs could not be written, the rest were (`build`)
 
 Run `feedmill convert --help`, `feedmill check --help`, `feedmill discover --help` or
@@ -69,6 +73,10 @@ enum Command {
     Discover(discover::DiscoverArgs),
     /// Turn an OPML subscription list into a feed definition file (feeds/NAME.toml).
     Import(import::ImportArgs),
+    /// Write an OPML list of the generated feeds (or, with --sources, of their sources).
+    Export(export::ExportArgs),
+    /// Print the JSON Schema of definition files (or, with --settings, of the settings file).
+    Schema(schema::SchemaArgs),
 }
 
 /// Runs the command line and returns the process's exit code.
@@ -94,6 +102,8 @@ pub fn run() -> ExitCode {
         Command::Check(args) => check::run(args),
         Command::Discover(args) => discover::run(args).map(|()| exit_code::SUCCESS),
         Command::Import(args) => import::run(args).map(|()| exit_code::SUCCESS),
+        Command::Export(args) => export::run(args),
+        Command::Schema(args) => schema::run(args).map(|()| exit_code::SUCCESS),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -9,6 +9,7 @@
 mod filter;
 mod load;
 mod parse;
+mod schema;
 mod settings;
 mod source;
 mod validate;
@@ -31,6 +32,7 @@ use crate::source::page::enrich::EnrichOptions;
 use crate::source::page::selectors::{HumanDateParser, PageSelectors};
 
 pub use load::{LoadError, LoadedConfig, load};
+pub use schema::{definition_schema, settings_schema};
 pub use settings::{
     DEFAULT_RETENTION, SETTINGS_FILE_NAME, Settings, SettingsToml, validate_settings,
 };

@@ -30,7 +30,7 @@ pub const DEFAULT_RETENTION: Duration = Duration::from_secs(30 * 24 * 3600);
 /// max-concurrent = 16
 /// timeout = "30s"
 /// ```
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct SettingsFileToml {
     /// The `[settings]` table.
@@ -39,28 +39,38 @@ pub struct SettingsFileToml {
 }
 
 /// The `[settings]` table.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct SettingsToml {
     /// Where outputs are written. Default: `public`.
+    #[schemars(with = "Option<String>", length(min = 1))]
     pub output_dir: Option<Spanned<String>>,
     /// The item history store (SQLite). Default: `.feedmill/state.sqlite`.
+    #[schemars(with = "Option<String>", length(min = 1))]
     pub state: Option<Spanned<String>>,
     /// The `User-Agent` header. Default: `feedmill/VERSION (+homepage)`.
+    #[schemars(with = "Option<String>", length(min = 1))]
     pub user_agent: Option<Spanned<String>>,
     /// Requests in flight at once, over all hosts. Default: 16.
+    #[schemars(with = "Option<i64>", range(min = 1))]
     pub max_concurrent: Option<Spanned<i64>>,
     /// Requests in flight at once to one host. Default: 2.
+    #[schemars(with = "Option<i64>", range(min = 1))]
     pub max_per_host: Option<Spanned<i64>>,
     /// Time allowed to connect, e.g. `"10s"`. Default: 10 s.
+    #[schemars(with = "Option<super::schema::Duration>")]
     pub connect_timeout: Option<Spanned<String>>,
     /// Time allowed for a whole fetch, e.g. `"30s"`. Default: 30 s.
+    #[schemars(with = "Option<super::schema::Duration>")]
     pub timeout: Option<Spanned<String>>,
     /// The largest body accepted, e.g. `"20 MiB"`. Default: 20 MiB.
+    #[schemars(with = "Option<super::schema::ByteSize>")]
     pub max_body_size: Option<Spanned<String>>,
     /// Redirects followed before giving up. Default: 10.
+    #[schemars(with = "Option<i64>", range(min = 1))]
     pub max_redirects: Option<Spanned<i64>>,
     /// Default retention of articles that left their source, e.g. `"30d"`. Default: 30 days.
+    #[schemars(with = "Option<super::schema::Duration>")]
     pub retention: Option<Spanned<String>>,
 }
 

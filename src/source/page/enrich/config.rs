@@ -32,7 +32,7 @@ use crate::source::page::selectors::{
 /// Field selectors (`title`, `date`, `summary`, `author`, `tags`, `image`) take the forms
 /// of `[source.page]` fields, matched in the whole page; `tags` and `author` take every
 /// match.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct EnrichToml {
     /// Read the page's own metadata (JSON-LD, OpenGraph, microdata). Default: true.
@@ -42,30 +42,41 @@ pub struct EnrichToml {
     pub full_text: Option<bool>,
     /// CSS selector of the article body, to narrow the full text to. Default: readability
     /// finds it.
+    #[schemars(with = "Option<String>")]
     pub content: Option<Spanned<String>>,
     /// CSS selector of elements to drop before finding the full text, e.g.
     /// `".ad, .comments, .related"`. Default: none.
+    #[schemars(with = "Option<String>")]
     pub exclude: Option<Spanned<String>>,
     /// CSS selector whose every match is a section, e.g. `".breadcrumb a"`. Default: none.
+    #[schemars(with = "Option<String>")]
     pub section: Option<Spanned<String>>,
     /// The title. Default: none.
+    #[schemars(with = "Option<FieldToml>")]
     pub title: Option<Spanned<FieldToml>>,
     /// The publication date. Default: none.
+    #[schemars(with = "Option<FieldToml>")]
     pub date: Option<Spanned<FieldToml>>,
     /// A `chrono` strftime format for `date`. Default: any format feeds use.
+    #[schemars(with = "Option<String>")]
     pub date_format: Option<Spanned<String>>,
     /// The summary. Default: none.
+    #[schemars(with = "Option<FieldToml>")]
     pub summary: Option<Spanned<FieldToml>>,
     /// The authors, one per match. Default: none.
+    #[schemars(with = "Option<FieldToml>")]
     pub author: Option<Spanned<FieldToml>>,
     /// The tags, one per match. Default: none.
+    #[schemars(with = "Option<FieldToml>")]
     pub tags: Option<Spanned<FieldToml>>,
     /// A representative image (default attribute `src`). Default: none.
+    #[schemars(with = "Option<FieldToml>")]
     pub image: Option<Spanned<FieldToml>>,
     /// Fields the page may replace when the article has them. Default: none.
     pub overwrite: Option<Vec<EnrichField>>,
     /// How many article pages are fetched at once, 1 to [`MAX_CONCURRENT_CAP`].
     /// Default: [`DEFAULT_MAX_CONCURRENT`]. Read with [`EnrichToml::max_concurrent`].
+    #[schemars(with = "Option<i64>", range(min = 1, max = MAX_CONCURRENT_CAP))]
     pub max_concurrent: Option<Spanned<i64>>,
 }
 
@@ -76,7 +87,7 @@ pub const DEFAULT_MAX_CONCURRENT: usize = 4;
 pub const MAX_CONCURRENT_CAP: usize = 16;
 
 /// A field named in `overwrite`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum EnrichField {
     /// `title`.

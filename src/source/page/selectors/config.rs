@@ -29,42 +29,55 @@ pub const MAX_PAGES_CAP: usize = 20;
 /// first match) or `"css selector@attribute"` (that attribute), or a table
 /// ([`FieldTableToml`]). Field selectors match inside each item; an empty selector, as in
 /// `link = "@href"`, means the item element itself.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct PageSelectorsToml {
     /// CSS selector matching each article on the page, e.g. `"article.story"`. Required.
+    #[schemars(with = "String", length(min = 1))]
     pub items: Spanned<String>,
     /// The article's title. Default extractor: text. Takes `html = true`.
+    #[schemars(with = "Option<FieldToml>")]
     pub title: Option<Spanned<FieldToml>>,
     /// The article's link, resolved against `<base href>` and the page URL.
     /// Default extractor: the `href` attribute.
+    #[schemars(with = "Option<FieldToml>")]
     pub link: Option<Spanned<FieldToml>>,
     /// The article's publication date, e.g. `{ selector = "time", attr = "datetime" }`.
     /// Default extractor: text.
+    #[schemars(with = "Option<FieldToml>")]
     pub date: Option<Spanned<FieldToml>>,
     /// The article's summary. Default extractor: text. Takes `html = true`.
+    #[schemars(with = "Option<FieldToml>")]
     pub summary: Option<Spanned<FieldToml>>,
     /// The article's content. Default extractor: text. Takes `html = true`.
+    #[schemars(with = "Option<FieldToml>")]
     pub content: Option<Spanned<FieldToml>>,
     /// The article's author (a name). Default extractor: text. Takes `all = true`.
+    #[schemars(with = "Option<FieldToml>")]
     pub author: Option<Spanned<FieldToml>>,
     /// The article's tags, one per value. Default extractor: text. Takes `all = true`;
     /// without it only the first match is a tag.
+    #[schemars(with = "Option<FieldToml>")]
     pub tags: Option<Spanned<FieldToml>>,
     /// A representative image, resolved like `link`. Default extractor: the `src` attribute.
+    #[schemars(with = "Option<FieldToml>")]
     pub image: Option<Spanned<FieldToml>>,
     /// A `chrono` strftime format for dates written for humans, e.g. `"%d %b. %Y, %H:%M"`.
     /// Default: none; dates are read in any format feeds use.
+    #[schemars(with = "Option<String>")]
     pub date_format: Option<Spanned<String>>,
     /// The link to the next listing page, matched in the whole page and resolved like
     /// `link`. Default extractor: the `href` attribute. Default: no pagination.
+    #[schemars(with = "Option<FieldToml>")]
     pub next_page: Option<Spanned<FieldToml>>,
     /// How many pages to read, following `next-page`, from 1 to 20. Default: 1.
+    #[schemars(with = "Option<i64>", range(min = 1, max = MAX_PAGES_CAP))]
     pub max_pages: Option<Spanned<i64>>,
 }
 
 /// One field's selector: the short form or a table.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, schemars::JsonSchema)]
+#[schemars(untagged)]
 pub enum FieldToml {
     /// `"css selector"` or `"css selector@attribute"`.
     Short(String),
@@ -73,7 +86,7 @@ pub enum FieldToml {
 }
 
 /// The table form of a field's selector.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct FieldTableToml {
     /// CSS selector, matched inside the item. Default: `""`, the item element itself.

@@ -110,7 +110,7 @@ pub(crate) fn run(args: ExportArgs) -> anyhow::Result<u8> {
     let bytes = write_opml(&document);
     match &args.output {
         None => convert::write_stdout(&bytes).context("writing standard output")?,
-        Some(path) => convert::write_atomically(path, &bytes)
+        Some(path) => feedmill::build::write_atomically(path, &bytes)
             .with_context(|| format!("writing `{}`", path.display()))?,
     }
     Ok(exit_code::SUCCESS)

@@ -25,5 +25,6 @@ pub mod emit;
 pub mod fetch;
 pub mod model;
 pub mod pipeline;
+pub mod serve;
 pub mod source;
 pub mod store;

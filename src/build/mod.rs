@@ -16,7 +16,7 @@ mod refresh;
 mod report;
 
 pub use atomic::{write_atomically, write_atomically_new};
-pub use output::{compose_feed, extension, media_type};
+pub use output::{compose_feed, extension, media_type, tag_title};
 pub use plan::{PlanError, plan};
 pub use read::{Body, SourceRead, read_source};
 pub use report::{BuildReport, BuiltFeed, OutputReport, SourceReport, SourceStatus};

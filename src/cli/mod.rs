@@ -12,6 +12,7 @@ mod discover;
 mod export;
 mod import;
 mod schema;
+mod serve;
 
 use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
@@ -35,6 +36,7 @@ mod exit_code {
 const AFTER_HELP: &str = "\
 Examples:
   feedmill build feeds/
+  feedmill serve feeds/ --listen 127.0.0.1:8080
   feedmill convert feeds/example.xml --to atom
   feedmill convert https://example.com/feed.xml --to json -o feed.json
   feedmill check feeds/example-page.toml
@@ -65,6 +67,8 @@ struct Cli {
 enum Command {
     /// Refresh every source of the feed definitions and write every output feed.
     Build(build::BuildArgs),
+    /// Publish the feeds over HTTP, refreshing them in the background.
+    Serve(serve::ServeArgs),
     /// Convert one feed (RSS, Atom or JSON Feed) to RSS 2.0, Atom 1.0 or JSON Feed 1.1.
     Convert(convert::ConvertArgs),
     /// Check a feed definition file (feeds/NAME.toml) and show what each source yields.
@@ -98,6 +102,7 @@ pub fn run() -> ExitCode {
     // Each subcommand returns its exit code, or an error to render here (code 1).
     let result = match cli.command {
         Command::Build(args) => build::run(args),
+        Command::Serve(args) => serve::run(args),
         Command::Convert(args) => convert::run(args).map(|()| exit_code::SUCCESS),
         Command::Check(args) => check::run(args),
         Command::Discover(args) => discover::run(args).map(|()| exit_code::SUCCESS),

@@ -1,0 +1,125 @@
+//! `feedmill serve [FEEDS…]`: publish the generated feeds over HTTP, refreshing them in
+//! the background.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use anyhow::Context;
+use clap::Args;
+
+use super::exit_code;
+use feedmill::config::{self, LoadError};
+use feedmill::serve::{self, App, ServeOptions};
+
+const AFTER_HELP: &str = "\
+Examples:
+  feedmill serve                               feeds/ on http://127.0.0.1:8080/
+  feedmill serve feeds/world.toml --listen 0.0.0.0:8080 --refresh 10m
+
+Feeds are at /feeds/NAME.rss, .atom and .json (per-tag ones at /feeds/NAME/tags/SLUG.EXT),
+with live filters: ?tag=Belarus&tag_not=Sport&q=visit&q_not=ad&since=7d&limit=20&format=json.
+The index page is /, all feeds as OPML at /opml, a health check at /healthz.
+Stop with Ctrl-C or SIGTERM: requests in flight finish, the store is closed cleanly.";
+
+/// Arguments of `feedmill serve`.
+#[derive(Debug, Args)]
+#[command(after_help = AFTER_HELP)]
+pub(crate) struct ServeArgs {
+    /// Definition files, or directories of them. Default: `feeds`.
+    #[arg(value_name = "FEEDS")]
+    feeds: Vec<PathBuf>,
+
+    /// The address to listen on.
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
+    listen: SocketAddr,
+
+    /// The settings file. Default: `feedmill.toml` next to the first FEEDS.
+    #[arg(long, value_name = "FILE")]
+    settings: Option<PathBuf>,
+
+    /// Keep the item history here instead of the settings' `state`.
+    #[arg(long, value_name = "FILE")]
+    state: Option<PathBuf>,
+
+    /// How often to refresh every source, e.g. `15m` (also the feeds' max-age).
+    #[arg(long, value_name = "DURATION", default_value = "15m", value_parser = humantime::parse_duration)]
+    refresh: Duration,
+}
+
+/// Runs `feedmill serve` until a shutdown signal; returns the exit code.
+pub(crate) fn run(args: ServeArgs) -> anyhow::Result<u8> {
+    let paths = if args.feeds.is_empty() {
+        vec![PathBuf::from("feeds")]
+    } else {
+        args.feeds.clone()
+    };
+    let mut loaded = match config::load(&paths, args.settings.as_deref()) {
+        Ok(loaded) => loaded,
+        Err(LoadError::Invalid { errors }) => {
+            for error in &errors {
+                super::message("error", &error.to_string());
+            }
+            return Ok(exit_code::CONFIG);
+        }
+        Err(error) => return Err(error.into()),
+    };
+    if let Err(error) = feedmill::build::plan(&loaded.definitions) {
+        super::message("error", &error.to_string());
+        return Ok(exit_code::CONFIG);
+    }
+    if let Some(state) = args.state {
+        loaded.settings.state_path = state;
+    }
+    let options = ServeOptions {
+        refresh_every: args.refresh.max(Duration::from_secs(10)),
+        jitter: (args.refresh / 10).min(Duration::from_secs(120)),
+    };
+    let app = Arc::new(App::new(loaded, options));
+    let stop = Arc::new(AtomicBool::new(false));
+    let refresher = serve::spawn_refresher(Arc::clone(&app), Arc::clone(&stop))?;
+
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    let served = runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind(args.listen)
+            .await
+            .with_context(|| format!("listening on {}", args.listen))?;
+        let address = listener.local_addr().unwrap_or(args.listen);
+        super::message("info", &format!("serving on http://{address}/"));
+        axum::serve(listener, serve::router(Arc::clone(&app)))
+            .with_graceful_shutdown(shutdown_signal())
+            .await
+            .context("serving")
+    });
+    stop.store(true, Ordering::SeqCst);
+    // The refresher finishes the refresh it is in, then closes the store.
+    let _ = refresher.join();
+    served.map(|()| exit_code::SUCCESS)
+}
+
+/// Resolves on Ctrl-C, or SIGTERM on Unix.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}

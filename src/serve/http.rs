@@ -1,0 +1,371 @@
+//! The HTTP handlers: feeds (whole, per tag, with live filters), the index page, OPML
+//! and the health check, with ETag / Last-Modified validation and caching headers.
+
+use std::fmt::Write as _;
+use std::sync::Arc;
+
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, Utc};
+
+use super::App;
+use super::published::{PublishedFeed, Rendered};
+use super::query::{self, LiveQuery};
+use crate::build::{SourceStatus, compose_feed, extension, media_type};
+use crate::emit::opml::{OpmlDocument, OpmlOutline, write_opml};
+use crate::emit::{self, EmitOptions, OutputFormat};
+use crate::model::escape_html;
+
+/// `GET /feeds/NAME.EXT`.
+pub(super) async fn feed(
+    State(app): State<Arc<App>>,
+    Path(file): Path<String>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    serve_feed(&app, &file, None, raw.as_deref(), &headers)
+}
+
+/// `GET /feeds/NAME/tags/SLUG.EXT`.
+pub(super) async fn tag_feed(
+    State(app): State<Arc<App>>,
+    Path((name, file)): Path<(String, String)>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    serve_feed(&app, &name, Some(&file), raw.as_deref(), &headers)
+}
+
+fn serve_feed(
+    app: &App,
+    first: &str,
+    tag_file: Option<&str>,
+    raw: Option<&str>,
+    headers: &HeaderMap,
+) -> Response {
+    let (name, tag, ext) = match tag_file {
+        None => match split_extension(first) {
+            Some((name, ext)) => (name, None, ext),
+            None => {
+                return not_found(&format!(
+                    "no feed at `{first}`: ask for NAME.rss, NAME.atom or NAME.json"
+                ));
+            }
+        },
+        Some(file) => match split_extension(file) {
+            Some((slug, ext)) => (first, Some(slug), ext),
+            None => {
+                return not_found(&format!(
+                    "no tag feed at `{file}`: ask for SLUG.rss, SLUG.atom or SLUG.json"
+                ));
+            }
+        },
+    };
+    let live = match query::parse(raw) {
+        Ok(live) => live,
+        Err(problem) => return bad_request(&problem),
+    };
+    let format = live.format.unwrap_or(ext);
+    let feeds = app.published.snapshot();
+    let Some(published) = feeds.get(name) else {
+        return if app.published.last_refresh().is_none() {
+            not_ready()
+        } else {
+            not_found(&format!("no feed named `{name}`"))
+        };
+    };
+    let key = format!(
+        "{name}|{}|{}|{}",
+        tag.unwrap_or(""),
+        extension(format),
+        live.canonical
+    );
+    let rendered = app
+        .published
+        .rendered(&key, || render(published, tag, format, &live));
+    match rendered {
+        Some(rendered) => respond(app, &rendered, headers),
+        None => not_found(&format!(
+            "feed `{name}` has no tag feed `{}`",
+            tag.unwrap_or_default()
+        )),
+    }
+}
+
+/// Renders a feed (or one of its tag feeds) with live filters on top of its own.
+fn render(
+    published: &PublishedFeed,
+    tag: Option<&str>,
+    format: OutputFormat,
+    live: &LiveQuery,
+) -> Option<Rendered> {
+    let meta = &published.definition.feed;
+    let aliases = &published.definition.aliases;
+    let (title, articles) = match tag {
+        None => (meta.title.clone(), published.built.feed.articles.clone()),
+        Some(slug) => {
+            let tag = published.built.tags.iter().find(|tag| tag.slug == slug)?;
+            (crate::build::tag_title(meta, tag), tag.articles.clone())
+        }
+    };
+    let now = published.refreshed_at;
+    let articles = if live.rules.is_empty() {
+        articles
+    } else {
+        live.rules.apply(articles, now.fixed_offset(), aliases)
+    };
+    let feed = compose_feed(meta, &title, articles, now);
+    let last_modified = feed
+        .updated
+        .map_or(now, |updated| updated.with_timezone(&Utc));
+    let body = emit::write(&feed, format, &EmitOptions::default()).ok()?;
+    Some(Rendered::new(body, last_modified, format))
+}
+
+/// 200 with the body, or 304 when the client's validators match.
+fn respond(app: &App, rendered: &Rendered, headers: &HeaderMap) -> Response {
+    let mut response_headers = HeaderMap::new();
+    insert(&mut response_headers, header::ETAG, &rendered.etag);
+    insert(
+        &mut response_headers,
+        header::LAST_MODIFIED,
+        &http_date(rendered.last_modified),
+    );
+    insert(
+        &mut response_headers,
+        header::CACHE_CONTROL,
+        &format!("public, max-age={}", app.options.refresh_every.as_secs()),
+    );
+    if not_modified(rendered, headers) {
+        return (StatusCode::NOT_MODIFIED, response_headers).into_response();
+    }
+    insert(
+        &mut response_headers,
+        header::CONTENT_TYPE,
+        &format!("{}; charset=utf-8", media_type(rendered.format)),
+    );
+    (
+        StatusCode::OK,
+        response_headers,
+        rendered.body.as_ref().clone(),
+    )
+        .into_response()
+}
+
+/// `If-None-Match` decides when present (any listed tag, or `*`); otherwise
+/// `If-Modified-Since` at or after the content's last change.
+fn not_modified(rendered: &Rendered, headers: &HeaderMap) -> bool {
+    if let Some(tags) = headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+    {
+        return tags.split(',').map(str::trim).any(|tag| {
+            tag == "*"
+                || tag == rendered.etag
+                || tag.strip_prefix("W/") == Some(rendered.etag.as_str())
+        });
+    }
+    headers
+        .get(header::IF_MODIFIED_SINCE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| httpdate::parse_http_date(v).ok())
+        .is_some_and(|since| {
+            let since: DateTime<Utc> = since.into();
+            rendered.last_modified.timestamp() <= since.timestamp()
+        })
+}
+
+/// `GET /`: every feed with subscribe links, last refresh, article count and per-source
+/// health; `<link rel="alternate">` for feed auto-discovery.
+pub(super) async fn index(State(app): State<Arc<App>>) -> Response {
+    let feeds = app.published.snapshot();
+    let names = app.published.names();
+    let mut head = String::new();
+    let mut body = String::new();
+    for name in names.iter() {
+        let Some(published) = feeds.get(name) else {
+            let _ = writeln!(
+                body,
+                "<section><h2>{}</h2><p>Not built yet.</p></section>",
+                escape_html(name)
+            );
+            continue;
+        };
+        let meta = &published.definition.feed;
+        let title = escape_html(&meta.title);
+        let file = escape_html(name);
+        let _ = writeln!(
+            head,
+            "<link rel=\"alternate\" type=\"application/atom+xml\" title=\"{title}\" href=\"/feeds/{file}.atom\">"
+        );
+        let _ = write!(
+            body,
+            "<section class=\"feed\"><h2>{title}</h2>\n<p>Subscribe: <a href=\"/feeds/{file}.atom\">Atom</a> · <a href=\"/feeds/{file}.rss\">RSS</a> · <a href=\"/feeds/{file}.json\">JSON Feed</a></p>\n<p>{} articles; refreshed {}</p>\n<ul class=\"sources\">\n",
+            published.built.feed.articles.len(),
+            published.refreshed_at.format("%Y-%m-%d %H:%M UTC")
+        );
+        for source in &published.sources {
+            let health = match &source.status {
+                SourceStatus::Ok | SourceStatus::Unchanged => "ok".to_owned(),
+                SourceStatus::Failed {
+                    error,
+                    consecutive_failures,
+                } => {
+                    format!(
+                        "failing ({consecutive_failures} run(s) in a row): {}",
+                        escape_html(error)
+                    )
+                }
+                SourceStatus::BackingOff { error, until } => {
+                    format!(
+                        "failing, next try {}: {}",
+                        escape_html(until),
+                        escape_html(error)
+                    )
+                }
+            };
+            let _ = writeln!(body, "<li>{}: {health}</li>", escape_html(&source.source));
+        }
+        body.push_str("</ul>\n");
+        if !published.built.tags.is_empty() {
+            body.push_str("<details><summary>Per-tag feeds</summary><ul>\n");
+            for tag in &published.built.tags {
+                let _ = writeln!(
+                    body,
+                    "<li><a href=\"/feeds/{file}/tags/{}.atom\">{}</a> ({})</li>",
+                    escape_html(&tag.slug),
+                    escape_html(&tag.label),
+                    tag.articles.len()
+                );
+            }
+            body.push_str("</ul></details>\n");
+        }
+        body.push_str("</section>\n");
+    }
+    let html = format!(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>feedmill</title>\n{head}<link rel=\"alternate\" type=\"text/x-opml\" title=\"All feeds\" href=\"/opml\">\n</head>\n<body>\n<h1>Feeds</h1>\n<p><a href=\"/opml\">All feeds as OPML</a></p>\n{body}</body>\n</html>\n"
+    );
+    ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response()
+}
+
+/// `GET /opml`: every feed, for a reader to subscribe to all at once.
+pub(super) async fn opml(State(app): State<Arc<App>>, headers: HeaderMap) -> Response {
+    let base = base_url(&headers);
+    let feeds = app.published.snapshot();
+    let outlines = app
+        .published
+        .names()
+        .iter()
+        .filter_map(|name| feeds.get(name))
+        .map(|published| {
+            let meta = &published.definition.feed;
+            let mut outline = OpmlOutline::feed(
+                meta.title.clone(),
+                format!("{base}/feeds/{}.atom", meta.name),
+            );
+            if let Some(link) = &meta.link {
+                outline = outline.with_html_url(link.to_string());
+            }
+            outline
+        })
+        .collect();
+    let document = OpmlDocument {
+        title: "feedmill feeds".to_owned(),
+        created: app.published.last_refresh(),
+        outlines,
+    };
+    (
+        [(header::CONTENT_TYPE, "text/x-opml; charset=utf-8")],
+        write_opml(&document),
+    )
+        .into_response()
+}
+
+/// `GET /healthz`: 200 once a refresh has finished, else 503.
+pub(super) async fn healthz(State(app): State<Arc<App>>) -> Response {
+    match app.published.last_refresh() {
+        Some(at) => (
+            StatusCode::OK,
+            [(header::CONTENT_TYPE, "application/json")],
+            format!(
+                "{{\"status\":\"ok\",\"last_refresh\":\"{}\",\"feeds\":{}}}\n",
+                at.to_rfc3339(),
+                app.published.snapshot().len()
+            ),
+        )
+            .into_response(),
+        None => not_ready(),
+    }
+}
+
+/// Anything else.
+pub(super) async fn fallback() -> Response {
+    not_found("nothing here: feeds are under /feeds/, the list at /")
+}
+
+/// `NAME.EXT` → (`NAME`, format).
+fn split_extension(file: &str) -> Option<(&str, OutputFormat)> {
+    let (name, ext) = file.rsplit_once('.')?;
+    let format = match ext {
+        "rss" => OutputFormat::Rss,
+        "atom" => OutputFormat::Atom,
+        "json" => OutputFormat::Json,
+        _ => return None,
+    };
+    (!name.is_empty()).then_some((name, format))
+}
+
+/// `http://HOST` of the request (`X-Forwarded-Proto` honoured), for absolute links.
+fn base_url(headers: &HeaderMap) -> String {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("localhost");
+    let scheme = headers
+        .get("x-forwarded-proto")
+        .and_then(|v| v.to_str().ok())
+        .filter(|proto| matches!(*proto, "http" | "https"))
+        .unwrap_or("http");
+    format!("{scheme}://{host}")
+}
+
+fn http_date(at: DateTime<Utc>) -> String {
+    at.format("%a, %d %b %Y %H:%M:%S GMT").to_string()
+}
+
+fn insert(headers: &mut HeaderMap, name: header::HeaderName, value: &str) {
+    if let Ok(value) = HeaderValue::from_str(value) {
+        headers.insert(name, value);
+    }
+}
+
+fn not_found(message: &str) -> Response {
+    (
+        StatusCode::NOT_FOUND,
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        format!("{message}\n"),
+    )
+        .into_response()
+}
+
+fn bad_request(message: &str) -> Response {
+    (
+        StatusCode::BAD_REQUEST,
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        format!("{message}\n"),
+    )
+        .into_response()
+}
+
+fn not_ready() -> Response {
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        [
+            (header::CONTENT_TYPE, "text/plain; charset=utf-8"),
+            (header::RETRY_AFTER, "5"),
+        ],
+        "the first refresh has not finished yet\n",
+    )
+        .into_response()
+}

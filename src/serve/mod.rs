@@ -1,0 +1,197 @@
+//! `feedmill serve`: publishes the generated feeds to feed readers over HTTP.
+//!
+//! Policy: readers never wait on upstream and never see a half-built feed. A background
+//! thread rebuilds every feed on a schedule (with jitter) through [`crate::build::run`],
+//! in memory, and swaps the finished build in whole ([`Published`]); handlers only read
+//! the last good copy and render it (cached per feed, format and live query, with a
+//! strong ETag). Entry points: [`router`] for the routes, [`spawn_refresher`] for the
+//! schedule, [`App`] for the shared state.
+
+mod http;
+mod published;
+mod query;
+
+pub use published::{CACHE_LIMIT, Published, PublishedFeed, Rendered};
+pub use query::{LiveQuery, MAX_LIMIT, parse as parse_query};
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread::{self, JoinHandle};
+use std::time::Duration;
+
+use axum::Router;
+use axum::routing::get;
+use chrono::Utc;
+use tower_http::compression::CompressionLayer;
+
+use crate::build::{self, BuildOptions};
+use crate::config::LoadedConfig;
+use crate::fetch::{FetchOptions, Fetcher, USER_AGENT};
+use crate::store::{Store, StoreError};
+
+/// How the server refreshes and caches.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServeOptions {
+    /// How often every source is refreshed; also the `Cache-Control: max-age`.
+    pub refresh_every: Duration,
+    /// Up to this much is added to or taken from each wait, so many servers (or many
+    /// restarts) do not hit upstreams in step.
+    pub jitter: Duration,
+}
+
+impl Default for ServeOptions {
+    fn default() -> Self {
+        ServeOptions {
+            refresh_every: Duration::from_secs(15 * 60),
+            jitter: Duration::from_secs(60),
+        }
+    }
+}
+
+/// What the handlers and the refresher share.
+#[derive(Debug)]
+pub struct App {
+    /// The definitions and settings served.
+    pub config: LoadedConfig,
+    /// The published feeds.
+    pub published: Published,
+    /// Refresh and cache options.
+    pub options: ServeOptions,
+}
+
+impl App {
+    /// A server for `config`, with nothing published until the first refresh.
+    pub fn new(config: LoadedConfig, options: ServeOptions) -> App {
+        App {
+            config,
+            published: Published::default(),
+            options,
+        }
+    }
+
+    /// Refreshes every source once and publishes the result. Blocking: call it off the
+    /// async runtime (the refresher thread does).
+    pub fn refresh(&self, store: &mut Store, fetcher: &Fetcher) -> Result<(), build::BuildError> {
+        let now = Utc::now();
+        let options = BuildOptions {
+            now,
+            output_dir: None,
+            max_concurrent: self.config.settings.max_concurrent,
+            default_retention: self.config.settings.retention,
+        };
+        let report = build::run(
+            &self.config.definitions,
+            store,
+            fetcher,
+            &options,
+            &mut |_| {},
+        )?;
+        self.published
+            .publish(&self.config.definitions, &report, Utc::now());
+        tracing::info!(
+            feeds = report.feeds.len(),
+            failed = report.failed().count(),
+            "refreshed"
+        );
+        Ok(())
+    }
+}
+
+/// The routes: `/feeds/NAME.{rss,atom,json}`, `/feeds/NAME/tags/SLUG.{rss,atom,json}`,
+/// `/` (index page), `/opml`, `/healthz`; gzip and brotli by `Accept-Encoding`.
+pub fn router(app: Arc<App>) -> Router {
+    Router::new()
+        .route("/", get(http::index))
+        .route("/opml", get(http::opml))
+        .route("/healthz", get(http::healthz))
+        .route("/feeds/{file}", get(http::feed))
+        .route("/feeds/{name}/tags/{file}", get(http::tag_feed))
+        .fallback(http::fallback)
+        .layer(CompressionLayer::new().gzip(true).br(true))
+        .with_state(app)
+}
+
+/// Why the refresher could not start.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ServeError {
+    /// The store could not be opened.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The HTTP client could not be built.
+    #[error(transparent)]
+    Fetch(#[from] crate::fetch::FetchError),
+}
+
+/// Starts the refresher: a thread that refreshes at once, then every
+/// `refresh_every` ± `jitter`, until `stop` is set (checked every second). The store is
+/// opened here and closed when the thread ends.
+pub fn spawn_refresher(app: Arc<App>, stop: Arc<AtomicBool>) -> Result<JoinHandle<()>, ServeError> {
+    let settings = &app.config.settings;
+    let mut store = Store::open(&settings.state_path)?;
+    let fetcher = Fetcher::new(&FetchOptions {
+        connect_timeout: settings.connect_timeout,
+        timeout: settings.timeout,
+        max_body_bytes: settings.max_body_bytes,
+        max_redirects: settings.max_redirects,
+        user_agent: settings
+            .user_agent
+            .clone()
+            .unwrap_or_else(|| USER_AGENT.to_owned()),
+        max_per_host: settings.max_per_host,
+        ..FetchOptions::default()
+    })?;
+    Ok(thread::spawn(move || {
+        let mut round: u64 = 0;
+        while !stop.load(Ordering::SeqCst) {
+            if let Err(error) = app.refresh(&mut store, &fetcher) {
+                tracing::error!(%error, "refresh failed; serving the last good copies");
+            }
+            round += 1;
+            let wait = jittered(app.options.refresh_every, app.options.jitter, round);
+            let mut waited = Duration::ZERO;
+            while waited < wait && !stop.load(Ordering::SeqCst) {
+                let step = Duration::from_secs(1).min(wait - waited);
+                thread::sleep(step);
+                waited += step;
+            }
+        }
+    }))
+}
+
+/// `every` moved by up to `jitter` either way, varying from round to round (a cheap
+/// deterministic spread; it needs no randomness to keep servers out of step, since
+/// their start times already differ).
+fn jittered(every: Duration, jitter: Duration, round: u64) -> Duration {
+    let span = jitter.as_millis() as u64;
+    if span == 0 {
+        return every;
+    }
+    let seed =
+        round.wrapping_mul(0x9E37_79B9_7F4A_7C15).rotate_left(17) ^ u64::from(std::process::id());
+    let offset = seed % (2 * span + 1);
+    let millis = (every.as_millis() as u64 + offset).saturating_sub(span);
+    Duration::from_millis(millis.max(1000))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn jitter_stays_within_its_span_and_varies() {
+        let every = Duration::from_secs(600);
+        let jitter = Duration::from_secs(60);
+        let waits: Vec<Duration> = (0..20)
+            .map(|round| jittered(every, jitter, round))
+            .collect();
+        assert!(
+            waits
+                .iter()
+                .all(|w| *w >= every - jitter && *w <= every + jitter),
+            "{waits:?}"
+        );
+        assert!(waits.windows(2).any(|pair| pair[0] != pair[1]));
+        assert_eq!(jittered(every, Duration::ZERO, 3), every);
+    }
+}

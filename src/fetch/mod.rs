@@ -9,6 +9,14 @@
 //! `Retry-After`. Any other status than 2xx or 304 is an error. Header values come back as
 //! sent: resolving a relative `Content-Location` is the reader's job.
 //!
+//! Where a fetch may go is [`FetchOptions::address_policy`]: anywhere by default (the
+//! user's own definitions may name their own machine), or, with
+//! [`AddressPolicy::PublicOnly`] for URLs that strangers give, only public addresses and
+//! what its [`AllowRule`]s name. That policy is checked on the URL and on every redirect
+//! before any request, and on the addresses a name resolves to inside the client's DNS
+//! resolver (so a name that resolves to `127.0.0.1` never reaches it); a refusal is
+//! [`FetchError::Refused`], and the size and time limits hold as ever.
+//!
 //! Entry point: a [`Fetcher`] (one shared HTTP client) with [`Fetcher::get`] for one
 //! [`Request`] and [`Fetcher::get_all`] / [`Fetcher::for_each_bounded`] for many.
 //! [`fetch`] and [`fetch_all`] are the one-call forms for plain GETs; [`backoff_delay`]

@@ -15,17 +15,17 @@
 
 mod classify;
 pub(super) mod enforce;
+mod rule;
 
 pub use classify::{AddressClass, LocalName, classify, local_name};
+pub use rule::{AllowRule, AllowRuleError, AllowedHost};
 
-use std::fmt;
 use std::net::IpAddr;
-use std::str::FromStr;
 
-use ipnet::IpNet;
 use url::{Host, Url};
 
 use classify::normalize_name;
+use rule::{RuleVerdict, rule_verdict};
 
 /// Which addresses fetches may connect to; [`FetchOptions::address_policy`](super::FetchOptions::address_policy).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -40,44 +40,6 @@ pub enum AddressPolicy {
         /// Hosts and networks let through all the same (an intranet feed server).
         allow: Vec<AllowRule>,
     },
-}
-
-/// One exception to [`AddressPolicy::PublicOnly`]: a host name or a network, on any port
-/// or on one.
-///
-/// Written as text (`FromStr`, `Display`): `feeds.intranet.example`,
-/// `feeds.intranet.example:8080`, `10.20.0.0/16`, `10.20.0.5`, `10.20.0.5:8080`, `fd00::/8`,
-/// `[fd00::5]:8080`.
-///
-/// A name rule trusts whatever the name resolves to; with a port, the name may be fetched
-/// on that port only. A network rule lets through URLs that name an address in it and,
-/// without a port, names that resolve into it; with a port it applies to URLs that name
-/// the address itself (the resolver does not see the port, so it cannot check one).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct AllowRule {
-    /// The host the rule lets through.
-    pub host: AllowedHost,
-    /// The only port it lets through, or `None` for any.
-    pub port: Option<u16>,
-}
-
-/// The host part of an [`AllowRule`].
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AllowedHost {
-    /// A host name, lowercase, without a trailing dot; matched exactly (no subdomains).
-    Name(String),
-    /// A network; one address is a `/32` or `/128`.
-    Network(IpNet),
-}
-
-/// Why an [`AllowRule`] could not be read from text.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("allowlist entry `{rule}`: {problem}")]
-pub struct AllowRuleError {
-    /// The text given.
-    pub rule: String,
-    /// What is wrong with it.
-    pub problem: &'static str,
 }
 
 /// Why [`AddressPolicy::PublicOnly`] refused a URL or an address; displays as the end of a
@@ -230,132 +192,6 @@ fn check_name(allow: &[AllowRule], name: &str, port: Option<u16>) -> Result<(), 
     }
 }
 
-/// What the rules that name a host say about it on one port.
-#[derive(Debug, PartialEq, Eq)]
-enum RuleVerdict {
-    /// No rule names the host.
-    NotNamed,
-    /// A rule lets it through on this port (or any).
-    Allowed,
-    /// Rules name it on these other ports only.
-    OtherPorts(Vec<u16>),
-}
-
-fn rule_verdict<'a>(rules: impl Iterator<Item = &'a AllowRule>, port: Option<u16>) -> RuleVerdict {
-    let mut others = Vec::new();
-    for rule in rules {
-        match rule.port {
-            None => return RuleVerdict::Allowed,
-            Some(rule_port) if Some(rule_port) == port => return RuleVerdict::Allowed,
-            Some(rule_port) => others.push(rule_port),
-        }
-    }
-    if others.is_empty() {
-        RuleVerdict::NotNamed
-    } else {
-        RuleVerdict::OtherPorts(others)
-    }
-}
-
-impl AllowRule {
-    /// A rule for host `name` on any port; case and a trailing dot do not matter.
-    pub fn name(name: &str) -> Self {
-        AllowRule {
-            host: AllowedHost::Name(normalize_name(name)),
-            port: None,
-        }
-    }
-
-    /// A rule for every address of `network` on any port.
-    pub fn network(network: IpNet) -> Self {
-        AllowRule {
-            host: AllowedHost::Network(network),
-            port: None,
-        }
-    }
-
-    /// The same rule for `port` only.
-    pub fn on_port(self, port: u16) -> Self {
-        AllowRule {
-            port: Some(port),
-            ..self
-        }
-    }
-}
-
-impl FromStr for AllowRule {
-    type Err = AllowRuleError;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let problem = |problem| AllowRuleError {
-            rule: text.to_owned(),
-            problem,
-        };
-        let trimmed = text.trim();
-        // `[v6]:port`, `[v6]`, `v4:port`, `name:port`; a bare IPv6 address or network has
-        // several colons and no port.
-        let (host, port) = if let Some(rest) = trimmed.strip_prefix('[') {
-            let (host, after) = rest
-                .split_once(']')
-                .ok_or_else(|| problem("`[` without `]`"))?;
-            match after {
-                "" => (host, None),
-                _ => (
-                    host,
-                    Some(
-                        after
-                            .strip_prefix(':')
-                            .ok_or_else(|| problem("expected `:PORT` after `]`"))?,
-                    ),
-                ),
-            }
-        } else {
-            match trimmed.split_once(':') {
-                Some((host, port)) if !port.contains(':') => (host, Some(port)),
-                _ => (trimmed, None),
-            }
-        };
-        let port = port
-            .map(|port| port.parse::<u16>())
-            .transpose()
-            .map_err(|_| problem("the port is not a number from 0 to 65535"))?;
-        if host.is_empty() {
-            return Err(problem("no host"));
-        }
-        let host = if let Ok(network) = host.parse::<IpNet>() {
-            AllowedHost::Network(network.trunc())
-        } else if let Ok(address) = host.parse::<IpAddr>() {
-            AllowedHost::Network(IpNet::from(address))
-        } else if host.contains('/') {
-            return Err(problem("not a network (`10.0.0.0/8`, `fd00::/8`)"));
-        } else {
-            match Host::parse(host).map_err(|_| problem("not a host name or address"))? {
-                Host::Domain(name) => AllowedHost::Name(normalize_name(&name)),
-                Host::Ipv4(address) => AllowedHost::Network(IpNet::from(IpAddr::from(address))),
-                Host::Ipv6(address) => AllowedHost::Network(IpNet::from(IpAddr::from(address))),
-            }
-        };
-        Ok(AllowRule { host, port })
-    }
-}
-
-impl fmt::Display for AllowRule {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let host = match &self.host {
-            AllowedHost::Name(name) => name.clone(),
-            AllowedHost::Network(network) if network.prefix_len() == network.max_prefix_len() => {
-                network.addr().to_string()
-            }
-            AllowedHost::Network(network) => network.to_string(),
-        };
-        match (self.port, &self.host) {
-            (None, _) => f.write_str(&host),
-            (Some(port), AllowedHost::Network(IpNet::V6(_))) => write!(f, "[{host}]:{port}"),
-            (Some(port), _) => write!(f, "{host}:{port}"),
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use std::net::Ipv4Addr;
@@ -488,6 +324,24 @@ mod tests {
     }
 
     #[test]
+    fn a_refusal_reads_as_the_end_of_the_fetch_error() {
+        let target = url("http://10.0.0.5/");
+        let refusal = AddressPolicy::public_only()
+            .check_url(&target)
+            .expect_err("private");
+        let err = crate::fetch::FetchError::Refused {
+            url: target,
+            redirect: None,
+            refusal: Box::new(refusal),
+        };
+        assert_eq!(
+            err.to_string(),
+            "fetching `http://10.0.0.5/`: refused: 10.0.0.5 is a private address \
+             (address policy: public only)"
+        );
+    }
+
+    #[test]
     fn a_name_allowed_on_one_port_is_refused_on_the_others() {
         let policy = public_only(&["localhost:8080"]);
         assert!(policy.check_url(&url("http://localhost:8080/")).is_ok());
@@ -495,71 +349,5 @@ mod tests {
             policy.check_url(&url("http://localhost/")),
             Err(Refusal::Port { port: 80, .. })
         ));
-    }
-
-    #[test]
-    fn allow_rules_read_and_write_as_text() {
-        for (text, expected) in [
-            (
-                "feeds.intranet.example",
-                AllowRule::name("feeds.intranet.example"),
-            ),
-            ("Feeds.Example.", AllowRule::name("feeds.example")),
-            (
-                "feeds.example:8080",
-                AllowRule::name("feeds.example").on_port(8080),
-            ),
-            (
-                "10.20.0.0/16",
-                AllowRule::network("10.20.0.0/16".parse().expect("net")),
-            ),
-            (
-                "10.20.0.7/16",
-                AllowRule::network("10.20.0.0/16".parse().expect("net")),
-            ),
-            (
-                "10.0.0.5",
-                AllowRule::network("10.0.0.5/32".parse().expect("net")),
-            ),
-            (
-                "10.0.0.5:8080",
-                AllowRule::network("10.0.0.5/32".parse().expect("net")).on_port(8080),
-            ),
-            (
-                "fd00::/8",
-                AllowRule::network("fd00::/8".parse().expect("net")),
-            ),
-            (
-                "[fd00::5]:8080",
-                AllowRule::network("fd00::5/128".parse().expect("net")).on_port(8080),
-            ),
-        ] {
-            assert_eq!(rule(text), expected, "{text}");
-        }
-        for text in [
-            "feeds.example:8080",
-            "10.20.0.0/16",
-            "10.0.0.5",
-            "[fd00::5]:8080",
-            "fd00::/8",
-        ] {
-            assert_eq!(rule(text).to_string(), text);
-        }
-        for text in [
-            "",
-            ":80",
-            "host:port",
-            "host:70000",
-            "[fd00::1",
-            "10.0.0.0/33",
-            "a b",
-        ] {
-            let err = text.parse::<AllowRule>().expect_err("not a rule");
-            assert!(
-                err.to_string()
-                    .starts_with(&format!("allowlist entry `{text}`: ")),
-                "{err}"
-            );
-        }
     }
 }

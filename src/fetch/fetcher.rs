@@ -179,11 +179,19 @@ impl Fetcher {
     fn transport_error(&self, url: &Url, source: reqwest::Error) -> FetchError {
         let url = url.clone();
         if let Some(refused) = policy::enforce::find_refused(&source) {
-            // A refused address after redirects: name the URL it belonged to.
-            let redirect = refused
-                .redirect
-                .clone()
-                .or_else(|| source.url().filter(|hop| **hop != url).cloned());
+            // A refused address after redirects: name the URL it belonged to (reqwest's
+            // error holds the URL being fetched; a fragment is never sent, so not compared).
+            let without_fragment = |url: &Url| {
+                let mut url = url.clone();
+                url.set_fragment(None);
+                url
+            };
+            let redirect = refused.redirect.clone().or_else(|| {
+                source
+                    .url()
+                    .filter(|hop| without_fragment(hop) != without_fragment(&url))
+                    .cloned()
+            });
             return FetchError::Refused {
                 url,
                 redirect: redirect.map(Box::new),
@@ -250,5 +258,42 @@ mod tests {
         };
         let err = Fetcher::new(&options).expect_err("line break in User-Agent");
         assert!(matches!(err, FetchError::Client { .. }), "{err:?}");
+    }
+
+    #[test]
+    fn a_resolver_refusal_becomes_a_refused_error_for_the_url_asked_for() {
+        let listener = std::net::TcpListener::bind(("127.0.0.1", 0)).expect("bind");
+        let port = listener.local_addr().expect("address").port();
+        let options = FetchOptions {
+            address_policy: crate::fetch::AddressPolicy::public_only(),
+            ..FetchOptions::default()
+        };
+        let fetcher = Fetcher::new(&options).expect("fetcher");
+        let url = Url::parse(&format!("http://localhost:{port}/feed#top")).expect("URL");
+
+        // Straight to the client, past `get`'s URL check: what the resolver alone does.
+        let source = fetcher.client.get(url.clone()).send().expect_err("refused");
+        let err = fetcher.transport_error(&url, source);
+
+        match &err {
+            FetchError::Refused {
+                url: refused_url,
+                redirect: None,
+                refusal,
+            } => {
+                assert_eq!(*refused_url, url);
+                assert!(
+                    matches!(**refusal, crate::fetch::Refusal::Resolved { .. }),
+                    "{refusal:?}"
+                );
+            }
+            other => panic!("expected a refusal, got {other:?}"),
+        }
+        assert!(
+            err.to_string().starts_with(&format!(
+                "fetching `{url}`: refused: `localhost` resolves to "
+            )),
+            "{err}"
+        );
     }
 }

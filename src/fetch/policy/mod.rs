@@ -35,7 +35,8 @@ pub enum AddressPolicy {
     #[default]
     AllowAll,
     /// Only public addresses, except what `allow` names. For URLs that strangers give
-    /// (`serve`'s `/convert`).
+    /// (`serve`'s `/convert`). The client then uses no proxy (a proxy would resolve names
+    /// where the policy cannot see the addresses).
     PublicOnly {
         /// Hosts and networks let through all the same (an intranet feed server).
         allow: Vec<AllowRule>,

@@ -10,9 +10,9 @@ use std::time::{Instant, SystemTime};
 use reqwest::StatusCode;
 use reqwest::blocking::{Client, Response as HttpResponse};
 use reqwest::header::{self, HeaderMap, HeaderName};
-use reqwest::redirect;
 use url::Url;
 
+use super::policy;
 use super::retry::parse_retry_after;
 use super::{FetchError, FetchOptions, Fetched, Request, Response};
 
@@ -30,13 +30,14 @@ impl Fetcher {
     /// A fetcher with `options`. Fails only when the client cannot be set up, e.g. when
     /// [`FetchOptions::user_agent`] is not a valid header value.
     pub fn new(options: &FetchOptions) -> Result<Fetcher, FetchError> {
-        let client = Client::builder()
+        let builder = Client::builder()
             .user_agent(options.user_agent.as_str())
             .connect_timeout(options.connect_timeout)
-            .timeout(options.timeout)
-            .redirect(redirect::Policy::limited(options.max_redirects))
-            .build()
-            .map_err(|source| FetchError::Client { source })?;
+            .timeout(options.timeout);
+        let client =
+            policy::enforce::guard(builder, &options.address_policy, options.max_redirects)
+                .build()
+                .map_err(|source| FetchError::Client { source })?;
         Ok(Fetcher {
             client,
             options: options.clone(),
@@ -59,6 +60,14 @@ impl Fetcher {
         if !matches!(url.scheme(), "http" | "https") {
             return Err(FetchError::UnsupportedScheme { url: url.clone() });
         }
+        self.options
+            .address_policy
+            .check_url(url)
+            .map_err(|refusal| FetchError::Refused {
+                url: url.clone(),
+                redirect: None,
+                refusal: Box::new(refusal),
+            })?;
         let headers = request.header_map()?;
         let deadline = Instant::now() + self.options.timeout;
         let mut response = self
@@ -169,6 +178,26 @@ impl Fetcher {
 
     fn transport_error(&self, url: &Url, source: reqwest::Error) -> FetchError {
         let url = url.clone();
+        if let Some(refused) = policy::enforce::find_refused(&source) {
+            // A refused address after redirects: name the URL it belonged to (reqwest's
+            // error holds the URL being fetched; a fragment is never sent, so not compared).
+            let without_fragment = |url: &Url| {
+                let mut url = url.clone();
+                url.set_fragment(None);
+                url
+            };
+            let redirect = refused.redirect.clone().or_else(|| {
+                source
+                    .url()
+                    .filter(|hop| without_fragment(hop) != without_fragment(&url))
+                    .cloned()
+            });
+            return FetchError::Refused {
+                url,
+                redirect: redirect.map(Box::new),
+                refusal: Box::new(refused.refusal.clone()),
+            };
+        }
         if source.is_timeout() {
             // A connect timeout also reports as a timeout; name the limit that applies.
             let timeout = if source.is_connect() {
@@ -229,5 +258,42 @@ mod tests {
         };
         let err = Fetcher::new(&options).expect_err("line break in User-Agent");
         assert!(matches!(err, FetchError::Client { .. }), "{err:?}");
+    }
+
+    #[test]
+    fn a_resolver_refusal_becomes_a_refused_error_for_the_url_asked_for() {
+        let listener = std::net::TcpListener::bind(("127.0.0.1", 0)).expect("bind");
+        let port = listener.local_addr().expect("address").port();
+        let options = FetchOptions {
+            address_policy: crate::fetch::AddressPolicy::public_only(),
+            ..FetchOptions::default()
+        };
+        let fetcher = Fetcher::new(&options).expect("fetcher");
+        let url = Url::parse(&format!("http://localhost:{port}/feed#top")).expect("URL");
+
+        // Straight to the client, past `get`'s URL check: what the resolver alone does.
+        let source = fetcher.client.get(url.clone()).send().expect_err("refused");
+        let err = fetcher.transport_error(&url, source);
+
+        match &err {
+            FetchError::Refused {
+                url: refused_url,
+                redirect: None,
+                refusal,
+            } => {
+                assert_eq!(*refused_url, url);
+                assert!(
+                    matches!(**refusal, crate::fetch::Refusal::Resolved { .. }),
+                    "{refusal:?}"
+                );
+            }
+            other => panic!("expected a refusal, got {other:?}"),
+        }
+        assert!(
+            err.to_string().starts_with(&format!(
+                "fetching `{url}`: refused: `localhost` resolves to "
+            )),
+            "{err}"
+        );
     }
 }

@@ -9,6 +9,14 @@
 //! `Retry-After`. Any other status than 2xx or 304 is an error. Header values come back as
 //! sent: resolving a relative `Content-Location` is the reader's job.
 //!
+//! Where a fetch may go is [`FetchOptions::address_policy`]: anywhere by default (the
+//! user's own definitions may name their own machine), or, with
+//! [`AddressPolicy::PublicOnly`] for URLs that strangers give, only public addresses and
+//! what its [`AllowRule`]s name. That policy is checked on the URL and on every redirect
+//! before any request, and on the addresses a name resolves to inside the client's DNS
+//! resolver (so a name that resolves to `127.0.0.1` never reaches it); a refusal is
+//! [`FetchError::Refused`], and the size and time limits hold as ever.
+//!
 //! Entry point: a [`Fetcher`] (one shared HTTP client) with [`Fetcher::get`] for one
 //! [`Request`] and [`Fetcher::get_all`] / [`Fetcher::for_each_bounded`] for many.
 //! [`fetch`] and [`fetch_all`] are the one-call forms for plain GETs; [`backoff_delay`]
@@ -16,11 +24,16 @@
 
 mod fetcher;
 mod many;
+mod policy;
 mod request;
 mod retry;
 
 pub use fetcher::Fetcher;
 pub use many::{fetch_all, map_bounded};
+pub use policy::{
+    AddressClass, AddressPolicy, AllowRule, AllowRuleError, AllowedHost, LocalName, Refusal,
+    classify, local_name,
+};
 pub use request::{HeaderProblem, Request};
 pub use retry::backoff_delay;
 
@@ -63,6 +76,9 @@ pub struct FetchOptions {
     /// The longest `Retry-After` believed; longer ones (or dates far ahead) are cut to
     /// this. Default: [`DEFAULT_MAX_RETRY_AFTER`].
     pub max_retry_after: Duration,
+    /// Which addresses may be connected to. Default: [`AddressPolicy::AllowAll`];
+    /// [`AddressPolicy::PublicOnly`] for URLs that strangers give.
+    pub address_policy: AddressPolicy,
 }
 
 impl Default for FetchOptions {
@@ -75,6 +91,7 @@ impl Default for FetchOptions {
             user_agent: USER_AGENT.to_owned(),
             max_per_host: 2,
             max_retry_after: DEFAULT_MAX_RETRY_AFTER,
+            address_policy: AddressPolicy::AllowAll,
         }
     }
 }
@@ -181,6 +198,22 @@ pub enum FetchError {
         /// The timeout that ran out.
         timeout: Duration,
     },
+    /// [`FetchOptions::address_policy`] refused the URL, a redirect's target or every
+    /// address the host resolved to; nothing was sent there.
+    #[error(
+        "fetching `{url}`: refused: {}{refusal} (address policy: public only)",
+        redirect_prefix(redirect.as_deref())
+    )]
+    Refused {
+        /// The URL asked for.
+        url: Url,
+        /// The redirect target refused, or the URL being fetched after redirects when its
+        /// host's addresses were refused; `None` when it is `url` itself. (Boxed, like
+        /// `refusal`, to keep `FetchError` small.)
+        redirect: Option<Box<Url>>,
+        /// Why.
+        refusal: Box<Refusal>,
+    },
     /// The request could not be made: DNS, connection, TLS or protocol failure.
     #[error("fetching `{url}`")]
     Transport {
@@ -254,6 +287,13 @@ fn reason_suffix(status: u16) -> String {
         .ok()
         .and_then(|status| status.canonical_reason())
         .map(|reason| format!(" {reason}"))
+        .unwrap_or_default()
+}
+
+/// ``"redirect to `URL`: "`` when a redirect was refused.
+fn redirect_prefix(redirect: Option<&Url>) -> String {
+    redirect
+        .map(|url| format!("redirect to `{url}`: "))
         .unwrap_or_default()
 }
 

@@ -394,3 +394,71 @@ fn a_failing_upstream_is_still_served_from_the_last_good_copy_and_shown_on_the_i
         .expect("response");
     assert_eq!(health.status(), 200);
 }
+
+/// Two feeds from local files: `world` (public unless the settings' token is set) and
+/// `private` (its own token), with `settings` as the settings file.
+fn served_with_tokens(settings: &str) -> (Arc<App>, SocketAddr, tempfile::TempDir) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let feed = rss(&[("Minsk trade fair opens", "Mon, 23 Nov 2026 08:45:00 GMT", &["Belarus"])]);
+    std::fs::write(dir.path().join("feed.xml"), feed).expect("write feed");
+    std::fs::write(
+        dir.path().join("world.toml"),
+        "[feed]\ntitle = \"World\"\n[[source]]\nname = \"local\"\nfile = \"feed.xml\"\n",
+    )
+    .expect("write definition");
+    std::fs::write(
+        dir.path().join("private.toml"),
+        "[feed]\ntitle = \"Private\"\ntoken = \"private-secret-0123456789\"\n[[source]]\nname = \"local\"\nfile = \"feed.xml\"\n",
+    )
+    .expect("write definition");
+    std::fs::write(dir.path().join("feedmill.toml"), settings).expect("write settings");
+    let loaded = config::load(&[dir.path().to_path_buf()], None).expect("valid");
+    let app = Arc::new(App::new(loaded, ServeOptions::default()));
+    let mut store = Store::open(&dir.path().join("state.sqlite")).expect("store");
+    let fetcher = Fetcher::new(&FetchOptions::default()).expect("fetcher");
+    app.refresh(&mut store, &fetcher).expect("refresh");
+    let address = start(Arc::clone(&app));
+    (app, address, dir)
+}
+
+#[test]
+fn a_feed_token_opens_only_its_feed_and_the_index_lists_only_what_the_caller_may_see() {
+    let (_app, address, _dir) = served_with_tokens("");
+    let get = |path: &str| client().get(format!("http://{address}{path}")).send().expect("response");
+    assert_eq!(get("/feeds/world.atom").status(), 200, "no token anywhere: public");
+    let locked = get("/feeds/private.atom");
+    assert_eq!(locked.status(), 401);
+    assert_eq!(locked.headers()[header::WWW_AUTHENTICATE], "Bearer");
+    assert!(locked.text().expect("body").contains("needs a key"));
+    assert_eq!(get("/feeds/private.atom?key=wrong-secret-0123456789").status(), 401);
+    assert_eq!(get("/feeds/private.atom?key=private-secret-0123456789").status(), 200);
+    let bearer = client()
+        .get(format!("http://{address}/feeds/private.json"))
+        .bearer_auth("private-secret-0123456789")
+        .send()
+        .expect("response");
+    assert_eq!(bearer.status(), 200);
+
+    let index = get("/").text().expect("body");
+    assert!(index.contains("/feeds/world.atom") && !index.contains("/feeds/private.atom"), "{index}");
+    let keyed = get("/?key=private-secret-0123456789").text().expect("body");
+    assert!(keyed.contains("/feeds/private.atom?key=private-secret-0123456789"), "{keyed}");
+    assert!(keyed.contains("href=\"/feeds/world.atom\""), "public links carry no key: {keyed}");
+    let opml = get("/opml").bytes().expect("body");
+    let listed = read_opml(&opml).expect("OPML");
+    assert_eq!(listed.subscriptions.len(), 1);
+}
+
+#[test]
+fn a_global_token_closes_every_feed_but_the_health_check() {
+    let (_app, address, _dir) = served_with_tokens("[serve]\ntoken = \"global-secret-0123456789\"\n");
+    let get = |path: &str| client().get(format!("http://{address}{path}")).send().expect("response");
+    assert_eq!(get("/feeds/world.atom").status(), 401);
+    assert_eq!(get("/feeds/world.atom?key=global-secret-0123456789").status(), 200);
+    assert_eq!(get("/feeds/private.atom?key=global-secret-0123456789").status(), 200, "the global token opens every feed");
+    assert_eq!(get("/feeds/world.atom?key=private-secret-0123456789").status(), 401, "a feed's token opens only that feed");
+    let index = get("/").text().expect("body");
+    assert!(!index.contains("/feeds/"), "{index}");
+    assert_eq!(get("/healthz").status(), 200);
+}
+

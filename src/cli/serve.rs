@@ -32,9 +32,10 @@ pub(crate) struct ServeArgs {
     #[arg(value_name = "FEEDS")]
     feeds: Vec<PathBuf>,
 
-    /// The address to listen on.
-    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
-    listen: SocketAddr,
+    /// The address to listen on. Default: the settings' `[serve] listen`, else
+    /// 127.0.0.1:8080.
+    #[arg(long, value_name = "ADDR")]
+    listen: Option<SocketAddr>,
 
     /// The settings file. Default: `feedmill.toml` next to the first FEEDS.
     #[arg(long, value_name = "FILE")]
@@ -45,8 +46,9 @@ pub(crate) struct ServeArgs {
     state: Option<PathBuf>,
 
     /// How often to refresh every source, e.g. `15m` (also the feeds' max-age).
-    #[arg(long, value_name = "DURATION", default_value = "15m", value_parser = humantime::parse_duration)]
-    refresh: Duration,
+    /// Default: the settings' `[serve] refresh`, else 15m.
+    #[arg(long, value_name = "DURATION", value_parser = humantime::parse_duration)]
+    refresh: Option<Duration>,
 }
 
 /// Runs `feedmill serve` until a shutdown signal; returns the exit code.
@@ -73,9 +75,18 @@ pub(crate) fn run(args: ServeArgs) -> anyhow::Result<u8> {
     if let Some(state) = args.state {
         loaded.settings.state_path = state;
     }
+    let serve_settings = &loaded.settings.serve;
+    let listen = args
+        .listen
+        .or(serve_settings.listen)
+        .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8080)));
+    let refresh = args
+        .refresh
+        .or(serve_settings.refresh)
+        .unwrap_or(Duration::from_secs(15 * 60));
     let options = ServeOptions {
-        refresh_every: args.refresh.max(Duration::from_secs(10)),
-        jitter: (args.refresh / 10).min(Duration::from_secs(120)),
+        refresh_every: refresh.max(Duration::from_secs(10)),
+        jitter: (refresh / 10).min(Duration::from_secs(120)),
     };
     let app = Arc::new(App::new(loaded, options));
     let stop = Arc::new(AtomicBool::new(false));
@@ -86,10 +97,10 @@ pub(crate) fn run(args: ServeArgs) -> anyhow::Result<u8> {
         .build()
         .context("starting the async runtime")?;
     let served = runtime.block_on(async {
-        let listener = tokio::net::TcpListener::bind(args.listen)
+        let listener = tokio::net::TcpListener::bind(listen)
             .await
-            .with_context(|| format!("listening on {}", args.listen))?;
-        let address = listener.local_addr().unwrap_or(args.listen);
+            .with_context(|| format!("listening on {listen}"))?;
+        let address = listener.local_addr().unwrap_or(listen);
         super::message("info", &format!("serving on http://{address}/"));
         axum::serve(listener, serve::router(Arc::clone(&app)))
             .with_graceful_shutdown(shutdown_signal())

@@ -34,7 +34,8 @@ use crate::source::page::selectors::{HumanDateParser, PageSelectors};
 pub use load::{LoadError, LoadedConfig, load};
 pub use schema::{definition_schema, settings_schema};
 pub use settings::{
-    DEFAULT_RETENTION, SETTINGS_FILE_NAME, Settings, SettingsToml, validate_settings,
+    DEFAULT_RETENTION, MIN_TOKEN_LEN, SETTINGS_FILE_NAME, ServeSettings, ServeToml, Settings,
+    SettingsToml, validate_settings,
 };
 pub use validate::validate;
 pub use wire::{DedupToml, FeedFileToml, FeedToml, FilterToml, SourceToml};
@@ -86,6 +87,8 @@ pub struct FeedMeta {
     pub filter: FilterRules,
     /// How duplicates are recognised.
     pub dedup: DedupOptions,
+    /// The token that opens this feed on `feedmill serve`, when set.
+    pub token: Option<String>,
 }
 
 impl FeedMeta {

@@ -5,6 +5,7 @@
 //! without a settings file, [`Settings::default`] applies (paths relative to the current
 //! directory). Entry point: [`validate_settings`].
 
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -14,6 +15,7 @@ use toml::Spanned;
 use super::InvalidConfig;
 use super::filter::{duration, positive};
 use super::validate::Errors;
+use crate::fetch::AllowRule;
 
 /// The settings file's name, looked for in the definitions' directory.
 pub const SETTINGS_FILE_NAME: &str = "feedmill.toml";
@@ -36,6 +38,43 @@ pub struct SettingsFileToml {
     /// The `[settings]` table.
     #[serde(default)]
     pub settings: SettingsToml,
+    /// The `[serve]` table: how `feedmill serve` publishes.
+    #[serde(default)]
+    pub serve: ServeToml,
+}
+
+/// The `[serve]` table of the settings file.
+///
+/// ```toml
+/// [serve]
+/// listen = "127.0.0.1:8080"
+/// refresh = "15m"
+/// token = "a-long-random-secret"
+/// convert = true
+/// convert-allow = ["feeds.intranet", "10.20.0.0/16"]
+/// ```
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ServeToml {
+    /// The address to listen on. Default: `127.0.0.1:8080` (`--listen` overrides).
+    #[schemars(with = "Option<String>", length(min = 1))]
+    pub listen: Option<Spanned<String>>,
+    /// How often every source is refreshed, e.g. `"15m"`; also the feeds' `max-age`.
+    /// Default: 15 minutes (`--refresh` overrides).
+    #[schemars(with = "Option<super::schema::Duration>")]
+    pub refresh: Option<Spanned<String>>,
+    /// A token every request must carry (`?key=TOKEN` or `Authorization: Bearer
+    /// TOKEN`), at least 16 characters. A feed's own `token` also opens that feed.
+    /// Default: none (feeds without their own token are public).
+    #[schemars(with = "Option<String>", length(min = 16))]
+    pub token: Option<Spanned<String>>,
+    /// Enable `/convert?url=…&to=atom`, which fetches any public URL. Default: false.
+    #[schemars(with = "Option<bool>")]
+    pub convert: Option<Spanned<bool>>,
+    /// Hosts or networks `/convert` may fetch although they are private or local
+    /// (`"feeds.intranet"`, `"10.20.0.0/16"`, `"127.0.0.1:8081"`). Default: none.
+    #[schemars(with = "Option<Vec<String>>")]
+    pub convert_allow: Option<Spanned<Vec<Spanned<String>>>>,
 }
 
 /// The `[settings]` table.
@@ -97,7 +136,27 @@ pub struct Settings {
     pub max_redirects: usize,
     /// Default retention.
     pub retention: Duration,
+    /// How `feedmill serve` publishes.
+    pub serve: ServeSettings,
 }
+
+/// Validated `[serve]` settings.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ServeSettings {
+    /// The address to listen on, when configured.
+    pub listen: Option<SocketAddr>,
+    /// The refresh interval, when configured.
+    pub refresh: Option<Duration>,
+    /// The global access token, when configured.
+    pub token: Option<String>,
+    /// Whether `/convert` is enabled.
+    pub convert: bool,
+    /// What `/convert` may fetch besides public addresses.
+    pub convert_allow: Vec<AllowRule>,
+}
+
+/// The shortest access token accepted: a token is a password.
+pub const MIN_TOKEN_LEN: usize = 16;
 
 impl Default for Settings {
     fn default() -> Self {
@@ -112,6 +171,7 @@ impl Default for Settings {
             max_body_bytes: 20 * 1024 * 1024,
             max_redirects: 10,
             retention: DEFAULT_RETENTION,
+            serve: ServeSettings::default(),
         }
     }
 }
@@ -137,7 +197,7 @@ pub fn validate_settings(path: &Path, text: &str) -> Result<Settings, InvalidCon
             return Err(errors.finish());
         }
     };
-    let toml = file.settings;
+    let toml = &file.settings;
     let base = path.parent().unwrap_or(Path::new(""));
     let mut settings = Settings::default();
     let path_value = |value: &Spanned<String>, key: &str, errors: &mut Errors<'_>| {
@@ -224,10 +284,72 @@ pub fn validate_settings(path: &Path, text: &str) -> Result<Settings, InvalidCon
             ),
         }
     }
+    settings.serve = serve_settings(&file.serve, &mut errors);
     if errors.count() == 0 {
         Ok(settings)
     } else {
         Err(errors.finish())
+    }
+}
+
+fn serve_settings(toml: &ServeToml, errors: &mut Errors<'_>) -> ServeSettings {
+    let mut serve = ServeSettings::default();
+    if let Some(listen) = &toml.listen {
+        match listen.get_ref().trim().parse::<SocketAddr>() {
+            Ok(address) => serve.listen = Some(address),
+            Err(_) => errors.push(
+                Some(listen.span()),
+                Some("serve.listen".to_owned()),
+                format!(
+                    "invalid address {:?} (write e.g. \"127.0.0.1:8080\")",
+                    listen.get_ref()
+                ),
+            ),
+        }
+    }
+    if let Some(refresh) = &toml.refresh {
+        serve.refresh = duration(refresh, "serve.refresh", errors);
+    }
+    if let Some(token) = &toml.token {
+        serve.token = token_value(token, "serve.token", errors);
+    }
+    serve.convert = toml
+        .convert
+        .as_ref()
+        .is_some_and(|convert| *convert.get_ref());
+    if let Some(allow) = &toml.convert_allow {
+        for rule in allow.get_ref() {
+            match rule.get_ref().parse::<AllowRule>() {
+                Ok(parsed) => serve.convert_allow.push(parsed),
+                Err(error) => errors.push(
+                    Some(rule.span()),
+                    Some("serve.convert-allow".to_owned()),
+                    error.to_string(),
+                ),
+            }
+        }
+    }
+    serve
+}
+
+/// An access token: at least [`MIN_TOKEN_LEN`] visible ASCII characters.
+pub(super) fn token_value(
+    token: &Spanned<String>,
+    key: &str,
+    errors: &mut Errors<'_>,
+) -> Option<String> {
+    let text = token.get_ref();
+    let ok = text.len() >= MIN_TOKEN_LEN && text.bytes().all(|b| b.is_ascii_graphic());
+    if ok {
+        Some(text.clone())
+    } else {
+        // The message never repeats the token.
+        errors.push(
+            Some(token.span()),
+            Some(key.to_owned()),
+            format!("must be at least {MIN_TOKEN_LEN} visible ASCII characters, without spaces"),
+        );
+        None
     }
 }
 
@@ -285,5 +407,28 @@ mod tests {
             .expect_err("unknown key");
         assert!(error.to_string().contains("f.toml:2:1"), "{error}");
         assert!(error.to_string().contains("threads"), "{error}");
+    }
+
+    #[test]
+    fn the_serve_table_is_read_and_checked() {
+        let text = "[serve]\nlisten = \"0.0.0.0:9090\"\nrefresh = \"5m\"\ntoken = \"0123456789abcdef\"\nconvert = true\nconvert-allow = [\"10.20.0.0/16\", \"feeds.intranet\"]\n";
+        let serve = validate_settings(Path::new("f.toml"), text)
+            .expect("valid")
+            .serve;
+        assert_eq!(serve.listen, Some("0.0.0.0:9090".parse().expect("address")));
+        assert_eq!(serve.refresh, Some(Duration::from_secs(300)));
+        assert_eq!(serve.token.as_deref(), Some("0123456789abcdef"));
+        assert!(serve.convert);
+        assert_eq!(serve.convert_allow.len(), 2);
+
+        let bad = "[serve]\nlisten = \"everywhere\"\ntoken = \"short secret\"\nconvert-allow = [\"10.0.0.0/99\"]\n";
+        let errors = validate_settings(Path::new("f.toml"), bad)
+            .expect_err("invalid")
+            .errors;
+        let rendered: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        assert_eq!(rendered.len(), 3, "{rendered:?}");
+        assert!(rendered[0].contains("serve.listen"));
+        assert!(rendered[1].contains("serve.token") && !rendered[1].contains("short secret"));
+        assert!(rendered[2].contains("serve.convert-allow"));
     }
 }

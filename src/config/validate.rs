@@ -220,6 +220,10 @@ fn feed_meta(feed: &FeedToml, errors: &mut Errors<'_>) -> Option<FeedMeta> {
         .as_ref()
         .and_then(|dedup| dedup_options(dedup, errors))
         .unwrap_or_default();
+    let token = feed
+        .token
+        .as_ref()
+        .and_then(|token| super::settings::token_value(token, "feed.token", errors));
     (errors.count() == before).then(|| FeedMeta {
         name,
         title: title.to_owned(),
@@ -239,6 +243,7 @@ fn feed_meta(feed: &FeedToml, errors: &mut Errors<'_>) -> Option<FeedMeta> {
             .is_some_and(|per_tag| *per_tag.get_ref()),
         filter,
         dedup,
+        token,
     })
 }
 

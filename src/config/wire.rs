@@ -78,6 +78,11 @@ pub struct FeedToml {
     /// Filters applied to the merged articles ([`FilterToml`]). Default: none.
     #[schemars(with = "Option<FilterToml>")]
     pub filter: Option<Spanned<FilterToml>>,
+    /// A token that opens this feed on `feedmill serve` (`?key=TOKEN` or
+    /// `Authorization: Bearer TOKEN`), at least 16 characters. Default: none (public
+    /// unless the settings' `[serve] token` is set).
+    #[schemars(with = "Option<String>", length(min = 16))]
+    pub token: Option<Spanned<String>>,
     /// How duplicates across sources are recognised ([`DedupToml`]). Default: by URL,
     /// id and near-identical title within 48 hours.
     #[schemars(with = "Option<DedupToml>")]

@@ -75,6 +75,9 @@ fn serve_feed(
             not_found(&format!("no feed named `{name}`"))
         };
     };
+    if !may_see(app, published, caller_key(headers, raw).as_deref()) {
+        return unauthorized(name);
+    }
     let key = format!(
         "{name}|{}|{}|{}",
         tag.unwrap_or(""),
@@ -178,7 +181,12 @@ fn not_modified(rendered: &Rendered, headers: &HeaderMap) -> bool {
 
 /// `GET /`: every feed with subscribe links, last refresh, article count and per-source
 /// health; `<link rel="alternate">` for feed auto-discovery.
-pub(super) async fn index(State(app): State<Arc<App>>) -> Response {
+pub(super) async fn index(
+    State(app): State<Arc<App>>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    let key = caller_key(&headers, raw.as_deref());
     let feeds = app.published.snapshot();
     let names = app.published.names();
     let mut head = String::new();
@@ -192,16 +200,20 @@ pub(super) async fn index(State(app): State<Arc<App>>) -> Response {
             );
             continue;
         };
+        if !may_see(&app, published, key.as_deref()) {
+            continue;
+        }
         let meta = &published.definition.feed;
         let title = escape_html(&meta.title);
         let file = escape_html(name);
+        let suffix = escape_html(&key_suffix(&app, published, key.as_deref()));
         let _ = writeln!(
             head,
-            "<link rel=\"alternate\" type=\"application/atom+xml\" title=\"{title}\" href=\"/feeds/{file}.atom\">"
+            "<link rel=\"alternate\" type=\"application/atom+xml\" title=\"{title}\" href=\"/feeds/{file}.atom{suffix}\">"
         );
         let _ = write!(
             body,
-            "<section class=\"feed\"><h2>{title}</h2>\n<p>Subscribe: <a href=\"/feeds/{file}.atom\">Atom</a> · <a href=\"/feeds/{file}.rss\">RSS</a> · <a href=\"/feeds/{file}.json\">JSON Feed</a></p>\n<p>{} articles; refreshed {}</p>\n<ul class=\"sources\">\n",
+            "<section class=\"feed\"><h2>{title}</h2>\n<p>Subscribe: <a href=\"/feeds/{file}.atom{suffix}\">Atom</a> · <a href=\"/feeds/{file}.rss{suffix}\">RSS</a> · <a href=\"/feeds/{file}.json{suffix}\">JSON Feed</a></p>\n<p>{} articles; refreshed {}</p>\n<ul class=\"sources\">\n",
             published.built.feed.articles.len(),
             published.refreshed_at.format("%Y-%m-%d %H:%M UTC")
         );
@@ -233,7 +245,7 @@ pub(super) async fn index(State(app): State<Arc<App>>) -> Response {
             for tag in &published.built.tags {
                 let _ = writeln!(
                     body,
-                    "<li><a href=\"/feeds/{file}/tags/{}.atom\">{}</a> ({})</li>",
+                    "<li><a href=\"/feeds/{file}/tags/{}.atom{suffix}\">{}</a> ({})</li>",
                     escape_html(&tag.slug),
                     escape_html(&tag.label),
                     tag.articles.len()
@@ -250,7 +262,12 @@ pub(super) async fn index(State(app): State<Arc<App>>) -> Response {
 }
 
 /// `GET /opml`: every feed, for a reader to subscribe to all at once.
-pub(super) async fn opml(State(app): State<Arc<App>>, headers: HeaderMap) -> Response {
+pub(super) async fn opml(
+    State(app): State<Arc<App>>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    let key = caller_key(&headers, raw.as_deref());
     let base = base_url(&headers);
     let feeds = app.published.snapshot();
     let outlines = app
@@ -258,11 +275,13 @@ pub(super) async fn opml(State(app): State<Arc<App>>, headers: HeaderMap) -> Res
         .names()
         .iter()
         .filter_map(|name| feeds.get(name))
+        .filter(|published| may_see(&app, published, key.as_deref()))
         .map(|published| {
             let meta = &published.definition.feed;
+            let suffix = key_suffix(&app, published, key.as_deref());
             let mut outline = OpmlOutline::feed(
                 meta.title.clone(),
-                format!("{base}/feeds/{}.atom", meta.name),
+                format!("{base}/feeds/{}.atom{suffix}", meta.name),
             );
             if let Some(link) = &meta.link {
                 outline = outline.with_html_url(link.to_string());
@@ -302,6 +321,53 @@ pub(super) async fn healthz(State(app): State<Arc<App>>) -> Response {
 /// Anything else.
 pub(super) async fn fallback() -> Response {
     not_found("nothing here: feeds are under /feeds/, the list at /")
+}
+
+/// The key the caller presents: `?key=…`, else `Authorization: Bearer …`.
+fn caller_key(headers: &HeaderMap, raw: Option<&str>) -> Option<String> {
+    let from_query = url::form_urlencoded::parse(raw.unwrap_or("").as_bytes())
+        .find(|(name, _)| name == "key")
+        .map(|(_, value)| value.into_owned());
+    from_query.or_else(|| {
+        headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(|token| token.trim().to_owned())
+    })
+}
+
+/// Whether `key` opens `feed`: a feed with no token of its own and no global token is
+/// public; otherwise either token opens it. Compared in constant time.
+fn may_see(app: &App, feed: &PublishedFeed, key: Option<&str>) -> bool {
+    let global = app.config.settings.serve.token.as_deref();
+    let own = feed.definition.feed.token.as_deref();
+    if global.is_none() && own.is_none() {
+        return true;
+    }
+    let Some(key) = key else {
+        return false;
+    };
+    [global, own]
+        .into_iter()
+        .flatten()
+        .any(|token| constant_time_eq::constant_time_eq(token.as_bytes(), key.as_bytes()))
+}
+
+/// Whether `feed` needs a key at all.
+fn needs_key(app: &App, feed: &PublishedFeed) -> bool {
+    app.config.settings.serve.token.is_some() || feed.definition.feed.token.is_some()
+}
+
+/// `?key=…` to carry on links, for a caller who presented a key and a feed that needs one.
+fn key_suffix(app: &App, feed: &PublishedFeed, key: Option<&str>) -> String {
+    match key {
+        Some(key) if needs_key(app, feed) => {
+            let encoded: String = url::form_urlencoded::byte_serialize(key.as_bytes()).collect();
+            format!("?key={encoded}")
+        }
+        _ => String::new(),
+    }
 }
 
 /// `NAME.EXT` → (`NAME`, format).
@@ -354,6 +420,18 @@ fn bad_request(message: &str) -> Response {
         StatusCode::BAD_REQUEST,
         [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
         format!("{message}\n"),
+    )
+        .into_response()
+}
+
+fn unauthorized(name: &str) -> Response {
+    (
+        StatusCode::UNAUTHORIZED,
+        [
+            (header::CONTENT_TYPE, "text/plain; charset=utf-8"),
+            (header::WWW_AUTHENTICATE, "Bearer"),
+        ],
+        format!("feed `{name}` needs a key: add ?key=KEY or send Authorization: Bearer KEY\n"),
     )
         .into_response()
 }

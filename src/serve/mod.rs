@@ -7,6 +7,7 @@
 //! strong ETag). Entry points: [`router`] for the routes, [`spawn_refresher`] for the
 //! schedule, [`App`] for the shared state.
 
+mod convert;
 mod http;
 mod published;
 mod query;
@@ -25,8 +26,8 @@ use chrono::Utc;
 use tower_http::compression::CompressionLayer;
 
 use crate::build::{self, BuildOptions};
-use crate::config::LoadedConfig;
-use crate::fetch::{FetchOptions, Fetcher, USER_AGENT};
+use crate::config::{LoadedConfig, Settings};
+use crate::fetch::{AddressPolicy, FetchOptions, Fetcher, USER_AGENT};
 use crate::store::{Store, StoreError};
 
 /// How the server refreshes and caches.
@@ -57,15 +58,31 @@ pub struct App {
     pub published: Published,
     /// Refresh and cache options.
     pub options: ServeOptions,
+    /// The fetcher of `/convert`, when it is enabled: public addresses only (plus the
+    /// settings' `convert-allow`), with the settings' limits.
+    pub converter: Option<Fetcher>,
 }
 
 impl App {
     /// A server for `config`, with nothing published until the first refresh.
+    ///
+    /// With `[serve] convert = true` it also builds `/convert`'s fetcher; failing that,
+    /// `/convert` stays off (and says why in the log).
     pub fn new(config: LoadedConfig, options: ServeOptions) -> App {
+        let converter = config.settings.serve.convert.then(|| {
+            let mut fetch_options = fetch_options(&config.settings);
+            fetch_options.address_policy = AddressPolicy::PublicOnly {
+                allow: config.settings.serve.convert_allow.clone(),
+            };
+            Fetcher::new(&fetch_options)
+                .map_err(|error| tracing::error!(%error, "/convert stays off"))
+                .ok()
+        });
         App {
             config,
             published: Published::default(),
             options,
+            converter: converter.flatten(),
         }
     }
 
@@ -98,12 +115,14 @@ impl App {
 }
 
 /// The routes: `/feeds/NAME.{rss,atom,json}`, `/feeds/NAME/tags/SLUG.{rss,atom,json}`,
-/// `/` (index page), `/opml`, `/healthz`; gzip and brotli by `Accept-Encoding`.
+/// `/` (index page), `/opml`, `/healthz`, `/convert` (off unless enabled); gzip and
+/// brotli by `Accept-Encoding`.
 pub fn router(app: Arc<App>) -> Router {
     Router::new()
         .route("/", get(http::index))
         .route("/opml", get(http::opml))
         .route("/healthz", get(http::healthz))
+        .route("/convert", get(convert::convert))
         .route("/feeds/{file}", get(http::feed))
         .route("/feeds/{name}/tags/{file}", get(http::tag_feed))
         .fallback(http::fallback)
@@ -157,6 +176,22 @@ pub fn spawn_refresher(app: Arc<App>, stop: Arc<AtomicBool>) -> Result<JoinHandl
             }
         }
     }))
+}
+
+/// The fetch limits and manners of `settings`.
+pub fn fetch_options(settings: &Settings) -> FetchOptions {
+    FetchOptions {
+        connect_timeout: settings.connect_timeout,
+        timeout: settings.timeout,
+        max_body_bytes: settings.max_body_bytes,
+        max_redirects: settings.max_redirects,
+        user_agent: settings
+            .user_agent
+            .clone()
+            .unwrap_or_else(|| USER_AGENT.to_owned()),
+        max_per_host: settings.max_per_host,
+        ..FetchOptions::default()
+    }
 }
 
 /// `every` moved by up to `jitter` either way, varying from round to round (a cheap

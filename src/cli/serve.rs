@@ -22,6 +22,8 @@ Examples:
 Feeds are at /feeds/NAME.rss, .atom and .json (per-tag ones at /feeds/NAME/tags/SLUG.EXT),
 with live filters: ?tag=Belarus&tag_not=Sport&q=visit&q_not=ad&since=7d&limit=20&format=json.
 The index page is /, all feeds as OPML at /opml, a health check at /healthz.
+SIGHUP (or a change with --watch) reloads the definitions and settings; a configuration
+with problems is refused and the running one stays.
 Stop with Ctrl-C or SIGTERM: requests in flight finish, the store is closed cleanly.";
 
 /// Arguments of `feedmill serve`.
@@ -44,6 +46,11 @@ pub(crate) struct ServeArgs {
     /// Keep the item history here instead of the settings' `state`.
     #[arg(long, value_name = "FILE")]
     state: Option<PathBuf>,
+
+    /// Reload the configuration when a definition or the settings file changes (checked
+    /// every 2 s); SIGHUP reloads it too.
+    #[arg(long)]
+    watch: bool,
 
     /// How often to refresh every source, e.g. `15m` (also the feeds' max-age).
     /// Default: the settings' `[serve] refresh`, else 15m.
@@ -88,7 +95,7 @@ pub(crate) fn run(args: ServeArgs) -> anyhow::Result<u8> {
         refresh_every: refresh.max(Duration::from_secs(10)),
         jitter: (refresh / 10).min(Duration::from_secs(120)),
     };
-    let app = Arc::new(App::new(loaded, options));
+    let app = Arc::new(App::new(loaded, options).with_origin(paths.clone(), args.settings.clone()));
     let stop = Arc::new(AtomicBool::new(false));
     let refresher = serve::spawn_refresher(Arc::clone(&app), Arc::clone(&stop))?;
 
@@ -96,7 +103,12 @@ pub(crate) fn run(args: ServeArgs) -> anyhow::Result<u8> {
         .enable_all()
         .build()
         .context("starting the async runtime")?;
+    if args.watch {
+        watch(Arc::clone(&app), paths.clone(), Arc::clone(&stop));
+    }
     let served = runtime.block_on(async {
+        #[cfg(unix)]
+        reload_on_hangup(Arc::clone(&app));
         let listener = tokio::net::TcpListener::bind(listen)
             .await
             .with_context(|| format!("listening on {listen}"))?;
@@ -111,6 +123,84 @@ pub(crate) fn run(args: ServeArgs) -> anyhow::Result<u8> {
     // The refresher finishes the refresh it is in, then closes the store.
     let _ = refresher.join();
     served.map(|()| exit_code::SUCCESS)
+}
+
+/// Reloads and reports the outcome on stderr; a refused configuration leaves the
+/// running one in force.
+fn reload(app: &App) {
+    match app.reload() {
+        Ok(()) => super::message("info", "configuration reloaded"),
+        Err(serve::ReloadError::Load(LoadError::Invalid { errors })) => {
+            for error in &errors {
+                super::message("error", &error.to_string());
+            }
+            super::message("error", "reload refused; the running configuration stays");
+        }
+        Err(error) => super::message(
+            "error",
+            &format!("reload refused ({error}); the running configuration stays"),
+        ),
+    }
+}
+
+/// SIGHUP reloads the configuration.
+#[cfg(unix)]
+fn reload_on_hangup(app: Arc<App>) {
+    use tokio::signal::unix::{SignalKind, signal};
+    tokio::spawn(async move {
+        let Ok(mut hangup) = signal(SignalKind::hangup()) else {
+            return;
+        };
+        while hangup.recv().await.is_some() {
+            let app = Arc::clone(&app);
+            let _ = tokio::task::spawn_blocking(move || reload(&app)).await;
+        }
+    });
+}
+
+/// Polls the modification times of the definition and settings files every 2 s and
+/// reloads when one changes, appears or goes.
+fn watch(app: Arc<App>, paths: Vec<PathBuf>, stop: Arc<AtomicBool>) {
+    std::thread::spawn(move || {
+        let mut seen = stamps(&paths);
+        while !stop.load(Ordering::SeqCst) {
+            std::thread::sleep(Duration::from_secs(2));
+            let now = stamps(&paths);
+            if now != seen {
+                seen = now;
+                reload(&app);
+            }
+        }
+    });
+}
+
+/// Every `*.toml` under `paths` (files, or the files of directories) with its
+/// modification time, sorted.
+fn stamps(paths: &[PathBuf]) -> Vec<(PathBuf, Option<std::time::SystemTime>)> {
+    let mut found = Vec::new();
+    for path in paths {
+        let files: Vec<PathBuf> = if path.is_dir() {
+            std::fs::read_dir(path)
+                .into_iter()
+                .flatten()
+                .flatten()
+                .map(|entry| entry.path())
+                .filter(|file| file.extension().is_some_and(|ext| ext == "toml"))
+                .collect()
+        } else {
+            let mut files = vec![path.clone()];
+            if let Some(dir) = path.parent() {
+                files.push(dir.join(config::SETTINGS_FILE_NAME));
+            }
+            files
+        };
+        for file in files {
+            let modified = std::fs::metadata(&file).and_then(|m| m.modified()).ok();
+            found.push((file, modified));
+        }
+    }
+    found.sort();
+    found
 }
 
 /// Resolves on Ctrl-C, or SIGTERM on Unix.

@@ -56,7 +56,7 @@ pub(super) async fn convert(
             _ => {}
         }
     }
-    if let Some(token) = &app.config.settings.serve.token {
+    if let Some(token) = &app.config().settings.serve.token {
         let presented = key.or_else(|| {
             headers
                 .get(header::AUTHORIZATION)

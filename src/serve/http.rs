@@ -340,7 +340,8 @@ fn caller_key(headers: &HeaderMap, raw: Option<&str>) -> Option<String> {
 /// Whether `key` opens `feed`: a feed with no token of its own and no global token is
 /// public; otherwise either token opens it. Compared in constant time.
 fn may_see(app: &App, feed: &PublishedFeed, key: Option<&str>) -> bool {
-    let global = app.config.settings.serve.token.as_deref();
+    let config = app.config();
+    let global = config.settings.serve.token.as_deref();
     let own = feed.definition.feed.token.as_deref();
     if global.is_none() && own.is_none() {
         return true;
@@ -356,7 +357,7 @@ fn may_see(app: &App, feed: &PublishedFeed, key: Option<&str>) -> bool {
 
 /// Whether `feed` needs a key at all.
 fn needs_key(app: &App, feed: &PublishedFeed) -> bool {
-    app.config.settings.serve.token.is_some() || feed.definition.feed.token.is_some()
+    app.config().settings.serve.token.is_some() || feed.definition.feed.token.is_some()
 }
 
 /// `?key=…` to carry on links, for a caller who presented a key and a feed that needs one.

@@ -15,8 +15,9 @@ mod query;
 pub use published::{CACHE_LIMIT, Published, PublishedFeed, Rendered};
 pub use query::{LiveQuery, MAX_LIMIT, parse as parse_query};
 
-use std::sync::Arc;
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, RwLock};
 use std::thread::{self, JoinHandle};
 use std::time::Duration;
 
@@ -26,7 +27,7 @@ use chrono::Utc;
 use tower_http::compression::CompressionLayer;
 
 use crate::build::{self, BuildOptions};
-use crate::config::{LoadedConfig, Settings};
+use crate::config::{self, LoadedConfig, Settings};
 use crate::fetch::{AddressPolicy, FetchOptions, Fetcher, USER_AGENT};
 use crate::store::{Store, StoreError};
 
@@ -52,8 +53,12 @@ impl Default for ServeOptions {
 /// What the handlers and the refresher share.
 #[derive(Debug)]
 pub struct App {
-    /// The definitions and settings served.
-    pub config: LoadedConfig,
+    /// The definitions and settings served; replaced whole by [`App::reload`].
+    config: RwLock<Arc<LoadedConfig>>,
+    /// Where the configuration was loaded from, for [`App::reload`].
+    origin: Option<ConfigOrigin>,
+    /// Set by [`App::reload`]: the refresher refreshes at once instead of waiting.
+    refresh_now: AtomicBool,
     /// The published feeds.
     pub published: Published,
     /// Refresh and cache options.
@@ -79,32 +84,56 @@ impl App {
                 .ok()
         });
         App {
-            config,
+            config: RwLock::new(Arc::new(config)),
+            origin: None,
+            refresh_now: AtomicBool::new(false),
             published: Published::default(),
             options,
             converter: converter.flatten(),
         }
     }
 
+    /// Remembers where the configuration came from, so [`App::reload`] can read it again.
+    pub fn with_origin(mut self, paths: Vec<PathBuf>, settings: Option<PathBuf>) -> App {
+        self.origin = Some(ConfigOrigin { paths, settings });
+        self
+    }
+
+    /// The configuration now in force (a cheap shared copy).
+    pub fn config(&self) -> Arc<LoadedConfig> {
+        Arc::clone(&self.config.read().unwrap_or_else(|e| e.into_inner()))
+    }
+
+    /// Reads the definitions and settings again (SIGHUP, `--watch`). A configuration with
+    /// problems is refused and the old one stays in force; a good one replaces it and the
+    /// refresher refreshes at once. `[serve] listen`, `convert`, `convert-allow` and the
+    /// store path need a restart; tokens, definitions and fetch settings apply now.
+    pub fn reload(&self) -> Result<(), ReloadError> {
+        let Some(origin) = &self.origin else {
+            return Err(ReloadError::NoOrigin);
+        };
+        let loaded = config::load(&origin.paths, origin.settings.as_deref())?;
+        build::plan(&loaded.definitions)?;
+        *self.config.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(loaded);
+        self.refresh_now.store(true, Ordering::SeqCst);
+        tracing::info!("configuration reloaded");
+        Ok(())
+    }
+
     /// Refreshes every source once and publishes the result. Blocking: call it off the
     /// async runtime (the refresher thread does).
     pub fn refresh(&self, store: &mut Store, fetcher: &Fetcher) -> Result<(), build::BuildError> {
+        let config = self.config();
         let now = Utc::now();
         let options = BuildOptions {
             now,
             output_dir: None,
-            max_concurrent: self.config.settings.max_concurrent,
-            default_retention: self.config.settings.retention,
+            max_concurrent: config.settings.max_concurrent,
+            default_retention: config.settings.retention,
         };
-        let report = build::run(
-            &self.config.definitions,
-            store,
-            fetcher,
-            &options,
-            &mut |_| {},
-        )?;
+        let report = build::run(&config.definitions, store, fetcher, &options, &mut |_| {})?;
         self.published
-            .publish(&self.config.definitions, &report, Utc::now());
+            .publish(&config.definitions, &report, Utc::now());
         tracing::info!(
             feeds = report.feeds.len(),
             failed = report.failed().count(),
@@ -130,6 +159,28 @@ pub fn router(app: Arc<App>) -> Router {
         .with_state(app)
 }
 
+/// Where a server's configuration was loaded from.
+#[derive(Debug, Clone)]
+struct ConfigOrigin {
+    paths: Vec<PathBuf>,
+    settings: Option<PathBuf>,
+}
+
+/// Why a reload was refused (the old configuration stays in force).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ReloadError {
+    /// The app was not told where its configuration came from.
+    #[error("nothing to reload: the server was not started from files")]
+    NoOrigin,
+    /// The files could not be read or are invalid.
+    #[error(transparent)]
+    Load(#[from] config::LoadError),
+    /// The definitions cannot be built together.
+    #[error(transparent)]
+    Plan(#[from] build::PlanError),
+}
+
 /// Why the refresher could not start.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -146,7 +197,8 @@ pub enum ServeError {
 /// `refresh_every` ± `jitter`, until `stop` is set (checked every second). The store is
 /// opened here and closed when the thread ends.
 pub fn spawn_refresher(app: Arc<App>, stop: Arc<AtomicBool>) -> Result<JoinHandle<()>, ServeError> {
-    let settings = &app.config.settings;
+    let config = app.config();
+    let settings = &config.settings;
     let mut store = Store::open(&settings.state_path)?;
     let fetcher = Fetcher::new(&FetchOptions {
         connect_timeout: settings.connect_timeout,
@@ -169,7 +221,10 @@ pub fn spawn_refresher(app: Arc<App>, stop: Arc<AtomicBool>) -> Result<JoinHandl
             round += 1;
             let wait = jittered(app.options.refresh_every, app.options.jitter, round);
             let mut waited = Duration::ZERO;
-            while waited < wait && !stop.load(Ordering::SeqCst) {
+            while waited < wait
+                && !stop.load(Ordering::SeqCst)
+                && !app.refresh_now.swap(false, Ordering::SeqCst)
+            {
                 let step = Duration::from_secs(1).min(wait - waited);
                 thread::sleep(step);
                 waited += step;

@@ -69,6 +69,8 @@ impl Published {
     /// did not build keep theirs.
     pub fn publish(&self, definitions: &[FeedDefinition], report: &BuildReport, at: DateTime<Utc>) {
         let mut feeds: HashMap<String, PublishedFeed> = self.snapshot().as_ref().clone();
+        // Feeds no longer defined (after a reload) go.
+        feeds.retain(|name, _| definitions.iter().any(|d| d.feed.name == *name));
         for built in &report.feeds {
             let Some(definition) = definitions.iter().find(|d| d.feed.name == built.name) else {
                 continue;

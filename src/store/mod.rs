@@ -137,9 +137,9 @@ impl Store {
         self.skipped.take()
     }
 
-    /// Forgets articles not seen since `older_than`, enrichment results saved before it
-    /// whose article is forgotten, and emitted marks not renewed since it. Sources are
-    /// kept. Returns how many articles were forgotten.
+    /// Forgets, in one transaction, articles not seen since `older_than`, enrichment
+    /// results saved before it for articles no longer remembered, and emitted marks not
+    /// renewed since it. Sources are kept. Returns how many articles were forgotten.
     pub fn prune(&mut self, older_than: DateTime<Utc>) -> Result<usize, StoreError> {
         let cutoff = older_than.timestamp_millis();
         let result = (|| -> Result<usize, Failure> {

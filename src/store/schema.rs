@@ -16,6 +16,9 @@ use super::StoreError;
 pub(super) const APPLICATION_ID: i32 = 0x4664_4d6c;
 
 /// The migrations, oldest first; the schema version is how many have run.
+///
+/// `article` and `enrichment` rows carry whole articles (kilobytes with full text), so
+/// they are rowid tables with a unique index; `WITHOUT ROWID` suits only small rows.
 const MIGRATIONS: &[&str] = &[
     // Version 1.
     "CREATE TABLE source (
@@ -39,8 +42,8 @@ const MIGRATIONS: &[&str] = &[
         position     INTEGER NOT NULL,
         content_hash TEXT NOT NULL,
         article      TEXT NOT NULL,
-        PRIMARY KEY (source_key, article_id)
-    ) WITHOUT ROWID;
+        UNIQUE (source_key, article_id)
+    );
     CREATE INDEX article_by_last_seen ON article (source_key, last_seen);
     CREATE TABLE enrichment (
         source_key TEXT NOT NULL,
@@ -48,8 +51,8 @@ const MIGRATIONS: &[&str] = &[
         input_hash TEXT NOT NULL,
         enriched   TEXT NOT NULL,
         saved_at   INTEGER NOT NULL,
-        PRIMARY KEY (source_key, article_id)
-    ) WITHOUT ROWID;
+        UNIQUE (source_key, article_id)
+    );
     CREATE TABLE emitted (
         output        TEXT NOT NULL,
         article_id    TEXT NOT NULL,

@@ -202,17 +202,28 @@ fn prune_forgets_old_articles_enrichments_and_emitted_marks() {
     assert_eq!(store.prune(at(5)).unwrap(), 0);
 }
 
-/// A full-size run: 1,000 sources of 50 articles, a cold run, a warm run where a tenth of
-/// the articles changed, and reading everything back. Checks results only; the times are
-/// printed (`cargo test --release --lib store::tests::thousand -- --nocapture`).
+/// A small run of [`run_many_sources`], in every `cargo test`.
 #[test]
+fn forty_sources_of_fifty_articles_remember_and_read_back() {
+    run_many_sources(40, 50);
+}
+
+/// The full-size run the build benchmark uses: 1,000 sources of 50 articles. Slow in a
+/// debug build (about half a minute), so it runs on request:
+/// `cargo test --release --lib store::tests::thousand -- --ignored --nocapture`.
+#[test]
+#[ignore = "full size: run in release with --ignored --nocapture to see the times"]
 fn thousand_sources_of_fifty_articles_remember_and_read_back() {
-    const N_SOURCES: usize = 1_000;
-    const N_ARTICLES: usize = 50;
+    run_many_sources(1_000, 50);
+}
+
+/// A cold run, a warm run where a tenth of the articles changed, and reading everything
+/// back, from a file store. Checks results only; prints the times.
+fn run_many_sources(n_sources: usize, n_articles: usize) {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(&dir.path().join("feedmill.sqlite")).unwrap();
     let listing = |source_idx: usize, edition: &str| -> Vec<Article> {
-        (0..N_ARTICLES)
+        (0..n_articles)
             .map(|article_idx| {
                 let mut article = article(&format!("s{source_idx}-a{article_idx}"));
                 if article_idx % 10 == 0 {
@@ -222,7 +233,7 @@ fn thousand_sources_of_fifty_articles_remember_and_read_back() {
             })
             .collect()
     };
-    let keys: Vec<String> = (0..N_SOURCES)
+    let keys: Vec<String> = (0..n_sources)
         .map(|idx| format!("group/source-{idx}"))
         .collect();
 
@@ -245,7 +256,7 @@ fn thousand_sources_of_fifty_articles_remember_and_read_back() {
         n_changed += seen.iter().filter(|s| s.changed).count();
     }
     let warm = warm.elapsed();
-    assert_eq!(n_changed, N_SOURCES * N_ARTICLES / 10);
+    assert_eq!(n_changed, n_sources * n_articles / 10);
 
     let read = Instant::now();
     let mut n_read = 0;
@@ -253,15 +264,15 @@ fn thousand_sources_of_fifty_articles_remember_and_read_back() {
         let stored = store
             .articles_seen_since(key, at(2) - Duration::days(30))
             .unwrap();
-        assert_eq!(stored.len(), N_ARTICLES);
+        assert_eq!(stored.len(), n_articles);
         assert_eq!(stored[0].last_seen, at(2));
         n_read += stored.len();
     }
     let read = read.elapsed();
-    assert_eq!(n_read, N_SOURCES * N_ARTICLES);
+    assert_eq!(n_read, n_sources * n_articles);
     assert_eq!(store.skipped_count(), 0);
     eprintln!(
-        "store: {N_SOURCES} sources x {N_ARTICLES} articles: \
+        "store: {n_sources} sources x {n_articles} articles: \
          cold remember {cold:?}, warm remember {warm:?}, read {read:?}"
     );
 }

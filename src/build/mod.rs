@@ -14,7 +14,7 @@ mod read;
 mod refresh;
 mod report;
 
-pub use output::{extension, media_type, write_atomically};
+pub use output::{extension, media_type, write_atomically, write_if_changed};
 pub use plan::{PlanError, plan};
 pub use read::{Body, SourceRead, read_source};
 pub use report::{BuildReport, OutputReport, SourceReport, SourceStatus};

@@ -9,6 +9,7 @@ use chrono::{DateTime, Utc};
 
 use crate::config::FeedMeta;
 use crate::emit::{self, EmitOptions, OutputFormat};
+use crate::fetch::map_bounded;
 use crate::model::{Article, Feed, Generator, Text};
 use crate::pipeline::{TagAliases, TagFeed, split_by_tag};
 
@@ -59,11 +60,13 @@ pub fn write_formats(
 ) -> io::Result<Vec<PathBuf>> {
     fs::create_dir_all(dir)?;
     let mut written = Vec::new();
-    for &format in formats {
-        let bytes = emit::write(feed, format, &EmitOptions::default())
-            .map_err(|error| io::Error::other(error.to_string()))?;
+    // Cleaning the feed (sanitizing every article's HTML) is most of the cost; once for
+    // all formats.
+    let documents = emit::write_formats(feed, formats, &EmitOptions::default())
+        .map_err(|error| io::Error::other(error.to_string()))?;
+    for (&format, bytes) in formats.iter().zip(documents) {
         let path = dir.join(format!("{stem}.{}", extension(format)));
-        write_atomically(&path, &bytes)?;
+        write_if_changed(&path, &bytes)?;
         written.push(path);
     }
     Ok(written)
@@ -81,14 +84,19 @@ pub fn write_per_tag(
 ) -> io::Result<(Vec<PathBuf>, Vec<TagFeed>)> {
     let dir = output_dir.join(&meta.name).join("tags");
     let tags = split_by_tag(articles, aliases);
-    let mut written = Vec::new();
-    for tag in &tags {
+    // Tag feeds are independent: written on every core, their disk flushes overlapping.
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let results = map_bounded(&tags, workers, |tag| {
         let title = format!("{} — {}", meta.title, tag.label);
         let feed = compose_feed(meta, &title, tag.articles.clone(), now);
-        written.extend(write_formats(&feed, &meta.formats, &dir, &tag.slug)?);
+        write_formats(&feed, &meta.formats, &dir, &tag.slug)
+    });
+    let mut written = Vec::new();
+    for paths in results {
+        written.extend(paths?);
     }
     let index = dir.join("index.html");
-    write_atomically(&index, tag_index_html(meta, &tags).as_bytes())?;
+    write_if_changed(&index, tag_index_html(meta, &tags).as_bytes())?;
     written.push(index);
     remove_stale(&dir, &written)?;
     Ok((written, tags))
@@ -160,6 +168,17 @@ fn escape(text: &str) -> String {
     crate::model::escape_html(text)
 }
 
+/// Like [`write_atomically`], but leaves `path` alone when it already holds exactly
+/// `bytes`: a feed that did not change keeps its file and its modification time (so
+/// HTTP caches and mirrors see no change), and costs no flush to disk.
+pub fn write_if_changed(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let same_length = fs::metadata(path).is_ok_and(|meta| meta.len() == bytes.len() as u64);
+    if same_length && fs::read(path).is_ok_and(|old| old == bytes) {
+        return Ok(());
+    }
+    write_atomically(path, bytes)
+}
+
 /// Writes `bytes` to a temporary file next to `path`, then renames it over `path`, so
 /// readers see the old file or the new one, never half of one. An existing file keeps
 /// its permissions; a new one gets the usual `0o666` less the umask.
@@ -184,4 +203,32 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
     // On failure the temporary file is deleted when the returned error drops it.
     temp.persist(path).map_err(|err| err.error)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn an_unchanged_file_is_left_alone_and_a_changed_one_replaced() {
+        use std::os::unix::fs::MetadataExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("feed.atom");
+        write_if_changed(&path, b"<feed/>").unwrap();
+        let inode = fs::metadata(&path).unwrap().ino();
+        write_if_changed(&path, b"<feed/>").unwrap();
+        assert_eq!(
+            fs::metadata(&path).unwrap().ino(),
+            inode,
+            "same bytes: same file"
+        );
+        write_if_changed(&path, b"<feed></feed>").unwrap();
+        assert_ne!(fs::metadata(&path).unwrap().ino(), inode, "renamed over");
+        assert_eq!(fs::read(&path).unwrap(), b"<feed></feed>");
+        // Same length, other bytes: still replaced.
+        write_if_changed(&path, b"<feed>..</feed>").unwrap();
+        write_if_changed(&path, b"<feed>!!</feed>").unwrap();
+        assert_eq!(fs::read(&path).unwrap(), b"<feed>!!</feed>");
+    }
 }

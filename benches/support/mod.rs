@@ -5,7 +5,9 @@
 //! (both documents are well-formed and parse without warnings), with what real news and
 //! podcast feeds carry: escaped HTML summaries, CDATA content, several tags, authors,
 //! dates in a few offsets and an enclosure on every fifth article.
-//! Entry points: [`rss_document`], [`atom_document`] and [`parsers_agree`].
+//! Entry points: [`rss_document`], [`atom_document`] and [`parsers_agree`]; [`rss_feed`]
+//! and [`atom_feed`] write smaller feeds of any site from a [`FeedSpec`] (the `build`
+//! benchmark serves a thousand of them).
 
 use std::fmt::Write as _;
 
@@ -15,35 +17,80 @@ pub const N_ARTICLES: usize = 2_000;
 /// Bytes each article takes on average, markup included; 2,000 of them make ~4 MB.
 const MEAN_ARTICLE_BYTES: usize = 2_000;
 
+/// What one generated feed holds. [`rss_document`] and [`atom_document`] are
+/// [`FeedSpec::DOCUMENT`] with two seeds.
+#[derive(Debug, Clone, Copy)]
+pub struct FeedSpec<'a> {
+    /// The generator's seed: the same spec always gives the same bytes.
+    pub seed: u64,
+    /// How many articles.
+    pub n_articles: usize,
+    /// The site's host name: the feed's, the articles' links and ids point there.
+    pub host: &'a str,
+    /// The feed's title (plain text; escaped when written).
+    pub title: &'a str,
+    /// Whether articles carry their full content (about 2 kB an article, markup
+    /// included); otherwise a summary only (about 0.8 kB).
+    pub full_content: bool,
+}
+
+impl FeedSpec<'static> {
+    /// The two big benchmark documents: 2,000 articles with full content.
+    pub const DOCUMENT: FeedSpec<'static> = FeedSpec {
+        seed: 0,
+        n_articles: N_ARTICLES,
+        host: "news.example.com",
+        title: "The Daily Mill & Friends",
+        full_content: true,
+    };
+}
+
 /// An RSS 2.0 document of [`N_ARTICLES`] items, about 4 MB, always the same bytes.
 pub fn rss_document() -> Vec<u8> {
-    let mut rng = Rng::new(0x5253_5332); // "RSS2" in ASCII
-    let mut out = String::with_capacity(N_ARTICLES * MEAN_ARTICLE_BYTES + 4096);
+    rss_feed(&FeedSpec {
+        seed: 0x5253_5332, // "RSS2" in ASCII
+        ..FeedSpec::DOCUMENT
+    })
+}
+
+/// An RSS 2.0 document as `spec` says, always the same bytes for the same spec.
+pub fn rss_feed(spec: &FeedSpec<'_>) -> Vec<u8> {
+    let mut rng = Rng::new(spec.seed);
+    let host = spec.host;
+    let title = escape(spec.title);
+    let mut out = String::with_capacity(spec.n_articles * MEAN_ARTICLE_BYTES + 4096);
     out.push_str(concat!(
         r#"<?xml version="1.0" encoding="UTF-8"?>"#,
         "\n",
         r#"<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/""#,
         r#" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:atom="http://www.w3.org/2005/Atom">"#,
         "\n<channel>\n",
-        "<title>The Daily Mill &amp; Friends</title>\n",
-        "<link>https://news.example.com/</link>\n",
-        "<description>News, analysis &amp; podcasts from the mill.</description>\n",
-        "<language>en-us</language>\n",
-        "<copyright>Copyright 2024 The Daily Mill</copyright>\n",
-        "<lastBuildDate>Sat, 30 Mar 2024 18:04:11 +0000</lastBuildDate>\n",
-        "<generator>benchgen 1.0</generator>\n",
-        "<ttl>30</ttl>\n",
-        r#"<atom:link href="https://news.example.com/feed.xml" rel="self" type="application/rss+xml"/>"#,
-        "\n<image><url>https://news.example.com/logo.png</url><title>The Daily Mill &amp; Friends</title>",
-        "<link>https://news.example.com/</link><width>144</width><height>64</height></image>\n",
     ));
-    for idx in 0..N_ARTICLES {
+    let _ = write!(
+        out,
+        concat!(
+            "<title>{title}</title>\n",
+            "<link>https://{host}/</link>\n",
+            "<description>News, analysis &amp; podcasts from the mill.</description>\n",
+            "<language>en-us</language>\n",
+            "<copyright>Copyright 2024 The Daily Mill</copyright>\n",
+            "<lastBuildDate>Sat, 30 Mar 2024 18:04:11 +0000</lastBuildDate>\n",
+            "<generator>benchgen 1.0</generator>\n",
+            "<ttl>30</ttl>\n",
+            r#"<atom:link href="https://{host}/feed.xml" rel="self" type="application/rss+xml"/>"#,
+            "\n<image><url>https://{host}/logo.png</url><title>{title}</title>",
+            "<link>https://{host}/</link><width>144</width><height>64</height></image>\n",
+        ),
+        title = title,
+        host = host,
+    );
+    for idx in 0..spec.n_articles {
         let start_len = out.len();
-        let article = Article::new(idx, &mut rng);
+        let article = Article::new(idx, host, &mut rng);
         let _ = write!(
             out,
             "<item>\n<title>{title}</title>\n<link>{link}</link>\n\
-             <guid isPermaLink=\"false\">tag:news.example.com,2024:article-{idx}</guid>\n\
+             <guid isPermaLink=\"false\">tag:{host},2024:article-{idx}</guid>\n\
              <pubDate>{date}</pubDate>\n",
             title = escape(&article.title),
             link = article.link,
@@ -78,6 +125,10 @@ pub fn rss_document() -> Vec<u8> {
             "<description>{}</description>",
             escape(&article.summary_html)
         );
+        if !spec.full_content {
+            out.push_str("</item>\n");
+            continue;
+        }
         // The content fills the article up to its drawn size.
         let used = out.len() - start_len
             + "<content:encoded><![CDATA[]]></content:encoded>\n</item>\n".len();
@@ -93,33 +144,47 @@ pub fn rss_document() -> Vec<u8> {
 
 /// An Atom 1.0 document of [`N_ARTICLES`] entries, about 4 MB, always the same bytes.
 pub fn atom_document() -> Vec<u8> {
-    let mut rng = Rng::new(0x4154_4f4d); // "ATOM" in ASCII
-    let mut out = String::with_capacity(N_ARTICLES * MEAN_ARTICLE_BYTES + 4096);
-    out.push_str(concat!(
-        r#"<?xml version="1.0" encoding="utf-8"?>"#,
-        "\n",
-        r#"<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="en">"#,
-        "\n<title type=\"text\">The Daily Mill &amp; Friends</title>\n",
-        "<subtitle type=\"html\">News, analysis &amp;amp; &lt;em&gt;podcasts&lt;/em&gt;</subtitle>\n",
-        "<id>tag:news.example.com,2024:feed</id>\n",
-        "<updated>2024-03-30T18:04:11Z</updated>\n",
-        r#"<link rel="alternate" type="text/html" href="https://news.example.com/"/>"#,
-        "\n",
-        r#"<link rel="self" type="application/atom+xml" href="https://news.example.com/atom.xml"/>"#,
-        "\n<author><name>The Daily Mill</name><uri>https://news.example.com/</uri></author>\n",
-        "<rights>Copyright 2024 The Daily Mill</rights>\n",
-        r#"<generator uri="https://example.com/benchgen" version="1.0">benchgen</generator>"#,
-        "\n<icon>https://news.example.com/favicon.png</icon>\n",
-        "<logo>https://news.example.com/logo.png</logo>\n",
-    ));
-    for idx in 0..N_ARTICLES {
+    atom_feed(&FeedSpec {
+        seed: 0x4154_4f4d, // "ATOM" in ASCII
+        ..FeedSpec::DOCUMENT
+    })
+}
+
+/// An Atom 1.0 document as `spec` says, always the same bytes for the same spec.
+pub fn atom_feed(spec: &FeedSpec<'_>) -> Vec<u8> {
+    let mut rng = Rng::new(spec.seed);
+    let host = spec.host;
+    let mut out = String::with_capacity(spec.n_articles * MEAN_ARTICLE_BYTES + 4096);
+    let _ = write!(
+        out,
+        concat!(
+            r#"<?xml version="1.0" encoding="utf-8"?>"#,
+            "\n",
+            r#"<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="en">"#,
+            "\n<title type=\"text\">{title}</title>\n",
+            "<subtitle type=\"html\">News, analysis &amp;amp; &lt;em&gt;podcasts&lt;/em&gt;</subtitle>\n",
+            "<id>tag:{host},2024:feed</id>\n",
+            "<updated>2024-03-30T18:04:11Z</updated>\n",
+            r#"<link rel="alternate" type="text/html" href="https://{host}/"/>"#,
+            "\n",
+            r#"<link rel="self" type="application/atom+xml" href="https://{host}/atom.xml"/>"#,
+            "\n<author><name>The Daily Mill</name><uri>https://{host}/</uri></author>\n",
+            "<rights>Copyright 2024 The Daily Mill</rights>\n",
+            r#"<generator uri="https://example.com/benchgen" version="1.0">benchgen</generator>"#,
+            "\n<icon>https://{host}/favicon.png</icon>\n",
+            "<logo>https://{host}/logo.png</logo>\n",
+        ),
+        title = escape(spec.title),
+        host = host,
+    );
+    for idx in 0..spec.n_articles {
         let start_len = out.len();
-        let article = Article::new(idx, &mut rng);
+        let article = Article::new(idx, host, &mut rng);
         let _ = write!(
             out,
             "<entry>\n<title type=\"text\">{title}</title>\n\
              <link rel=\"alternate\" type=\"text/html\" href=\"{link}\"/>\n\
-             <id>tag:news.example.com,2024:article-{idx}</id>\n\
+             <id>tag:{host},2024:article-{idx}</id>\n\
              <published>{published}</published>\n<updated>{updated}</updated>\n\
              <author><name>{name}</name><email>{email}</email></author>\n",
             title = escape(&article.title),
@@ -149,7 +214,9 @@ pub fn atom_document() -> Vec<u8> {
             "<summary type=\"html\">{}</summary>",
             escape(&article.summary_html)
         );
-        if idx % 10 == 9 {
+        if !spec.full_content {
+            out.push_str("</entry>\n");
+        } else if idx % 10 == 9 {
             // Some publishers inline XHTML instead of escaping HTML.
             let closing = "</div></content>\n</entry>\n";
             let used = out.len() - start_len
@@ -218,7 +285,7 @@ struct Enclosure {
 }
 
 impl Article {
-    fn new(idx: usize, rng: &mut Rng) -> Article {
+    fn new(idx: usize, host: &str, rng: &mut Rng) -> Article {
         let n_title_words = 4 + rng.below(7);
         let mut title = sentence(rng, n_title_words);
         title.pop(); // The period.
@@ -237,7 +304,7 @@ impl Article {
         // Newest first, one article every ~20 minutes going back from 30 March 2024.
         let minutes_ago = idx * 20 + rng.below(15);
         let (day, hour, minute) = day_hour_minute(minutes_ago);
-        let link = format!("https://news.example.com/2024/03/{day:02}/{slug}-{idx}");
+        let link = format!("https://{host}/2024/03/{day:02}/{slug}-{idx}");
         let (zone, offset_hours) = ZONES[rng.below(ZONES.len())];
         let local_hour = (hour as i64 + offset_hours).rem_euclid(24);
         let second = rng.below(60);
@@ -258,7 +325,7 @@ impl Article {
             rng.below(1000)
         );
         let (author_name, author_login) = AUTHORS[rng.below(AUTHORS.len())];
-        let author_email = format!("{author_login}@news.example.com");
+        let author_email = format!("{author_login}@{host}");
         let n_tags = 1 + rng.below(4);
         let mut tags = Vec::with_capacity(n_tags);
         while tags.len() < n_tags {

@@ -46,6 +46,17 @@ fn written_temp_file(path: &Path, bytes: &[u8]) -> io::Result<tempfile::NamedTem
     Ok(temp)
 }
 
+/// Like [`write_atomically`], but leaves `path` alone when it already holds exactly
+/// `bytes`: a feed that did not change keeps its file and its modification time (so
+/// HTTP caches and mirrors see no change), and costs no flush to disk.
+pub fn write_if_changed(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let same_length = fs::metadata(path).is_ok_and(|meta| meta.len() == bytes.len() as u64);
+    if same_length && fs::read(path).is_ok_and(|old| old == bytes) {
+        return Ok(());
+    }
+    write_atomically(path, bytes)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -85,5 +96,28 @@ mod tests {
 
         assert!(write_atomically(&path, b"new").is_err());
         assert_eq!(fs::read_dir(dir.path()).expect("list dir").count(), 0);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn an_unchanged_file_is_left_alone_and_a_changed_one_replaced() {
+        use std::os::unix::fs::MetadataExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("feed.atom");
+        write_if_changed(&path, b"<feed/>").unwrap();
+        let inode = fs::metadata(&path).unwrap().ino();
+        write_if_changed(&path, b"<feed/>").unwrap();
+        assert_eq!(
+            fs::metadata(&path).unwrap().ino(),
+            inode,
+            "same bytes: same file"
+        );
+        write_if_changed(&path, b"<feed></feed>").unwrap();
+        assert_ne!(fs::metadata(&path).unwrap().ino(), inode, "renamed over");
+        assert_eq!(fs::read(&path).unwrap(), b"<feed></feed>");
+        // Same length, other bytes: still replaced.
+        write_if_changed(&path, b"<feed>..</feed>").unwrap();
+        write_if_changed(&path, b"<feed>!!</feed>").unwrap();
+        assert_eq!(fs::read(&path).unwrap(), b"<feed>!!</feed>");
     }
 }

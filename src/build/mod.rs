@@ -15,7 +15,7 @@ mod read;
 mod refresh;
 mod report;
 
-pub use atomic::{write_atomically, write_atomically_new};
+pub use atomic::{write_atomically, write_atomically_new, write_if_changed};
 pub use output::{compose_feed, extension, media_type, tag_title};
 pub use plan::{PlanError, plan};
 pub use read::{Body, SourceRead, read_source};

@@ -7,9 +7,10 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 
-use super::atomic::write_atomically;
+use super::atomic::write_if_changed;
 use crate::config::FeedMeta;
 use crate::emit::{self, EmitOptions, OutputFormat};
+use crate::fetch::map_bounded;
 use crate::model::{Article, Feed, Generator, Text};
 use crate::pipeline::TagFeed;
 
@@ -60,11 +61,13 @@ pub fn write_formats(
 ) -> io::Result<Vec<PathBuf>> {
     fs::create_dir_all(dir)?;
     let mut written = Vec::new();
-    for &format in formats {
-        let bytes = emit::write(feed, format, &EmitOptions::default())
-            .map_err(|error| io::Error::other(error.to_string()))?;
+    // Cleaning the feed (sanitizing every article's HTML) is most of the cost; once for
+    // all formats.
+    let documents = emit::write_formats(feed, formats, &EmitOptions::default())
+        .map_err(|error| io::Error::other(error.to_string()))?;
+    for (&format, bytes) in formats.iter().zip(documents) {
         let path = dir.join(format!("{stem}.{}", extension(format)));
-        write_atomically(&path, &bytes)?;
+        write_if_changed(&path, &bytes)?;
         written.push(path);
     }
     Ok(written)
@@ -80,14 +83,19 @@ pub fn write_per_tag(
     now: DateTime<Utc>,
 ) -> io::Result<Vec<PathBuf>> {
     let dir = output_dir.join(&meta.name).join("tags");
-    let mut written = Vec::new();
-    for tag in tags {
+    // Tag feeds are independent: written on every core, their disk flushes overlapping.
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let results = map_bounded(tags, workers, |tag| {
         let feed = compose_feed(meta, &tag_title(meta, tag), tag.articles.clone(), now);
-        written.extend(write_formats(&feed, &meta.formats, &dir, &tag.slug)?);
+        write_formats(&feed, &meta.formats, &dir, &tag.slug)
+    });
+    let mut written = Vec::new();
+    for paths in results {
+        written.extend(paths?);
     }
     fs::create_dir_all(&dir)?;
     let index = dir.join("index.html");
-    write_atomically(&index, tag_index_html(meta, tags).as_bytes())?;
+    write_if_changed(&index, tag_index_html(meta, tags).as_bytes())?;
     written.push(index);
     remove_stale(&dir, &written)?;
     Ok(written)

@@ -87,7 +87,6 @@ pub(super) fn refresh_all(
     // others are backing off.
     let mut loaded: Vec<Option<Loaded>> = jobs.iter().map(|_| None).collect();
     let mut requests = Vec::new();
-    let mut request_jobs = Vec::new();
     for (index, job) in jobs.iter().enumerate() {
         let SourceLocation::Url(url) = &job.source.location else {
             continue;
@@ -111,49 +110,24 @@ pub(super) fn refresh_all(
             request.etag = record.etag;
             request.last_modified = record.last_modified;
         }
-        requests.push(request);
-        request_jobs.push(index);
+        requests.push((index, request));
     }
     let started = std::time::Instant::now();
-    let responses = fetcher.get_all(&requests, options.max_concurrent);
-    tracing::debug!(requests = requests.len(), elapsed = ?started.elapsed(), "fetched");
-
-    // Parse what came in (and read local files) on a bounded set of threads.
-    let mut to_parse: Vec<(usize, Body)> = Vec::new();
-    for (response, &index) in responses.into_iter().zip(&request_jobs) {
-        match response {
-            Ok(Response::Modified(fetched)) => {
-                let etag = fetched.etag.clone();
-                let last_modified = fetched.last_modified.clone();
-                loaded[index] = Some(Loaded::Read {
-                    read: Err(String::new()),
-                    etag,
-                    last_modified,
-                });
-                to_parse.push((
-                    index,
-                    Body {
-                        bytes: fetched.body,
-                        url: Some(fetched.final_url),
-                        content_type: fetched.content_type,
-                        content_location: fetched.content_location,
-                        content_language: fetched.content_language,
-                    },
-                ));
-            }
-            Ok(Response::NotModified { .. }) => loaded[index] = Some(Loaded::Unchanged),
-            Err(error) => {
-                loaded[index] = Some(Loaded::Failed(
-                    format!(
-                        "source `{}`: {}",
-                        jobs[index].source.name,
-                        error_chain(&error)
-                    ),
-                    error.retry_after(),
-                ));
-            }
-        }
+    // Fetch, then parse on the same worker: each body is dropped as soon as it is read,
+    // and parsing overlaps the fetches still in flight.
+    let fetched = fetcher.for_each_item_bounded(
+        &requests,
+        |(_, request)| request,
+        options.max_concurrent,
+        |(index, _), response| load_response(&jobs[*index], response, fetcher, now),
+    );
+    for ((index, _), item) in requests.iter().zip(fetched) {
+        loaded[*index] = Some(item);
     }
+    tracing::debug!(requests = requests.len(), elapsed = ?started.elapsed(), "fetched and parsed");
+
+    // Read local files, then parse them on a bounded set of threads.
+    let mut to_parse: Vec<(usize, Body)> = Vec::new();
     for (index, job) in jobs.iter().enumerate() {
         if let SourceLocation::File(path) = &job.source.location {
             match fs::read(path) {
@@ -189,11 +163,7 @@ pub(super) fn refresh_all(
         }
     }
     let parsed = map_bounded(&to_parse, options.max_concurrent, |(index, body)| {
-        let source = jobs[*index].source;
-        let mut fetch_next = |url: &Url| load_next(fetcher, url);
-        read_source(source, body, now, &mut fetch_next)
-            .map(Box::new)
-            .map_err(|error| format!("source `{}`: {error}", source.name))
+        parse(jobs[*index].source, body, fetcher, now)
     });
     for ((index, _), read) in to_parse.iter().zip(parsed) {
         if let Some(Loaded::Read { read: slot, .. }) = &mut loaded[*index] {
@@ -218,6 +188,58 @@ pub(super) fn refresh_all(
     }
     tracing::debug!(sources = refreshed.len(), elapsed = ?started.elapsed(), "recorded");
     Ok(refreshed)
+}
+
+/// What a fetch gave, read when it brought a body.
+fn load_response(
+    job: &Job<'_>,
+    response: Result<Response, FetchError>,
+    fetcher: &Fetcher,
+    now: DateTime<Utc>,
+) -> Loaded {
+    match response {
+        Ok(Response::Modified(fetched)) => {
+            let Fetched {
+                body,
+                final_url,
+                content_type,
+                content_location,
+                content_language,
+                etag,
+                last_modified,
+            } = fetched;
+            let body = Body {
+                bytes: body,
+                url: Some(final_url),
+                content_type,
+                content_location,
+                content_language,
+            };
+            Loaded::Read {
+                read: parse(job.source, &body, fetcher, now),
+                etag,
+                last_modified,
+            }
+        }
+        Ok(Response::NotModified { .. }) => Loaded::Unchanged,
+        Err(error) => Loaded::Failed(
+            format!("source `{}`: {}", job.source.name, error_chain(&error)),
+            error.retry_after(),
+        ),
+    }
+}
+
+/// Reads one source's bytes (following a listing's next pages through `fetcher`).
+fn parse(
+    source: &SourceDefinition,
+    body: &Body,
+    fetcher: &Fetcher,
+    now: DateTime<Utc>,
+) -> Result<Box<SourceRead>, String> {
+    let mut fetch_next = |url: &Url| load_next(fetcher, url);
+    read_source(source, body, now, &mut fetch_next)
+        .map(Box::new)
+        .map_err(|error| format!("source `{}`: {error}", source.name))
 }
 
 /// Records one source's outcome and gathers its articles.

@@ -91,6 +91,28 @@ pub fn write(
     }
 }
 
+/// Writes `feed` in each of `formats`, in that order: the same bytes as [`write()`]
+/// for each, but the feed is cleaned once for all of them.
+///
+/// # Errors
+///
+/// As [`write()`].
+pub fn write_formats(
+    feed: &Feed,
+    formats: &[OutputFormat],
+    options: &EmitOptions,
+) -> Result<Vec<Vec<u8>>, EmitError> {
+    let prepared = Prepared::new(feed, options);
+    formats
+        .iter()
+        .map(|format| match format {
+            OutputFormat::Rss => rss::write(&prepared),
+            OutputFormat::Atom => atom::write(&prepared),
+            OutputFormat::Json => json::write(&prepared),
+        })
+        .collect()
+}
+
 impl EmitError {
     fn serialize(format: OutputFormat, error: impl fmt::Display) -> Self {
         EmitError::Serialize {

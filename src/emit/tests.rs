@@ -520,3 +520,18 @@ fn the_same_feed_and_options_always_give_the_same_bytes() {
         assert_eq!(first, second, "{format}");
     }
 }
+
+#[test]
+fn write_formats_gives_the_bytes_write_gives_for_each_format() {
+    let formats = [OutputFormat::Json, OutputFormat::Rss, OutputFormat::Atom];
+    for (feed, options) in [
+        (tidy_feed(), tidy_options()),
+        (nasty_feed(), nasty_options()),
+    ] {
+        let all = write_formats(&feed, &formats, &options).unwrap();
+        assert_eq!(all.len(), formats.len());
+        for (format, bytes) in formats.iter().zip(all) {
+            assert_eq!(bytes, write(&feed, *format, &options).unwrap(), "{format}");
+        }
+    }
+}

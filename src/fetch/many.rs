@@ -52,18 +52,35 @@ impl Fetcher {
         R: Send,
         F: Fn(&Request, Result<Response, FetchError>) -> R + Sync,
     {
-        let hosts: Vec<String> = requests
+        self.for_each_item_bounded(requests, |request| request, max_concurrent, then)
+    }
+
+    /// Like [`Fetcher::for_each_bounded`] over any items that each carry a request
+    /// (`request_of` tells which), so that `then` knows what each request was for.
+    pub fn for_each_item_bounded<T, R, F>(
+        &self,
+        items: &[T],
+        request_of: impl Fn(&T) -> &Request + Sync,
+        max_concurrent: usize,
+        then: F,
+    ) -> Vec<R>
+    where
+        T: Sync,
+        R: Send,
+        F: Fn(&T, Result<Response, FetchError>) -> R + Sync,
+    {
+        let hosts: Vec<String> = items
             .iter()
-            .map(|request| host_key(&request.url))
+            .map(|item| host_key(&request_of(item).url))
             .collect();
         bounded_per_key(
-            requests,
+            items,
             &hosts,
             Limits {
                 max_concurrent,
                 max_per_key: self.options().max_per_host,
             },
-            |request| self.get(request),
+            |item| self.get(request_of(item)),
             then,
         )
     }

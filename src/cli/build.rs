@@ -10,8 +10,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use super::exit_code;
 use feedmill::build::{self, BuildOptions, BuildReport, SourceReport, SourceStatus};
-use feedmill::config::{self, LoadError, Settings};
-use feedmill::fetch::{FetchOptions, Fetcher, USER_AGENT};
+use feedmill::fetch::Fetcher;
 use feedmill::store::Store;
 
 const AFTER_HELP: &str = "\
@@ -60,25 +59,10 @@ pub(crate) struct BuildArgs {
 
 /// Runs `feedmill build`; returns the exit code.
 pub(crate) fn run(args: BuildArgs) -> anyhow::Result<u8> {
-    let paths = if args.feeds.is_empty() {
-        vec![PathBuf::from("feeds")]
-    } else {
-        args.feeds.clone()
-    };
-    let loaded = match config::load(&paths, args.settings.as_deref()) {
+    let loaded = match super::load_config(&args.feeds, args.settings.as_deref(), true)? {
         Ok(loaded) => loaded,
-        Err(LoadError::Invalid { errors }) => {
-            for error in &errors {
-                super::message("error", &error.to_string());
-            }
-            return Ok(exit_code::CONFIG);
-        }
-        Err(error) => return Err(error.into()),
+        Err(code) => return Ok(code),
     };
-    if let Err(error) = build::plan(&loaded.definitions) {
-        super::message("error", &error.to_string());
-        return Ok(exit_code::CONFIG);
-    }
     let mut settings = loaded.settings;
     if let Some(dir) = args.output_dir {
         settings.output_dir = dir;
@@ -90,7 +74,7 @@ pub(crate) fn run(args: BuildArgs) -> anyhow::Result<u8> {
     let show_summary = (interactive || args.summary) && !args.quiet;
 
     let mut store = Store::open(&settings.state_path)?;
-    let fetcher = Fetcher::new(&fetch_options(&settings)).context("setting up the HTTP client")?;
+    let fetcher = Fetcher::new(&settings.fetch_options()).context("setting up the HTTP client")?;
     let options = BuildOptions {
         now: Utc::now(),
         output_dir: Some(settings.output_dir.clone()),
@@ -136,21 +120,6 @@ pub(crate) fn run(args: BuildArgs) -> anyhow::Result<u8> {
     } else {
         exit_code::PARTIAL
     })
-}
-
-fn fetch_options(settings: &Settings) -> FetchOptions {
-    FetchOptions {
-        connect_timeout: settings.connect_timeout,
-        timeout: settings.timeout,
-        max_body_bytes: settings.max_body_bytes,
-        max_redirects: settings.max_redirects,
-        user_agent: settings
-            .user_agent
-            .clone()
-            .unwrap_or_else(|| USER_AGENT.to_owned()),
-        max_per_host: settings.max_per_host,
-        ..FetchOptions::default()
-    }
 }
 
 /// Every failing source and unwritten output, on stderr: what cron mails.

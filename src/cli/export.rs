@@ -18,7 +18,7 @@ use url::Url;
 
 use super::{convert, exit_code};
 use feedmill::build::extension;
-use feedmill::config::{self, FeedDefinition, LoadError, SourceKind, SourceLocation};
+use feedmill::config::{FeedDefinition, SourceKind, SourceLocation};
 use feedmill::emit::opml::{OpmlDocument, OpmlOutline, write_opml};
 use feedmill::source::feed::{ReadOptions, read};
 
@@ -73,20 +73,9 @@ fn parse_base_url(arg: &str) -> Result<Url, String> {
 
 /// Runs `feedmill export`; returns the exit code.
 pub(crate) fn run(args: ExportArgs) -> anyhow::Result<u8> {
-    let paths = if args.feeds.is_empty() {
-        vec![PathBuf::from("feeds")]
-    } else {
-        args.feeds.clone()
-    };
-    let loaded = match config::load(&paths, args.settings.as_deref()) {
+    let loaded = match super::load_config(&args.feeds, args.settings.as_deref(), false)? {
         Ok(loaded) => loaded,
-        Err(LoadError::Invalid { errors }) => {
-            for error in &errors {
-                super::message("error", &error.to_string());
-            }
-            return Ok(exit_code::CONFIG);
-        }
-        Err(error) => return Err(error.into()),
+        Err(code) => return Ok(code),
     };
     let document = if args.sources {
         sources_document(&loaded.definitions)

@@ -132,6 +132,36 @@ fn init_logging() {
         .try_init();
 }
 
+/// Loads the definitions at `feeds` (default `feeds/`) and their settings; with `plan`,
+/// also checks they can be built together. A configuration with problems prints each
+/// one and gives `Err(exit_code::CONFIG)`; an unreadable file is an error.
+fn load_config(
+    feeds: &[std::path::PathBuf],
+    settings: Option<&std::path::Path>,
+    plan: bool,
+) -> anyhow::Result<Result<feedmill::config::LoadedConfig, u8>> {
+    let paths = if feeds.is_empty() {
+        vec![std::path::PathBuf::from("feeds")]
+    } else {
+        feeds.to_vec()
+    };
+    let loaded = match feedmill::config::load(&paths, settings) {
+        Ok(loaded) => loaded,
+        Err(feedmill::config::LoadError::Invalid { errors }) => {
+            for error in &errors {
+                message("error", &error.to_string());
+            }
+            return Ok(Err(exit_code::CONFIG));
+        }
+        Err(error) => return Err(error.into()),
+    };
+    if plan && let Err(error) = feedmill::build::plan(&loaded.definitions) {
+        message("error", &error.to_string());
+        return Ok(Err(exit_code::CONFIG));
+    }
+    Ok(Ok(loaded))
+}
+
 /// Prints `<level>: <text>` on stderr. A failing stderr is ignored: there is nowhere
 /// left to report it.
 fn message(level: &str, text: &str) {

@@ -65,20 +65,10 @@ pub(crate) fn run(args: ServeArgs) -> anyhow::Result<u8> {
     } else {
         args.feeds.clone()
     };
-    let mut loaded = match config::load(&paths, args.settings.as_deref()) {
+    let mut loaded = match super::load_config(&paths, args.settings.as_deref(), true)? {
         Ok(loaded) => loaded,
-        Err(LoadError::Invalid { errors }) => {
-            for error in &errors {
-                super::message("error", &error.to_string());
-            }
-            return Ok(exit_code::CONFIG);
-        }
-        Err(error) => return Err(error.into()),
+        Err(code) => return Ok(code),
     };
-    if let Err(error) = feedmill::build::plan(&loaded.definitions) {
-        super::message("error", &error.to_string());
-        return Ok(exit_code::CONFIG);
-    }
     if let Some(state) = args.state {
         loaded.settings.state_path = state;
     }

@@ -15,7 +15,7 @@ use toml::Spanned;
 use super::InvalidConfig;
 use super::filter::{duration, positive};
 use super::validate::Errors;
-use crate::fetch::AllowRule;
+use crate::fetch::{AllowRule, FetchOptions, USER_AGENT};
 
 /// The settings file's name, looked for in the definitions' directory.
 pub const SETTINGS_FILE_NAME: &str = "feedmill.toml";
@@ -138,6 +138,24 @@ pub struct Settings {
     pub retention: Duration,
     /// How `feedmill serve` publishes.
     pub serve: ServeSettings,
+}
+
+impl Settings {
+    /// The fetch limits and manners these settings ask for (address policy: allow all).
+    pub fn fetch_options(&self) -> FetchOptions {
+        FetchOptions {
+            connect_timeout: self.connect_timeout,
+            timeout: self.timeout,
+            max_body_bytes: self.max_body_bytes,
+            max_redirects: self.max_redirects,
+            user_agent: self
+                .user_agent
+                .clone()
+                .unwrap_or_else(|| USER_AGENT.to_owned()),
+            max_per_host: self.max_per_host,
+            ..FetchOptions::default()
+        }
+    }
 }
 
 /// Validated `[serve]` settings.

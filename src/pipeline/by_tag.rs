@@ -16,7 +16,7 @@ pub struct TagFeed {
     /// term for it, trimmed.
     pub label: String,
     /// A URL- and file-safe name for the feed, unique among the feeds returned together
-    /// (see [`slug`]).
+    /// (see [`slug()`]).
     pub slug: String,
     /// True when every article carries this tag as a section (scheme
     /// [`SECTION_SCHEME`]), so callers can leave sections out or treat them apart.

@@ -16,7 +16,7 @@
 //!   `published` wins; tags unite; `merged_from` lists the sources. Output is newest
 //!   first ([`sort_newest_first`]). Linear in the articles plus the similar pairs:
 //!   hash maps for URLs and ids, an inverted index of rare title words for titles.
-//! - [`split_by_tag`] gives one [`TagFeed`] per tag key, with a unique [`slug`].
+//! - [`split_by_tag`] gives one [`TagFeed`] per tag key, with a unique [`slug()`].
 //!
 //! Entry points, in the order a feed's build calls them: [`FilterRules::apply`] per
 //! source, [`merge`], [`FilterRules::apply`] for the feed, [`split_by_tag`].

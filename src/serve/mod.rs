@@ -27,8 +27,8 @@ use chrono::Utc;
 use tower_http::compression::CompressionLayer;
 
 use crate::build::{self, BuildOptions};
-use crate::config::{self, LoadedConfig, Settings};
-use crate::fetch::{AddressPolicy, FetchOptions, Fetcher, USER_AGENT};
+use crate::config::{self, LoadedConfig};
+use crate::fetch::{AddressPolicy, Fetcher};
 use crate::store::{Store, StoreError};
 
 /// How the server refreshes and caches.
@@ -75,7 +75,7 @@ impl App {
     /// `/convert` stays off (and says why in the log).
     pub fn new(config: LoadedConfig, options: ServeOptions) -> App {
         let converter = config.settings.serve.convert.then(|| {
-            let mut fetch_options = fetch_options(&config.settings);
+            let mut fetch_options = config.settings.fetch_options();
             fetch_options.address_policy = AddressPolicy::PublicOnly {
                 allow: config.settings.serve.convert_allow.clone(),
             };
@@ -200,18 +200,7 @@ pub fn spawn_refresher(app: Arc<App>, stop: Arc<AtomicBool>) -> Result<JoinHandl
     let config = app.config();
     let settings = &config.settings;
     let mut store = Store::open(&settings.state_path)?;
-    let fetcher = Fetcher::new(&FetchOptions {
-        connect_timeout: settings.connect_timeout,
-        timeout: settings.timeout,
-        max_body_bytes: settings.max_body_bytes,
-        max_redirects: settings.max_redirects,
-        user_agent: settings
-            .user_agent
-            .clone()
-            .unwrap_or_else(|| USER_AGENT.to_owned()),
-        max_per_host: settings.max_per_host,
-        ..FetchOptions::default()
-    })?;
+    let fetcher = Fetcher::new(&settings.fetch_options())?;
     Ok(thread::spawn(move || {
         let mut round: u64 = 0;
         while !stop.load(Ordering::SeqCst) {
@@ -231,22 +220,6 @@ pub fn spawn_refresher(app: Arc<App>, stop: Arc<AtomicBool>) -> Result<JoinHandl
             }
         }
     }))
-}
-
-/// The fetch limits and manners of `settings`.
-pub fn fetch_options(settings: &Settings) -> FetchOptions {
-    FetchOptions {
-        connect_timeout: settings.connect_timeout,
-        timeout: settings.timeout,
-        max_body_bytes: settings.max_body_bytes,
-        max_redirects: settings.max_redirects,
-        user_agent: settings
-            .user_agent
-            .clone()
-            .unwrap_or_else(|| USER_AGENT.to_owned()),
-        max_per_host: settings.max_per_host,
-        ..FetchOptions::default()
-    }
 }
 
 /// `every` moved by up to `jitter` either way, varying from round to round (a cheap

@@ -8,7 +8,7 @@
 pub(crate) mod charset;
 mod json;
 mod sniff;
-mod xml;
+pub(crate) mod xml;
 
 use std::fmt;
 

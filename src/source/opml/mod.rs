@@ -26,12 +26,12 @@
 
 use std::collections::HashMap;
 
-use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
 use url::Url;
 
 use crate::model::resolve_html_reference;
 use crate::source::feed::charset;
+use crate::source::feed::xml::lenient_reader;
 use outline::{Attributes, Outline, collapse_whitespace, local_name, push_category};
 
 mod outline;
@@ -106,12 +106,7 @@ pub fn read_opml(bytes: &[u8]) -> Result<Subscriptions, OpmlError> {
     state
         .warnings
         .extend(decoded.warnings.iter().map(ToString::to_string));
-    let mut reader = Reader::from_str(text);
-    let config = reader.config_mut();
-    config.check_end_names = false;
-    config.allow_unmatched_ends = true;
-    config.allow_dangling_amp = true;
-    config.check_comments = false;
+    let mut reader = lenient_reader(text);
     let mut n_errors = 0;
     loop {
         let position = reader.buffer_position();

@@ -31,14 +31,21 @@ use crate::model::replace_references;
 /// More recovered errors than this and the document is taken to be garbage from there on.
 const MAX_SYNTAX_ERRORS: usize = 1000;
 
-pub(super) fn read(text: &str, options: &ReadOptions) -> Result<ReadOutcome, ReadError> {
-    let mut state = State::new(text, options);
+/// A quick-xml reader over `text` that reports what real documents get wrong (mismatched
+/// or unmatched end tags, bare `&`, odd comments) to its caller instead of stopping.
+pub(crate) fn lenient_reader(text: &str) -> Reader<&[u8]> {
     let mut reader = Reader::from_str(text);
     let config = reader.config_mut();
     config.check_end_names = false;
     config.allow_unmatched_ends = true;
     config.allow_dangling_amp = true;
     config.check_comments = false;
+    reader
+}
+
+pub(super) fn read(text: &str, options: &ReadOptions) -> Result<ReadOutcome, ReadError> {
+    let mut state = State::new(text, options);
+    let mut reader = lenient_reader(text);
     let mut n_errors = 0;
     loop {
         let position = reader.buffer_position();

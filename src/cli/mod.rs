@@ -49,13 +49,14 @@ Exit codes:
   0  success
   1  the input could not be read, or the output could not be written
   2  usage error
-  3  a feed definition or the settings file is invalid (`check`, `build`, `export`)
+  3  a feed definition or the settings file is invalid (`check`, `build`, `serve`, `export`)
   4  some sources failed or outputs could not be written, the rest were (`build`)
 
-Run `feedmill convert --help`, `feedmill check --help`, `feedmill discover --help` or
-`feedmill import --help` for more examples.";
+Run `feedmill COMMAND --help` for each command's options and examples.";
 
-/// Reads RSS, Atom and JSON Feed, and writes them back out in any of the three.
+/// Aggregates feeds and web pages: reads RSS, Atom, JSON Feed and HTML pages, filters,
+/// merges and de-duplicates them, and writes RSS 2.0, Atom 1.0 and JSON Feed 1.1 to files
+/// (`build`), over HTTP (`serve`) or once (`convert`).
 #[derive(Debug, Parser)]
 #[command(name = "feedmill", version, after_help = AFTER_HELP)]
 struct Cli {

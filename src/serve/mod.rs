@@ -156,6 +156,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/feeds/{name}/tags/{file}", get(http::tag_feed))
         .fallback(http::fallback)
         .layer(CompressionLayer::new().gzip(true).br(true))
+        .layer(axum::middleware::from_fn(log_request))
         .with_state(app)
 }
 
@@ -179,6 +180,26 @@ pub enum ReloadError {
     /// The definitions cannot be built together.
     #[error(transparent)]
     Plan(#[from] build::PlanError),
+}
+
+/// Logs each request at debug level: method, path, status, time taken. The query is
+/// left out on purpose: it may carry an access key (`?key=`).
+async fn log_request(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let method = request.method().clone();
+    let path = request.uri().path().to_owned();
+    let started = std::time::Instant::now();
+    let response = next.run(request).await;
+    tracing::debug!(
+        %method,
+        path,
+        status = response.status().as_u16(),
+        elapsed = ?started.elapsed(),
+        "request"
+    );
+    response
 }
 
 /// Why the refresher could not start.

@@ -148,12 +148,7 @@ fn respond(app: &App, rendered: &Rendered, headers: &HeaderMap) -> Response {
         header::CONTENT_TYPE,
         &format!("{}; charset=utf-8", media_type(rendered.format)),
     );
-    (
-        StatusCode::OK,
-        response_headers,
-        rendered.body.as_ref().clone(),
-    )
-        .into_response()
+    (StatusCode::OK, response_headers, rendered.body.clone()).into_response()
 }
 
 /// `If-None-Match` decides when present (any listed tag, or `*`); otherwise

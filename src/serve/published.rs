@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, RwLock};
 
+use bytes::Bytes;
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 
@@ -27,8 +28,8 @@ pub struct PublishedFeed {
 /// A rendered document with its validators.
 #[derive(Debug, Clone)]
 pub struct Rendered {
-    /// The body.
-    pub body: Arc<Vec<u8>>,
+    /// The body (shared: cloning it for a response copies no bytes).
+    pub body: Bytes,
     /// The strong ETag, quoted: a hash of the body.
     pub etag: String,
     /// When its content last changed: the newest article date, else the build time.
@@ -47,7 +48,7 @@ impl Rendered {
             .map(|byte| format!("{byte:02x}"))
             .collect();
         Rendered {
-            body: Arc::new(body),
+            body: Bytes::from(body),
             etag: format!("\"{hex}\""),
             last_modified,
             format,

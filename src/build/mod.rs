@@ -172,8 +172,8 @@ fn build_output(
     let mut articles = meta.filter.apply(merged, now, &definition.aliases);
     pipeline::sort_newest_first(&mut articles);
     articles.truncate(meta.limit);
-    let ids: Vec<String> = articles.iter().map(|article| article.id.clone()).collect();
-    let new_articles = store.mark_emitted(&meta.name, &ids, options.now)?;
+    // Kept as emitted: `serve` pages its archives from them.
+    let new_articles = store.remember_emitted(&meta.name, &articles, options.now)?;
     let tags = if meta.per_tag {
         pipeline::split_by_tag(&articles, &definition.aliases)
     } else {

@@ -18,6 +18,8 @@ mod enrichment;
 mod error;
 mod hash;
 mod outputs;
+
+pub use outputs::EmittedArticle;
 mod schema;
 mod sources;
 
@@ -155,6 +157,12 @@ impl Store {
             .execute([cutoff])?;
             tx.prepare_cached("DELETE FROM emitted WHERE last_emitted < ?1")?
                 .execute([cutoff])?;
+            tx.prepare_cached(
+                "DELETE FROM emitted_article AS a WHERE NOT EXISTS (
+                    SELECT 1 FROM emitted AS e
+                    WHERE e.output = a.output AND e.article_id = a.article_id)",
+            )?
+            .execute([])?;
             tx.commit()?;
             Ok(n_articles)
         })();

@@ -60,6 +60,15 @@ const MIGRATIONS: &[&str] = &[
         last_emitted  INTEGER NOT NULL,
         PRIMARY KEY (output, article_id)
     ) WITHOUT ROWID;",
+    // Version 2: the articles each output emitted, as emitted, for archive pages.
+    "CREATE TABLE emitted_article (
+        output        TEXT NOT NULL,
+        article_id    TEXT NOT NULL,
+        first_emitted INTEGER NOT NULL,
+        article       TEXT NOT NULL,
+        UNIQUE (output, article_id)
+    );
+    CREATE INDEX emitted_article_order ON emitted_article (output, first_emitted);",
 ];
 
 /// The schema version this build reads and writes.

@@ -590,3 +590,94 @@ fn convert_refuses_loopback_unless_allowed_and_converts_what_it_may_fetch() {
     );
     assert_eq!(titles(&converted.text().expect("body")).len(), 3);
 }
+
+#[test]
+fn articles_that_left_the_feed_are_in_rfc_5005_archive_pages() {
+    let server = TestServer::start([(
+        "/feed.xml",
+        Response::ok(
+            "application/rss+xml",
+            rss(&[
+                ("Oldest story", "Mon, 16 Nov 2026 08:00:00 GMT", &[]),
+                ("Older story", "Tue, 17 Nov 2026 08:00:00 GMT", &[]),
+            ]),
+        ),
+    )]);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let definition = dir.path().join("world.toml");
+    std::fs::write(
+        &definition,
+        format!(
+            "[feed]\ntitle = \"World\"\nlimit = 2\n[[source]]\nname = \"wire\"\nurl = \"{}\"\n",
+            server.url("/feed.xml")
+        ),
+    )
+    .expect("write definition");
+    let loaded = config::load(&[definition], None).expect("valid");
+    let app = Arc::new(App::new(loaded, ServeOptions::default()));
+    let mut store = Store::open(&dir.path().join("state.sqlite")).expect("store");
+    let fetcher = Fetcher::new(&FetchOptions::default()).expect("fetcher");
+    app.refresh(&mut store, &fetcher).expect("refresh");
+    let address = start(Arc::clone(&app));
+    let get = |path: &str| {
+        client()
+            .get(format!("http://{address}{path}"))
+            .send()
+            .expect("response")
+    };
+    assert!(
+        !get("/feeds/world.atom")
+            .text()
+            .expect("body")
+            .contains("prev-archive"),
+        "nothing archived yet"
+    );
+
+    server.set_route(
+        "/feed.xml",
+        Response::ok(
+            "application/rss+xml",
+            rss(&[
+                ("Newer story", "Wed, 25 Nov 2026 08:00:00 GMT", &[]),
+                ("Newest story", "Thu, 26 Nov 2026 08:00:00 GMT", &[]),
+            ]),
+        ),
+    );
+    app.refresh(&mut store, &fetcher).expect("refresh");
+    let current = get("/feeds/world.atom").text().expect("body");
+    let archive_url = format!("http://{address}/feeds/world/archive/1.atom");
+    assert!(
+        current.contains(&format!("href=\"{archive_url}\""))
+            && current.contains("rel=\"prev-archive\""),
+        "{current}"
+    );
+    assert!(!current.contains("Oldest story"));
+
+    let archive = get("/feeds/world/archive/1.atom").text().expect("body");
+    assert!(
+        archive.contains("Oldest story") && archive.contains("Older story"),
+        "{archive}"
+    );
+    assert!(!archive.contains("Newest story"));
+    assert!(
+        archive.contains("rel=\"current\"")
+            && archive.contains(&format!("http://{address}/feeds/world.atom")),
+        "{archive}"
+    );
+    assert!(
+        !archive.contains("next-archive"),
+        "the newest archive page has no next"
+    );
+    assert_eq!(
+        titles(&get("/feeds/world/archive/1.json").text().expect("body")),
+        ["Older story", "Oldest story"]
+    );
+    let missing = get("/feeds/world/archive/2.atom");
+    assert_eq!(missing.status(), 404);
+    assert!(
+        missing
+            .text()
+            .expect("body")
+            .contains("no archive page `2`")
+    );
+}

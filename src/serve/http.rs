@@ -15,7 +15,7 @@ use super::query::{self, LiveQuery};
 use crate::build::{SourceStatus, compose_feed, extension, media_type};
 use crate::emit::opml::{OpmlDocument, OpmlOutline, write_opml};
 use crate::emit::{self, EmitOptions, OutputFormat};
-use crate::model::escape_html;
+use crate::model::{Link, escape_html};
 
 /// `GET /feeds/NAME.EXT`.
 pub(super) async fn feed(
@@ -34,17 +34,48 @@ pub(super) async fn tag_feed(
     RawQuery(raw): RawQuery,
     headers: HeaderMap,
 ) -> Response {
-    serve_feed(&app, &name, Some(&file), raw.as_deref(), &headers)
+    serve_feed(
+        &app,
+        &name,
+        Some((Part::Tag, &file)),
+        raw.as_deref(),
+        &headers,
+    )
+}
+
+/// `GET /feeds/NAME/archive/N.EXT`: an RFC 5005 archive page (1 is the oldest).
+pub(super) async fn archive_feed(
+    State(app): State<Arc<App>>,
+    Path((name, file)): Path<(String, String)>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    serve_feed(
+        &app,
+        &name,
+        Some((Part::Archive, &file)),
+        raw.as_deref(),
+        &headers,
+    )
+}
+
+/// Which document of a feed is asked for, besides the feed itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Part {
+    /// A per-tag feed, by slug.
+    Tag,
+    /// An archive page, by number.
+    Archive,
 }
 
 fn serve_feed(
     app: &App,
     first: &str,
-    tag_file: Option<&str>,
+    part: Option<(Part, &str)>,
     raw: Option<&str>,
     headers: &HeaderMap,
 ) -> Response {
-    let (name, tag, ext) = match tag_file {
+    let (name, sub, ext) = match part {
         None => match split_extension(first) {
             Some((name, ext)) => (name, None, ext),
             None => {
@@ -53,11 +84,12 @@ fn serve_feed(
                 ));
             }
         },
-        Some(file) => match split_extension(file) {
-            Some((slug, ext)) => (first, Some(slug), ext),
+        Some((kind, file)) => match split_extension(file) {
+            Some((stem, ext)) => (first, Some((kind, stem)), ext),
             None => {
                 return not_found(&format!(
-                    "no tag feed at `{file}`: ask for SLUG.rss, SLUG.atom or SLUG.json"
+                    "nothing at `{file}`: ask for {}.rss, .atom or .json",
+                    if kind == Part::Tag { "SLUG" } else { "N" }
                 ));
             }
         },
@@ -75,41 +107,99 @@ fn serve_feed(
             not_found(&format!("no feed named `{name}`"))
         };
     };
-    if !may_see(app, published, caller_key(headers, raw).as_deref()) {
+    let caller = caller_key(headers, raw);
+    if !may_see(app, published, caller.as_deref()) {
         return unauthorized(name);
     }
+    let links = Links {
+        base: format!("{}/feeds/{name}", base_url(headers)),
+        ext: extension(format),
+        key: key_suffix(app, published, caller.as_deref()),
+    };
     let key = format!(
-        "{name}|{}|{}|{}",
-        tag.unwrap_or(""),
+        "{name}|{sub:?}|{}|{}|{}{}",
         extension(format),
-        live.canonical
+        live.canonical,
+        links.base,
+        links.key
     );
     let rendered = app
         .published
-        .rendered(&key, || render(published, tag, format, &live));
-    match rendered {
-        Some(rendered) => respond(app, &rendered, headers),
-        None => not_found(&format!(
+        .rendered(&key, || render(published, sub, format, &live, &links));
+    match (rendered, sub) {
+        (Some(rendered), _) => respond(app, &rendered, headers),
+        (None, Some((Part::Archive, page))) => {
+            not_found(&format!("feed `{name}` has no archive page `{page}`"))
+        }
+        (None, sub) => not_found(&format!(
             "feed `{name}` has no tag feed `{}`",
-            tag.unwrap_or_default()
+            sub.map_or("", |(_, slug)| slug)
         )),
     }
 }
 
-/// Renders a feed (or one of its tag feeds) with live filters on top of its own.
+/// Where a feed's related documents are, for RFC 5005 links: `BASE/archive/N.EXT`.
+struct Links {
+    base: String,
+    ext: &'static str,
+    key: String,
+}
+
+impl Links {
+    fn current(&self) -> String {
+        format!("{}.{}{}", self.base, self.ext, self.key)
+    }
+
+    fn archive(&self, page: usize) -> String {
+        format!("{}/archive/{page}.{}{}", self.base, self.ext, self.key)
+    }
+}
+
+fn link(rel: &str, href: String) -> Link {
+    Link {
+        href,
+        rel: Some(rel.to_owned()),
+        ..Link::default()
+    }
+}
+
+/// Renders a feed (or one of its tag feeds, or an archive page) with live filters on top
+/// of its own; the feed links its newest archive page, an archive page its neighbours
+/// and the feed (`prev-archive`, `next-archive`, `current`).
 fn render(
     published: &PublishedFeed,
-    tag: Option<&str>,
+    sub: Option<(Part, &str)>,
     format: OutputFormat,
     live: &LiveQuery,
+    links: &Links,
 ) -> Option<Rendered> {
     let meta = &published.definition.feed;
     let aliases = &published.definition.aliases;
-    let (title, articles) = match tag {
-        None => (meta.title.clone(), published.built.feed.articles.clone()),
-        Some(slug) => {
+    let pages = published.archive.len();
+    let mut feed_links = Vec::new();
+    let (title, articles) = match sub {
+        None => {
+            if pages > 0 {
+                feed_links.push(link("prev-archive", links.archive(pages)));
+            }
+            (meta.title.clone(), published.built.feed.articles.clone())
+        }
+        Some((Part::Tag, slug)) => {
             let tag = published.built.tags.iter().find(|tag| tag.slug == slug)?;
             (crate::build::tag_title(meta, tag), tag.articles.clone())
+        }
+        Some((Part::Archive, number)) => {
+            let page: usize = number.parse().ok().filter(|n| (1..=pages).contains(n))?;
+            feed_links.push(link("current", links.current()));
+            if page > 1 {
+                feed_links.push(link("prev-archive", links.archive(page - 1)));
+            }
+            if page < pages {
+                feed_links.push(link("next-archive", links.archive(page + 1)));
+            }
+            let mut articles = published.archive[page - 1].clone();
+            crate::pipeline::sort_newest_first(&mut articles);
+            (format!("{} — archive {page}", meta.title), articles)
         }
     };
     let now = published.refreshed_at;
@@ -118,7 +208,8 @@ fn render(
     } else {
         live.rules.apply(articles, now.fixed_offset(), aliases)
     };
-    let feed = compose_feed(meta, &title, articles, now);
+    let mut feed = compose_feed(meta, &title, articles, now);
+    feed.links.extend(feed_links);
     let last_modified = feed
         .updated
         .map_or(now, |updated| updated.with_timezone(&Utc));

@@ -12,9 +12,10 @@ mod http;
 mod published;
 mod query;
 
-pub use published::{CACHE_LIMIT, Published, PublishedFeed, Rendered};
+pub use published::{ARCHIVE_PAGE, CACHE_LIMIT, Published, PublishedFeed, Rendered};
 pub use query::{LiveQuery, MAX_LIMIT, parse as parse_query};
 
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
@@ -29,6 +30,7 @@ use tower_http::compression::CompressionLayer;
 use crate::build::{self, BuildOptions};
 use crate::config::{self, LoadedConfig};
 use crate::fetch::{AddressPolicy, Fetcher};
+use crate::model::Article;
 use crate::store::{Store, StoreError};
 
 /// How the server refreshes and caches.
@@ -132,8 +134,12 @@ impl App {
             default_retention: config.settings.retention,
         };
         let report = build::run(&config.definitions, store, fetcher, &options, &mut |_| {})?;
+        let mut archives = HashMap::new();
+        for built in &report.feeds {
+            archives.insert(built.name.clone(), archive_pages(store, built)?);
+        }
         self.published
-            .publish(&config.definitions, &report, Utc::now());
+            .publish(&config.definitions, &report, &mut archives, Utc::now());
         tracing::info!(
             feeds = report.feeds.len(),
             failed = report.failed().count(),
@@ -154,10 +160,27 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/convert", get(convert::convert))
         .route("/feeds/{file}", get(http::feed))
         .route("/feeds/{name}/tags/{file}", get(http::tag_feed))
+        .route("/feeds/{name}/archive/{file}", get(http::archive_feed))
         .fallback(http::fallback)
         .layer(CompressionLayer::new().gzip(true).br(true))
         .layer(axum::middleware::from_fn(log_request))
         .with_state(app)
+}
+
+/// The archive pages of `built`: what the store kept of the articles its output emitted,
+/// minus those it carries now, oldest first, in pages of [`ARCHIVE_PAGE`].
+fn archive_pages(store: &Store, built: &build::BuiltFeed) -> Result<Vec<Vec<Article>>, StoreError> {
+    let current: HashSet<&str> = built.feed.articles.iter().map(|a| a.id.as_str()).collect();
+    let older: Vec<Article> = store
+        .emitted_articles(&built.name)?
+        .into_iter()
+        .map(|emitted| emitted.article)
+        .filter(|article| !current.contains(article.id.as_str()))
+        .collect();
+    Ok(older
+        .chunks(ARCHIVE_PAGE)
+        .map(<[Article]>::to_vec)
+        .collect())
 }
 
 /// Where a server's configuration was loaded from.

@@ -11,6 +11,7 @@ use sha2::{Digest, Sha256};
 use crate::build::{BuildReport, BuiltFeed, SourceReport};
 use crate::config::FeedDefinition;
 use crate::emit::OutputFormat;
+use crate::model::Article;
 
 /// One published feed: its definition and its last good build.
 #[derive(Debug, Clone)]
@@ -23,7 +24,13 @@ pub struct PublishedFeed {
     pub refreshed_at: DateTime<Utc>,
     /// How each of its sources fared in that build.
     pub sources: Vec<SourceReport>,
+    /// Archive pages (RFC 5005): the articles the feed carried before that are no longer
+    /// in it, oldest first, [`ARCHIVE_PAGE`] to a page; page 1 is the oldest.
+    pub archive: Vec<Vec<Article>>,
 }
+
+/// Articles on an archive page.
+pub const ARCHIVE_PAGE: usize = 50;
 
 /// A rendered document with its validators.
 #[derive(Debug, Clone)]
@@ -68,7 +75,13 @@ pub struct Published {
 impl Published {
     /// Publishes a finished build: every feed it built replaces the old copy; feeds it
     /// did not build keep theirs.
-    pub fn publish(&self, definitions: &[FeedDefinition], report: &BuildReport, at: DateTime<Utc>) {
+    pub fn publish(
+        &self,
+        definitions: &[FeedDefinition],
+        report: &BuildReport,
+        archives: &mut HashMap<String, Vec<Vec<Article>>>,
+        at: DateTime<Utc>,
+    ) {
         let mut feeds: HashMap<String, PublishedFeed> = self.snapshot().as_ref().clone();
         // Feeds no longer defined (after a reload) go.
         feeds.retain(|name, _| definitions.iter().any(|d| d.feed.name == *name));
@@ -89,6 +102,7 @@ impl Published {
                     built: built.clone(),
                     refreshed_at: at,
                     sources,
+                    archive: archives.remove(&built.name).unwrap_or_default(),
                 },
             );
         }

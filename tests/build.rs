@@ -482,3 +482,41 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
     }
     found
 }
+
+#[test]
+fn a_source_with_a_refresh_interval_is_not_fetched_before_it_is_due() {
+    let server = TestServer::start([(
+        "/feed.xml",
+        Response::ok(
+            "application/rss+xml",
+            rss(&[(
+                "Slow site story",
+                "https://slow.example.org/1",
+                "Mon, 23 Nov 2026 08:45:00 GMT",
+                &[],
+            )]),
+        ),
+    )]);
+    let run = Run::new(&format!(
+        "[feed]\ntitle = \"World\"\nname = \"world\"\n\n[[source]]\nname = \"wire\"\nurl = \"{}\"\nrefresh = \"1h\"\n",
+        server.url("/feed.xml")
+    ));
+    assert_eq!(status_of(&run.build(at(25, 8)), "wire"), &SourceStatus::Ok);
+    let early = run.build(at(25, 8) + chrono::Duration::minutes(30));
+    assert!(
+        matches!(status_of(&early, "wire"), SourceStatus::NotDue { next } if next.starts_with("2026-11-25T09:00:00")),
+        "{:?}",
+        status_of(&early, "wire")
+    );
+    assert_eq!(server.requests().len(), 1, "not asked before it is due");
+    assert_eq!(
+        titles(&run.items("world")),
+        ["Slow site story"],
+        "its kept articles are used"
+    );
+    assert_eq!(
+        status_of(&run.build(at(25, 9) + chrono::Duration::minutes(1)), "wire"),
+        &SourceStatus::Ok
+    );
+    assert_eq!(server.requests().len(), 2);
+}

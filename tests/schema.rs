@@ -162,7 +162,7 @@ fn a_definition_using_every_form_passes_and_each_mistake_fails() {
             "title = \"Harbour\"",
             "title = \"Harbour\"\nlanguage = \"en\"",
         ),
-        ("kind = \"page\"", "kind = \"page\"\nrefresh = \"1h\""),
+        ("kind = \"page\"", "kind = \"page\"\nevery = \"1h\""),
         ("max-pages = 3", "max-pages = 3\nnext = \"a\""),
         ("attr = \"datetime\"", "atr = \"datetime\""),
         // Wrong types and values.

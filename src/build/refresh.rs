@@ -49,6 +49,8 @@ enum Loaded {
     Failed(String, Option<std::time::Duration>),
     /// Not fetched: backing off until then, after this error.
     BackingOff(String, DateTime<Utc>),
+    /// Not fetched: its `refresh` interval runs until then.
+    NotDue(DateTime<Utc>),
 }
 
 struct Job<'a> {
@@ -98,6 +100,17 @@ pub(super) fn refresh_all(
         {
             let error = record.last_error.clone().unwrap_or_default();
             loaded[index] = Some(Loaded::BackingOff(error, retry_at));
+            continue;
+        }
+        if let (Some(every), Some(record)) = (job.source.refresh, &record)
+            && record.last_success.is_some()
+            && let Some(last) = record.last_attempt
+            && let Some(next) = chrono::Duration::from_std(every)
+                .ok()
+                .and_then(|every| last.checked_add_signed(every))
+            && next > now
+        {
+            loaded[index] = Some(Loaded::NotDue(next));
             continue;
         }
         let mut request = Request::new(url.clone());
@@ -281,6 +294,9 @@ fn finish(
             store.record_unchanged(&job.key, now)?;
             SourceStatus::Unchanged
         }
+        Some(Loaded::NotDue(next)) => SourceStatus::NotDue {
+            next: next.to_rfc3339(),
+        },
         Some(Loaded::BackingOff(error, until)) => SourceStatus::BackingOff {
             error,
             until: until.to_rfc3339(),

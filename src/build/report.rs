@@ -71,6 +71,12 @@ pub enum SourceStatus {
     Ok,
     /// The server said `304 Not Modified`: nothing fetched or parsed.
     Unchanged,
+    /// Not fetched: its `refresh` interval since the last fetch has not passed; the
+    /// articles the store kept were used.
+    NotDue {
+        /// When it is due (RFC 3339).
+        next: String,
+    },
     /// It failed; its last good articles were used.
     Failed {
         /// The error, naming the source and the problem.

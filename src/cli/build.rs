@@ -163,7 +163,12 @@ fn print_summary(report: &BuildReport) {
             .count()
     };
     let ok = count(|status| matches!(status, SourceStatus::Ok));
-    let unchanged = count(|status| matches!(status, SourceStatus::Unchanged));
+    let unchanged = count(|status| {
+        matches!(
+            status,
+            SourceStatus::Unchanged | SourceStatus::NotDue { .. }
+        )
+    });
     let failed = report.failed().count();
     let mut out = io::stdout().lock();
     let _ = writeln!(

@@ -130,6 +130,8 @@ pub struct SourceDefinition {
     pub cookies: Vec<(String, String)>,
     /// Filters on this source's articles, before merging.
     pub filter: FilterRules,
+    /// The least time between two fetches of this source (`refresh`); `None`: every run.
+    pub refresh: Option<Duration>,
 }
 
 impl SourceDefinition {

@@ -59,6 +59,10 @@ pub(super) fn source_definition(
         .filter
         .as_ref()
         .map(|filter| filter_rules(&key("filter"), filter, errors));
+    let refresh = source
+        .refresh
+        .as_ref()
+        .and_then(|refresh| super::filter::duration(refresh, &key("refresh"), errors));
     let headers = pairs(&source.headers, &key("headers"), errors);
     let cookies = pairs(&source.cookies, &key("cookies"), errors);
 
@@ -79,6 +83,7 @@ pub(super) fn source_definition(
                 headers,
                 cookies,
                 filter: filter.flatten().unwrap_or_default(),
+                refresh,
             })
         }
         _ => None,

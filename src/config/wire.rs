@@ -221,6 +221,10 @@ pub struct SourceToml {
     /// Filters applied to this source's articles before merging ([`FilterToml`]).
     #[schemars(with = "Option<FilterToml>")]
     pub filter: Option<Spanned<FilterToml>>,
+    /// Fetch this source at most this often, e.g. `"6h"` for a slow site: a run (or a
+    /// `serve` refresh) before then uses what the store kept. Default: every run.
+    #[schemars(with = "Option<super::schema::Duration>")]
+    pub refresh: Option<Spanned<String>>,
 }
 
 #[cfg(test)]
@@ -245,6 +249,6 @@ mod tests {
     #[test]
     fn unknown_keys_are_refused_in_feed_and_source_tables() {
         assert!(toml::from_str::<FeedToml>("title = \"t\"\nlanguage = \"en\"").is_err());
-        assert!(toml::from_str::<SourceToml>("name = \"a\"\nrefresh = \"1h\"").is_err());
+        assert!(toml::from_str::<SourceToml>("name = \"a\"\nevery = \"1h\"").is_err());
     }
 }

@@ -306,6 +306,7 @@ pub(super) async fn index(
         for source in &published.sources {
             let health = match &source.status {
                 SourceStatus::Ok | SourceStatus::Unchanged => "ok".to_owned(),
+                SourceStatus::NotDue { next } => format!("ok, next fetch {}", escape_html(next)),
                 SourceStatus::Failed {
                     error,
                     consecutive_failures,

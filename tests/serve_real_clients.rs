@@ -157,3 +157,81 @@ fn newsboat_subscribes_reads_and_follows_a_live_filter() {
         ["Belarusian leader says he is ready to visit Pyongyang"]
     );
 }
+
+/// The Python that has feedparser: `$TOOLS_VENV`, else `./.venv-tools`, else `python3`.
+fn feedparser_python(project: &Path) -> Result<PathBuf, String> {
+    let python = match env::var_os("TOOLS_VENV").filter(|venv| !venv.is_empty()) {
+        Some(venv) => PathBuf::from(venv).join("bin/python"),
+        None if project.join(".venv-tools/bin/python").is_file() => {
+            project.join(".venv-tools/bin/python")
+        }
+        None => PathBuf::from("python3"),
+    };
+    let imports = Command::new(&python)
+        .args(["-c", "import feedparser"])
+        .output()
+        .is_ok_and(|run| run.status.success());
+    if imports {
+        Ok(python)
+    } else {
+        Err(format!(
+            "feedparser does not import in `{}` (run sh ../shared/tools/setup.sh)",
+            python.display()
+        ))
+    }
+}
+
+/// Python feedparser polls the way readers built on it do: it keeps the ETag and
+/// Last-Modified of its first poll and sends them with the second, which gets a 304.
+#[test]
+fn feedparser_polls_again_with_its_validators_and_gets_304() {
+    let project = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let python = match feedparser_python(project) {
+        Ok(python) => python,
+        Err(why) => {
+            eprintln!("skipped: {why}");
+            return;
+        }
+    };
+    let state = tempfile::tempdir().expect("temp dir");
+    let loaded =
+        config::load(&[project.join("feeds/world.toml")], None).expect("the demo is valid");
+    let app = Arc::new(App::new(loaded, ServeOptions::default()));
+    let mut store = Store::open(&state.path().join("state.sqlite")).expect("store");
+    let fetcher = Fetcher::new(&FetchOptions::default()).expect("fetcher");
+    app.refresh(&mut store, &fetcher).expect("refresh");
+    let log: Log = Arc::default();
+    let address = start(Arc::clone(&app), Arc::clone(&log));
+    let url = format!("http://{address}/feeds/world.atom?tag=Belarus");
+    let script = "import sys, feedparser\n\
+first = feedparser.parse(sys.argv[1])\n\
+second = feedparser.parse(sys.argv[1], etag=first.get('etag'), modified=first.get('modified'))\n\
+print(first.status, len(first.entries), second.status, len(second.entries))\n";
+    let run = Command::new(&python)
+        .args(["-c", script, &url])
+        .env("no_proxy", "127.0.0.1")
+        .output()
+        .expect("running python");
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let printed = String::from_utf8_lossy(&run.stdout);
+    let fields: Vec<&str> = printed.split_whitespace().collect();
+    let belarus = app.published.snapshot()["world"]
+        .built
+        .feed
+        .articles
+        .iter()
+        .filter(|a| a.tags.iter().any(|t| t.term == "Belarus"))
+        .count();
+    assert_eq!(
+        fields,
+        ["200", &belarus.to_string(), "304", "0"],
+        "{printed}"
+    );
+    let log = log.lock().expect("log").clone();
+    assert_eq!(log.len(), 2, "{log:?}");
+    assert!(log[1].0.starts_with('?') && log[1].1 == 304, "{log:?}");
+}

@@ -2,6 +2,7 @@
 //! compression, live filters, clear 404/400 bodies, HEAD, the index page, OPML, the
 //! health check, and a failing upstream still served from the last good copy.
 
+mod serving;
 mod support;
 
 use std::io::Read;
@@ -21,23 +22,7 @@ use support::{Response, TestServer};
 
 /// A server on 127.0.0.1 for `app`, running until the test ends.
 fn start(app: Arc<App>) -> SocketAddr {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
-    listener
-        .set_nonblocking(true)
-        .expect("non-blocking listener");
-    let address = listener.local_addr().expect("local address");
-    std::thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .expect("runtime");
-        runtime.block_on(async move {
-            let listener = tokio::net::TcpListener::from_std(listener).expect("tokio listener");
-            let _ = axum::serve(listener, serve::router(app)).await;
-        });
-    });
-    address
+    serving::start(serve::router(app))
 }
 
 fn client() -> Client {

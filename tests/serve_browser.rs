@@ -8,40 +8,20 @@
 //! it reaches 127.0.0.1 only. Skipped with a message when `chromium` is not installed
 //! (`apt-get install chromium`, as `.ci/run` does).
 
+mod serving;
+
 use std::env;
-use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use feedmill::config;
-use feedmill::fetch::{FetchOptions, Fetcher};
-use feedmill::serve::{self, App, ServeOptions};
-use feedmill::store::Store;
+use feedmill::serve;
 use scraper::{Html, Selector};
 use url::Url;
 
 /// How long one Chromium run may take before the test gives up on it.
 const CHROMIUM_LIMIT: Duration = Duration::from_secs(60);
-
-/// Serves `app` on 127.0.0.1 until the test ends.
-fn start(app: Arc<App>) -> SocketAddr {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
-    listener.set_nonblocking(true).expect("non-blocking");
-    let address = listener.local_addr().expect("address");
-    std::thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .expect("runtime");
-        runtime.block_on(async move {
-            let listener = tokio::net::TcpListener::from_std(listener).expect("listener");
-            let _ = axum::serve(listener, serve::router(app)).await;
-        });
-    });
-    address
-}
 
 /// `chromium` on `PATH`, if installed.
 fn chromium() -> Option<PathBuf> {
@@ -116,16 +96,10 @@ fn chromium_lists_the_feeds_and_follows_a_subscribe_link() {
         );
         return;
     };
-    let project = Path::new(env!("CARGO_MANIFEST_DIR"));
     let state = tempfile::tempdir().expect("temp dir");
-    let loaded =
-        config::load(&[project.join("feeds/world.toml")], None).expect("the demo is valid");
-    let app = Arc::new(App::new(loaded, ServeOptions::default()));
-    let mut store = Store::open(&state.path().join("state.sqlite")).expect("store");
-    let fetcher = Fetcher::new(&FetchOptions::default()).expect("fetcher");
-    app.refresh(&mut store, &fetcher).expect("refresh");
+    let app = serving::demo_app(state.path());
     let published = app.published.snapshot()["world"].clone();
-    let address = start(Arc::clone(&app));
+    let address = serving::start(serve::router(Arc::clone(&app)));
 
     let index_url = Url::parse(&format!("http://{address}/")).expect("index URL");
     let index = Html::parse_document(&dump_dom(&chromium, &index_url));

@@ -9,13 +9,12 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::{Arc, Mutex};
 
+mod serving;
+
 use axum::extract::Request;
 use axum::middleware::{self, Next};
 use axum::response::Response;
-use feedmill::config;
-use feedmill::fetch::{FetchOptions, Fetcher};
-use feedmill::serve::{self, App, ServeOptions};
-use feedmill::store::Store;
+use feedmill::serve::{self, App};
 use serde_json::Value;
 
 /// (`?` when the request carried validators, then the path and query; the status).
@@ -23,36 +22,21 @@ type Log = Arc<Mutex<Vec<(String, u16)>>>;
 
 /// Serves `app` on 127.0.0.1, logging each request's path and query and the status.
 fn start(app: Arc<App>, log: Log) -> SocketAddr {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
-    listener.set_nonblocking(true).expect("non-blocking");
-    let address = listener.local_addr().expect("address");
-    std::thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .expect("runtime");
-        runtime.block_on(async move {
-            let router = serve::router(app).layer(middleware::from_fn(
-                move |request: Request, next: Next| {
-                    let log = Arc::clone(&log);
-                    async move {
-                        let conditional = request.headers().contains_key("if-none-match")
-                            || request.headers().contains_key("if-modified-since");
-                        let target =
-                            format!("{}{}", if conditional { "?" } else { "" }, request.uri());
-                        let response: Response = next.run(request).await;
-                        if let Ok(mut log) = log.lock() {
-                            log.push((target, response.status().as_u16()));
-                        }
-                        response
-                    }
-                },
-            ));
-            let listener = tokio::net::TcpListener::from_std(listener).expect("listener");
-            let _ = axum::serve(listener, router).await;
-        });
-    });
-    address
+    let router =
+        serve::router(app).layer(middleware::from_fn(move |request: Request, next: Next| {
+            let log = Arc::clone(&log);
+            async move {
+                let conditional = request.headers().contains_key("if-none-match")
+                    || request.headers().contains_key("if-modified-since");
+                let target = format!("{}{}", if conditional { "?" } else { "" }, request.uri());
+                let response: Response = next.run(request).await;
+                if let Ok(mut log) = log.lock() {
+                    log.push((target, response.status().as_u16()));
+                }
+                response
+            }
+        }));
+    serving::start(router)
 }
 
 fn tool() -> Result<PathBuf, String> {
@@ -92,12 +76,7 @@ fn newsboat_subscribes_reads_and_follows_a_live_filter() {
     };
     let project = Path::new(env!("CARGO_MANIFEST_DIR"));
     let state = tempfile::tempdir().expect("temp dir");
-    let loaded =
-        config::load(&[project.join("feeds/world.toml")], None).expect("the demo is valid");
-    let app = Arc::new(App::new(loaded, ServeOptions::default()));
-    let mut store = Store::open(&state.path().join("state.sqlite")).expect("store");
-    let fetcher = Fetcher::new(&FetchOptions::default()).expect("fetcher");
-    app.refresh(&mut store, &fetcher).expect("refresh");
+    let app = serving::demo_app(state.path());
     let log: Log = Arc::default();
     let address = start(Arc::clone(&app), Arc::clone(&log));
 
@@ -194,12 +173,7 @@ fn feedparser_polls_again_with_its_validators_and_gets_304() {
         }
     };
     let state = tempfile::tempdir().expect("temp dir");
-    let loaded =
-        config::load(&[project.join("feeds/world.toml")], None).expect("the demo is valid");
-    let app = Arc::new(App::new(loaded, ServeOptions::default()));
-    let mut store = Store::open(&state.path().join("state.sqlite")).expect("store");
-    let fetcher = Fetcher::new(&FetchOptions::default()).expect("fetcher");
-    app.refresh(&mut store, &fetcher).expect("refresh");
+    let app = serving::demo_app(state.path());
     let log: Log = Arc::default();
     let address = start(Arc::clone(&app), Arc::clone(&log));
     let url = format!("http://{address}/feeds/world.atom?tag=Belarus");

@@ -306,3 +306,7 @@ impl DisjointSets {
 #[cfg(test)]
 #[path = "dedup_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "dedup_scale_tests.rs"]
+mod scale_tests;

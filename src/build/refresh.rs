@@ -236,7 +236,7 @@ fn load_response(
         }
         Ok(Response::NotModified { .. }) => Loaded::Unchanged,
         Err(error) => Loaded::Failed(
-            format!("source `{}`: {}", job.source.name, error_chain(&error)),
+            format!("source `{}`: {}", job.source.name, error.chain()),
             error.retry_after(),
         ),
     }
@@ -493,17 +493,5 @@ fn load_next(fetcher: &Fetcher, url: &Url) -> Result<Vec<u8>, String> {
     fetcher
         .fetch(url)
         .map(|fetched| fetched.body)
-        .map_err(|error| error_chain(&error))
-}
-
-/// An error with its causes: `fetching `…`: connection refused`.
-fn error_chain(error: &FetchError) -> String {
-    let mut text = error.to_string();
-    let mut source = std::error::Error::source(error);
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    text
+        .map_err(|error| error.chain())
 }

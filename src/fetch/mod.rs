@@ -243,6 +243,19 @@ pub enum FetchError {
 }
 
 impl FetchError {
+    /// The message with every cause after it, on one line (`fetching `…`: connection
+    /// refused`), for reports that show errors as text.
+    pub fn chain(&self) -> String {
+        let mut text = self.to_string();
+        let mut source = std::error::Error::source(self);
+        while let Some(cause) = source {
+            text.push_str(": ");
+            text.push_str(&cause.to_string());
+            source = cause.source();
+        }
+        text
+    }
+
     /// How long the server asked us to wait before asking again (`Retry-After` on a 429 or
     /// 503, already cut to [`FetchOptions::max_retry_after`]), if it said.
     pub fn retry_after(&self) -> Option<Duration> {

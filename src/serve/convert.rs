@@ -14,7 +14,7 @@ use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use url::Url;
 
-use super::App;
+use super::{App, http};
 use crate::build::media_type;
 use crate::emit::{self, EmitOptions, OutputFormat};
 use crate::fetch::FetchError;
@@ -35,8 +35,8 @@ pub(super) async fn convert(
     }
     let mut url = None;
     let mut format = OutputFormat::Atom;
-    let mut key = None;
-    for (name, value) in url::form_urlencoded::parse(raw.unwrap_or_default().as_bytes()) {
+    for (name, value) in url::form_urlencoded::parse(raw.as_deref().unwrap_or_default().as_bytes())
+    {
         match name.as_ref() {
             "url" => url = Some(value.into_owned()),
             "to" | "format" => {
@@ -52,21 +52,12 @@ pub(super) async fn convert(
                     }
                 };
             }
-            "key" => key = Some(value.into_owned()),
             _ => {}
         }
     }
     if let Some(token) = &app.config().settings.serve.token {
-        let presented = key.or_else(|| {
-            headers
-                .get(header::AUTHORIZATION)
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.strip_prefix("Bearer "))
-                .map(|v| v.trim().to_owned())
-        });
-        let open = presented.is_some_and(|presented| {
-            constant_time_eq::constant_time_eq(token.as_bytes(), presented.as_bytes())
-        });
+        let presented = http::caller_key(&headers, raw.as_deref());
+        let open = presented.is_some_and(|presented| http::key_opens(token, &presented));
         if !open {
             return text(
                 StatusCode::UNAUTHORIZED,
@@ -128,7 +119,7 @@ fn convert_blocking(
             FetchError::TimedOut { .. } => StatusCode::GATEWAY_TIMEOUT,
             _ => StatusCode::BAD_GATEWAY,
         };
-        (status, error_chain(&error))
+        (status, error.chain())
     })?;
     let options = ReadOptions {
         content_type: fetched.content_type.clone(),
@@ -164,17 +155,6 @@ fn convert_blocking(
     };
     emit::write(&model, format, &EmitOptions::default())
         .map_err(|error| (StatusCode::INTERNAL_SERVER_ERROR, error.to_string()))
-}
-
-fn error_chain(error: &FetchError) -> String {
-    let mut message = error.to_string();
-    let mut source = std::error::Error::source(error);
-    while let Some(cause) = source {
-        message.push_str(": ");
-        message.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    message
 }
 
 fn text(status: StatusCode, message: &str) -> Response {

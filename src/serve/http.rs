@@ -411,7 +411,7 @@ pub(super) async fn fallback() -> Response {
 }
 
 /// The key the caller presents: `?key=…`, else `Authorization: Bearer …`.
-fn caller_key(headers: &HeaderMap, raw: Option<&str>) -> Option<String> {
+pub(super) fn caller_key(headers: &HeaderMap, raw: Option<&str>) -> Option<String> {
     let from_query = url::form_urlencoded::parse(raw.unwrap_or("").as_bytes())
         .find(|(name, _)| name == "key")
         .map(|(_, value)| value.into_owned());
@@ -439,7 +439,12 @@ fn may_see(app: &App, feed: &PublishedFeed, key: Option<&str>) -> bool {
     [global, own]
         .into_iter()
         .flatten()
-        .any(|token| constant_time_eq::constant_time_eq(token.as_bytes(), key.as_bytes()))
+        .any(|token| key_opens(token, key))
+}
+
+/// Whether `key` is `token`, compared in constant time.
+pub(super) fn key_opens(token: &str, key: &str) -> bool {
+    constant_time_eq::constant_time_eq(token.as_bytes(), key.as_bytes())
 }
 
 /// Whether `feed` needs a key at all.

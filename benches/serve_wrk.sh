@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Requests per second of `feedmill serve` under wrk, on 127.0.0.1 only: a cached feed
-# (200 OK with the whole body) and the 304 path (If-None-Match with the feed's ETag), for
-# a generated 200-article feed and for the bundled demo. See BENCHMARKS.md.
+# (200 OK with the whole body: plain, gzip and brotli) and the 304 path (If-None-Match
+# with the feed's ETag), for a generated 200-article feed and for the bundled demo.
+# See BENCHMARKS.md.
 #
 #   bash benches/serve_wrk.sh                 # builds the release binary first
 #   NO_BUILD=1 DURATION=5s bash benches/serve_wrk.sh
@@ -97,4 +98,9 @@ for feed in bench world; do
     echo "$feed.atom: $size bytes, ETag $etag"
     run "$feed.atom 200 (cached)" "$url"
     run "$feed.atom 304" "$url" "If-None-Match: $etag"
+    gz_size="$(curl -fsS -H 'Accept-Encoding: gzip' "$url" | wc -c)"
+    br_size="$(curl -fsS -H 'Accept-Encoding: br' "$url" | wc -c)"
+    echo "$feed.atom compressed: gzip $gz_size bytes, brotli $br_size bytes"
+    run "$feed.atom 200 gzip" "$url" "Accept-Encoding: gzip"
+    run "$feed.atom 200 br" "$url" "Accept-Encoding: gzip, deflate, br"
 done

@@ -250,6 +250,31 @@ fn gzip_and_brotli_follow_accept_encoding() {
         .send()
         .expect("response");
     assert_eq!(brotli.headers()[header::CONTENT_ENCODING], "br");
+    assert_eq!(brotli.headers()[header::VARY], "accept-encoding");
+    let brotli_etag = brotli.headers()[header::ETAG].clone();
+    let mut decoded = String::new();
+    brotli::Decompressor::new(brotli.bytes().expect("body").as_ref(), 4096)
+        .read_to_string(&mut decoded)
+        .expect("valid brotli");
+    assert_eq!(decoded, plain);
+
+    // Each coding is its own representation with its own ETag, and a client polling
+    // with the ETag of its coding gets 304.
+    let plain_etag = client()
+        .get(served.url("/feeds/world.json"))
+        .send()
+        .expect("response")
+        .headers()[header::ETAG]
+        .clone();
+    assert_ne!(brotli_etag, plain_etag);
+    let again = client()
+        .get(served.url("/feeds/world.json"))
+        .header(header::ACCEPT_ENCODING, "gzip, deflate, br")
+        .header(header::IF_NONE_MATCH, &brotli_etag)
+        .send()
+        .expect("response");
+    assert_eq!(again.status(), 304);
+    assert_eq!(again.headers()[header::ETAG], brotli_etag);
 }
 
 #[test]

@@ -10,6 +10,7 @@ use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 
 use super::App;
+use super::encoding::{self, Coding};
 use super::published::{PublishedFeed, Rendered};
 use super::query::{self, LiveQuery};
 use crate::build::{SourceStatus, compose_feed, extension, media_type};
@@ -217,10 +218,20 @@ fn render(
     Some(Rendered::new(body, last_modified, format))
 }
 
-/// 200 with the body, or 304 when the client's validators match.
+/// 200 with the body in the coding the client accepts best, or 304 when its validators
+/// match.
 fn respond(app: &App, rendered: &Rendered, headers: &HeaderMap) -> Response {
+    let coding = encoding::negotiate(
+        headers
+            .get(header::ACCEPT_ENCODING)
+            .and_then(|v| v.to_str().ok()),
+    );
     let mut response_headers = HeaderMap::new();
-    insert(&mut response_headers, header::ETAG, &rendered.etag);
+    insert(
+        &mut response_headers,
+        header::ETAG,
+        &coding.etag(&rendered.etag),
+    );
     insert(
         &mut response_headers,
         header::LAST_MODIFIED,
@@ -231,6 +242,7 @@ fn respond(app: &App, rendered: &Rendered, headers: &HeaderMap) -> Response {
         header::CACHE_CONTROL,
         &format!("public, max-age={}", app.options.refresh_every.as_secs()),
     );
+    insert(&mut response_headers, header::VARY, "accept-encoding");
     if not_modified(rendered, headers) {
         return (StatusCode::NOT_MODIFIED, response_headers).into_response();
     }
@@ -239,20 +251,25 @@ fn respond(app: &App, rendered: &Rendered, headers: &HeaderMap) -> Response {
         header::CONTENT_TYPE,
         &format!("{}; charset=utf-8", media_type(rendered.format)),
     );
-    (StatusCode::OK, response_headers, rendered.body.clone()).into_response()
+    if let Some(token) = coding.token() {
+        insert(&mut response_headers, header::CONTENT_ENCODING, token);
+    }
+    let body = rendered.compressed.get(&rendered.body, coding);
+    (StatusCode::OK, response_headers, body).into_response()
 }
 
-/// `If-None-Match` decides when present (any listed tag, or `*`); otherwise
-/// `If-Modified-Since` at or after the content's last change.
+/// `If-None-Match` decides when present (any listed tag, of any coding's representation,
+/// or `*`); otherwise `If-Modified-Since` at or after the content's last change.
 fn not_modified(rendered: &Rendered, headers: &HeaderMap) -> bool {
     if let Some(tags) = headers
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
     {
+        let current = [Coding::Identity, Coding::Gzip, Coding::Brotli]
+            .map(|coding| coding.etag(&rendered.etag));
         return tags.split(',').map(str::trim).any(|tag| {
-            tag == "*"
-                || tag == rendered.etag
-                || tag.strip_prefix("W/") == Some(rendered.etag.as_str())
+            let tag = tag.strip_prefix("W/").unwrap_or(tag);
+            tag == "*" || current.iter().any(|etag| etag == tag)
         });
     }
     headers

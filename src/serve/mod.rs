@@ -8,6 +8,7 @@
 //! schedule, [`App`] for the shared state.
 
 mod convert;
+mod encoding;
 mod http;
 mod published;
 mod query;

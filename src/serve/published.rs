@@ -8,6 +8,7 @@ use bytes::Bytes;
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 
+use super::encoding::CompressedForms;
 use crate::build::{BuildReport, BuiltFeed, SourceReport};
 use crate::config::FeedDefinition;
 use crate::emit::OutputFormat;
@@ -43,6 +44,8 @@ pub struct Rendered {
     pub last_modified: DateTime<Utc>,
     /// Its format.
     pub format: OutputFormat,
+    /// Its gzip and brotli forms, made on first ask and shared by every clone.
+    pub compressed: Arc<CompressedForms>,
 }
 
 impl Rendered {
@@ -59,6 +62,7 @@ impl Rendered {
             etag: format!("\"{hex}\""),
             last_modified,
             format,
+            compressed: Arc::default(),
         }
     }
 }

@@ -280,6 +280,10 @@ fn finish(
                 article.ensure_id();
             }
             warnings.extend(enrich(job, &mut feed.articles, store, fetcher, now)?);
+            // Articles first: validators saved without them would make the next run's
+            // `304 Not Modified` stand for articles the store never got (a run killed
+            // between the two calls).
+            store.remember_articles(&job.key, &feed.articles, now)?;
             store.record_success(
                 &job.key,
                 etag.as_deref(),
@@ -287,7 +291,6 @@ fn finish(
                 &feed,
                 now,
             )?;
-            store.remember_articles(&job.key, &feed.articles, now)?;
             SourceStatus::Ok
         }
         Some(Loaded::Unchanged) => {

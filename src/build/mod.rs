@@ -13,6 +13,7 @@ mod guard;
 mod output;
 mod plan;
 mod read;
+mod redact;
 mod refresh;
 mod report;
 
@@ -21,6 +22,7 @@ pub use guard::{LOCK_FILE, OutputLock, lock_output_dir};
 pub use output::{compose_feed, extension, media_type, tag_title};
 pub use plan::{PlanError, plan};
 pub use read::{Body, SourceRead, read_source};
+pub use redact::{REDACTED, is_secret_parameter, redact_url, redact_urls_in};
 pub use report::{BuildReport, BuiltFeed, OutputReport, SourceReport, SourceStatus};
 
 use std::borrow::Cow;

@@ -129,6 +129,8 @@ const HOSTILE_TAGS: &[&str] = &[
     "\u{FF0E}\u{FF0E}\u{2215}escaped",
     "index.html",
     "crash.atom",
+    "<script>alert(1)</script>",
+    "\"><img src=x onerror=alert(1)>",
 ];
 
 #[test]
@@ -217,6 +219,23 @@ fn hostile_tag_labels_from_a_feed_write_only_inside_the_tag_folder() {
     assert_eq!(tag_files, 3 * labels.len() + 1, "{:#?}", walk(&tag_dir));
     let index = fs::read_to_string(tag_dir.join("index.html")).expect("index written");
     assert!(!index.contains("href=\"../"), "no link leaves the folder");
+    // Labels are text on the index page, never markup.
+    let page = scraper::Html::parse_document(&index);
+    for element in page
+        .tree
+        .nodes()
+        .filter_map(|node| node.value().as_element())
+    {
+        assert!(!matches!(element.name(), "script" | "img"), "{index}");
+        assert!(
+            element.attrs().all(|(name, _)| !name.starts_with("on")),
+            "{index}"
+        );
+    }
+    assert!(
+        index.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+        "{index}"
+    );
 }
 
 /// Sends `path` as the request target verbatim (no client normalizing `..`), with

@@ -310,6 +310,45 @@ fn serve_answers_traversal_attempts_with_not_found_and_never_a_file() {
 }
 
 #[test]
+fn every_response_forbids_sniffing_scripts_and_framing() {
+    let state = tempfile::tempdir().expect("temp dir");
+    let address = serving::start(serve::router(serving::demo_app(state.path())));
+    for path in [
+        "/",
+        "/opml",
+        "/feeds/world.atom",
+        "/feeds/world.json",
+        "/feeds/nope.rss",
+        "/nothing",
+    ] {
+        let mut stream = TcpStream::connect(address).expect("connect");
+        write!(
+            stream,
+            "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+        )
+        .expect("send");
+        let mut response = String::new();
+        let _ = stream.read_to_string(&mut response);
+        let head = response
+            .split("\r\n\r\n")
+            .next()
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        assert!(
+            head.contains("x-content-type-options: nosniff"),
+            "{path}: {head}"
+        );
+        assert!(
+            head.contains(&format!(
+                "content-security-policy: {}",
+                serve::CONTENT_SECURITY_POLICY
+            )),
+            "{path}: {head}"
+        );
+    }
+}
+
+#[test]
 fn a_hostile_host_header_is_not_echoed_into_documents() {
     let state = tempfile::tempdir().expect("temp dir");
     let address = serving::start(serve::router(serving::demo_app(state.path())));

@@ -23,14 +23,16 @@ const COOKIE_SECRET: &str = "cookie-s3cret-4712";
 const QUERY_SECRET: &str = "query-s3cret-4713";
 const FAILING_SECRET: &str = "failing-s3cret-4714";
 const USERINFO_SECRET: &str = "userinfo-s3cret-4715";
+const REDIRECT_SECRET: &str = "redirect-s3cret-4716";
 
 /// Every secret but the serve token, which a caller who presented it gets back in links.
-const UPSTREAM_SECRETS: [&str; 5] = [
+const UPSTREAM_SECRETS: [&str; 6] = [
     HEADER_SECRET,
     COOKIE_SECRET,
     QUERY_SECRET,
     FAILING_SECRET,
     USERINFO_SECRET,
+    REDIRECT_SECRET,
 ];
 
 fn rss(title: &str) -> String {
@@ -63,6 +65,14 @@ fn upstream() -> TestServer {
             Response::status(500),
         ),
         ("/userinfo.xml", Response::status(503)),
+        (
+            format!("/moved.xml?access_token={REDIRECT_SECRET}").as_str(),
+            Response::redirect(&format!("/moved-here.xml?access_token={REDIRECT_SECRET}")),
+        ),
+        (
+            format!("/moved-here.xml?access_token={REDIRECT_SECRET}").as_str(),
+            Response::ok("application/rss+xml", rss("moved")),
+        ),
     ])
 }
 
@@ -79,11 +89,13 @@ fn configure(dir: &Path, server: &TestServer) {
              [[source]]\nname = \"cookie\"\nurl = \"{}\"\ncookies = {{ session = \"{COOKIE_SECRET}\" }}\n\
              [[source]]\nname = \"query\"\nurl = \"{}\"\n\
              [[source]]\nname = \"failing\"\nurl = \"{}\"\n\
-             [[source]]\nname = \"userinfo\"\nurl = \"{userinfo}\"\n",
+             [[source]]\nname = \"userinfo\"\nurl = \"{userinfo}\"\n\
+             [[source]]\nname = \"moved\"\nurl = \"{}\"\n",
             server.url("/private.xml"),
             server.url("/cookie.xml"),
             server.url(&format!("/query.xml?token={QUERY_SECRET}")),
             server.url(&format!("/failing.xml?api_key={FAILING_SECRET}")),
+            server.url(&format!("/moved.xml?access_token={REDIRECT_SECRET}")),
         ),
     )
     .expect("write definition");
@@ -142,8 +154,8 @@ fn no_secret_reaches_logs_pages_or_outputs() {
         "the failure is reported:\n{stderr}"
     );
     assert!(
-        stdout.contains("sources: 3 ok"),
-        "three protected sources read:\n{stdout}"
+        stdout.contains("sources: 4 ok"),
+        "four protected sources read:\n{stdout}"
     );
     assert!(stderr.lines().count() > 20, "trace logging is on");
     assert_no_secret("build stdout", &stdout, &UPSTREAM_SECRETS);

@@ -7,7 +7,8 @@
 //! off; ETags make an unchanged source answer 304); one definition merges them with
 //! per-tag feeds. Each round kills builds at random moments spread over a normal build's
 //! length, checks what the kill left, then lets one build finish and records what it
-//! wrote. The seed is printed; `CRASH_SEED=N` replays a run.
+//! wrote. The seed is printed; `CRASH_SEED=N` replays a run. Three builds started at once
+//! take turns on the output directory's lock and all finish.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fs;
@@ -230,6 +231,71 @@ impl Run {
     }
 }
 
+/// The three sources, as served in round 0.
+fn upstream() -> TestServer {
+    let routes: Vec<(String, Response)> = SOURCES
+        .iter()
+        .map(|source| (format!("/{source}.xml"), route(source, 0)))
+        .collect();
+    TestServer::start_concurrent(
+        routes
+            .iter()
+            .map(|(path, response)| (path.as_str(), response.clone())),
+    )
+}
+
+impl Run {
+    /// A definition merging the three sources of `server`, with per-tag feeds, a limit and
+    /// a retention under which no story ever leaves the output.
+    fn new(server: &TestServer) -> Run {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut definition = String::from(
+            "[feed]\ntitle = \"Crash\"\nname = \"crash\"\nlimit = 10000\nretention = \"3650d\"\nper-tag = true\n\
+             [feed.dedup]\nby = [\"id\"]\n",
+        );
+        for source in SOURCES {
+            definition.push_str(&format!(
+                "[[source]]\nname = \"{source}\"\nurl = \"{}\"\n",
+                server.url(&format!("/{source}.xml"))
+            ));
+        }
+        let definition_path = dir.path().join("crash.toml");
+        fs::write(&definition_path, definition).expect("write definition");
+        Run {
+            dir,
+            definition: definition_path,
+        }
+    }
+}
+
+#[test]
+fn builds_started_together_take_turns_and_all_finish() {
+    let server = upstream();
+    let run = Run::new(&server);
+    let children: Vec<Child> = (0..3).map(|_| run.spawn()).collect();
+    for child in children {
+        let output = child.wait_with_output().expect("build runs");
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    let files = snapshot(&run.public());
+    assert!(
+        files.contains_key(Path::new("crash.json")),
+        "{:?}",
+        files.keys()
+    );
+    for (path, bytes) in &files {
+        assert!(!is_temporary(path), "{} left behind", path.display());
+        if !is_lock(path) {
+            complete(path, bytes).unwrap_or_else(|problem| panic!("{}: {problem}", path.display()));
+        }
+    }
+    check_store(&run.state(), "three builds at once");
+}
+
 #[test]
 fn builds_killed_at_random_moments_leave_complete_files_and_lose_no_article() {
     let seed = std::env::var("CRASH_SEED")
@@ -239,32 +305,8 @@ fn builds_killed_at_random_moments_leave_complete_files_and_lose_no_article() {
     println!("crash-safety seed: {seed} (replay with CRASH_SEED={seed})");
     let mut rng = fastrand::Rng::with_seed(seed);
 
-    let server = TestServer::start_concurrent(
-        SOURCES
-            .map(|source| {
-                let path = format!("/{source}.xml");
-                (path, route(source, 0))
-            })
-            .iter()
-            .map(|(path, response)| (path.as_str(), response.clone())),
-    );
-    let dir = tempfile::tempdir().expect("temp dir");
-    let mut definition = String::from(
-        "[feed]\ntitle = \"Crash\"\nname = \"crash\"\nlimit = 10000\nretention = \"3650d\"\nper-tag = true\n\
-         [feed.dedup]\nby = [\"id\"]\n",
-    );
-    for source in SOURCES {
-        definition.push_str(&format!(
-            "[[source]]\nname = \"{source}\"\nurl = \"{}\"\n",
-            server.url(&format!("/{source}.xml"))
-        ));
-    }
-    let definition_path = dir.path().join("crash.toml");
-    fs::write(&definition_path, definition).expect("write definition");
-    let run = Run {
-        dir,
-        definition: definition_path,
-    };
+    let server = upstream();
+    let run = Run::new(&server);
 
     // Every version of every file that a finished build left, and every story title
     // ever served or published.

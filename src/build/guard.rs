@@ -8,7 +8,7 @@
 //! (`.feedmill-*.tmp`) under the directory is a leftover of a killed run, and is removed.
 //! Entry point: [`lock_output_dir`].
 
-use std::fs::{self, File};
+use std::fs::{self, File, TryLockError};
 use std::io;
 use std::path::{Path, PathBuf};
 
@@ -35,7 +35,14 @@ pub fn lock_output_dir(dir: &Path) -> io::Result<OutputLock> {
         .truncate(false)
         .write(true)
         .open(dir.join(LOCK_FILE))?;
-    file.lock()?;
+    match file.try_lock() {
+        Ok(()) => {}
+        Err(TryLockError::WouldBlock) => {
+            tracing::info!(dir = %dir.display(), "another build is writing here; waiting for it");
+            file.lock()?;
+        }
+        Err(TryLockError::Error(error)) => return Err(error),
+    }
     let removed = remove_leftovers(dir, OUTPUT_DEPTH)?;
     if !removed.is_empty() {
         tracing::info!(?removed, "removed temporary files a killed build left");

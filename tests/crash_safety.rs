@@ -7,7 +7,8 @@
 //! off; ETags make an unchanged source answer 304); one definition merges them with
 //! per-tag feeds. Each round kills builds at random moments spread over a normal build's
 //! length, checks what the kill left, then lets one build finish and records what it
-//! wrote. The seed is printed; `CRASH_SEED=N` replays a run. Three builds started at once
+//! wrote. The seed is printed; `CRASH_SEED=N` replays a run. Before that, builds are
+//! killed while creating a fresh store (its migrations), which still opens. Three builds started at once
 //! take turns on the output directory's lock and all finish.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -307,6 +308,23 @@ fn builds_killed_at_random_moments_leave_complete_files_and_lose_no_article() {
 
     let server = upstream();
     let run = Run::new(&server);
+
+    // Killed while the store is being created (schema migrations): it still opens.
+    for delay_ms in [0, 5, 10, 20, 40, 80] {
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = fs::remove_file(format!("{}{suffix}", run.state().display()));
+        }
+        let mut child = run.spawn();
+        std::thread::sleep(Duration::from_millis(delay_ms));
+        let _ = child.kill();
+        let _ = child.wait();
+        if run.state().exists() {
+            check_store(
+                &run.state(),
+                &format!("fresh store killed after {delay_ms} ms"),
+            );
+        }
+    }
 
     // Every version of every file that a finished build left, and every story title
     // ever served or published.

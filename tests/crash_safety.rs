@@ -8,8 +8,8 @@
 //! per-tag feeds. Each round kills builds at random moments spread over a normal build's
 //! length, checks what the kill left, then lets one build finish and records what it
 //! wrote. The seed is printed; `CRASH_SEED=N` replays a run. Before that, builds are
-//! killed while creating a fresh store (its migrations), which still opens. Three builds started at once
-//! take turns on the output directory's lock and all finish.
+//! killed while creating a fresh store (its migrations), which still opens. Three builds
+//! started at once take turns on the output directory's lock and all finish.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fs;

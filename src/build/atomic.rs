@@ -1,9 +1,16 @@
 //! Atomic file writes: a temporary file next to the target, synced, then renamed over
 //! it, so a reader (or a crash) sees the old file or the new one, never half of one.
+//! The directory is synced after the rename, so the new name survives a power loss too.
 
 use std::fs;
 use std::io::{self, Write};
 use std::path::Path;
+
+/// The name a temporary file starts with (`.feedmill-XXXXXX.tmp`): hidden, and never a
+/// feed's extension.
+pub(crate) const TEMP_PREFIX: &str = ".feedmill-";
+/// The name a temporary file ends with.
+pub(crate) const TEMP_SUFFIX: &str = ".tmp";
 
 /// Writes `bytes` to a temporary file next to `path`, then renames it over `path`, so
 /// readers see the old file or the new one, never half of one. An existing file keeps
@@ -12,7 +19,7 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let temp = written_temp_file(path, bytes)?;
     // On failure the temporary file is deleted when the returned error drops it.
     temp.persist(path).map_err(|err| err.error)?;
-    Ok(())
+    sync_parent(path)
 }
 
 /// Like [`write_atomically`], but an existing `path` is left alone and is an
@@ -20,18 +27,34 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
 pub fn write_atomically_new(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let temp = written_temp_file(path, bytes)?;
     temp.persist_noclobber(path).map_err(|err| err.error)?;
+    sync_parent(path)
+}
+
+/// Flushes the directory holding `path`, so a rename into it is on disk.
+fn sync_parent(path: &Path) -> io::Result<()> {
+    #[cfg(unix)]
+    {
+        fs::File::open(parent_dir(path))?.sync_all()?;
+    }
+    #[cfg(not(unix))]
+    let _ = path;
     Ok(())
+}
+
+/// The directory `path` is in (`.` for a bare file name).
+fn parent_dir(path: &Path) -> &Path {
+    match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    }
 }
 
 /// A synced temporary file next to `path` holding `bytes`, with the permissions of the
 /// file at `path` if there is one.
 fn written_temp_file(path: &Path, bytes: &[u8]) -> io::Result<tempfile::NamedTempFile> {
-    let dir = match path.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent,
-        _ => Path::new("."),
-    };
+    let dir = parent_dir(path);
     let mut builder = tempfile::Builder::new();
-    builder.prefix(".feedmill-").suffix(".tmp");
+    builder.prefix(TEMP_PREFIX).suffix(TEMP_SUFFIX);
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;

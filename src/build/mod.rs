@@ -9,16 +9,20 @@
 //! source and per output in the [`BuildReport`]. Entry point: [`run`].
 
 mod atomic;
+mod guard;
 mod output;
 mod plan;
 mod read;
+mod redact;
 mod refresh;
 mod report;
 
 pub use atomic::{write_atomically, write_atomically_new, write_if_changed};
+pub use guard::{LOCK_FILE, OutputLock, lock_output_dir};
 pub use output::{compose_feed, extension, media_type, tag_title};
 pub use plan::{PlanError, plan};
 pub use read::{Body, SourceRead, read_source};
+pub use redact::{REDACTED, is_secret_parameter, redact_url, redact_urls_in};
 pub use report::{BuildReport, BuiltFeed, OutputReport, SourceReport, SourceStatus};
 
 use std::borrow::Cow;
@@ -61,9 +65,22 @@ pub enum BuildError {
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// The output directory could not be created or locked.
+    #[error("locking the output directory `{dir}`")]
+    Lock {
+        /// The output directory.
+        dir: PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
 }
 
 /// Refreshes every source of `definitions`, then builds and writes every output.
+///
+/// With an output directory, holds its lock ([`lock_output_dir`]) for the whole run:
+/// one build at a time writes there, and a killed build's temporary files are removed
+/// first.
 ///
 /// `on_source` is called once per source as it finishes (for a progress bar); it runs
 /// on the calling thread.
@@ -75,6 +92,13 @@ pub fn run(
     on_source: &mut dyn FnMut(&SourceReport),
 ) -> Result<BuildReport, BuildError> {
     let order = plan(definitions)?;
+    let _lock = match &options.output_dir {
+        Some(dir) => Some(lock_output_dir(dir).map_err(|source| BuildError::Lock {
+            dir: dir.clone(),
+            source,
+        })?),
+        None => None,
+    };
     let refreshed = refresh::refresh_all(definitions, store, fetcher, options, on_source)?;
     let now = options.now.fixed_offset();
     let mut report = BuildReport::default();

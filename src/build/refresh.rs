@@ -10,6 +10,7 @@ use url::Url;
 
 use super::BuildOptions;
 use super::read::{Body, SourceRead, read_source};
+use super::redact::{redact_url, redact_urls_in};
 use super::report::{SourceReport, SourceStatus};
 use crate::config::{FeedDefinition, SourceDefinition, SourceLocation};
 use crate::fetch::{FetchError, Fetched, Fetcher, Request, Response, backoff_delay, map_bounded};
@@ -280,6 +281,10 @@ fn finish(
                 article.ensure_id();
             }
             warnings.extend(enrich(job, &mut feed.articles, store, fetcher, now)?);
+            // Articles first: validators saved without them would make the next run's
+            // `304 Not Modified` stand for articles the store never got (a run killed
+            // between the two calls).
+            store.remember_articles(&job.key, &feed.articles, now)?;
             store.record_success(
                 &job.key,
                 etag.as_deref(),
@@ -287,7 +292,6 @@ fn finish(
                 &feed,
                 now,
             )?;
-            store.remember_articles(&job.key, &feed.articles, now)?;
             SourceStatus::Ok
         }
         Some(Loaded::Unchanged) => {
@@ -298,7 +302,7 @@ fn finish(
             next: next.to_rfc3339(),
         },
         Some(Loaded::BackingOff(error, until)) => SourceStatus::BackingOff {
-            error,
+            error: redact_urls_in(&error).into_owned(),
             until: until.to_rfc3339(),
         },
         Some(Loaded::Read {
@@ -346,7 +350,11 @@ fn finish(
             feed: job.definition.feed.name.clone(),
             source: job.source.name.clone(),
             status,
-            warnings,
+            // Messages may quote URLs (a page's next link, an article's page).
+            warnings: warnings
+                .iter()
+                .map(|warning| redact_urls_in(warning).into_owned())
+                .collect(),
             articles: count,
         },
         articles: SourceArticles {
@@ -355,7 +363,7 @@ fn finish(
             source: SourceRef {
                 title: Some(job.source.name.clone()),
                 url: match &job.source.location {
-                    SourceLocation::Url(url) => Some(url.to_string()),
+                    SourceLocation::Url(url) => Some(redact_url(url).to_string()),
                     _ => None,
                 },
                 link: None,
@@ -365,7 +373,8 @@ fn finish(
     })
 }
 
-/// Records a failure, with the backoff it earns (URL sources only).
+/// Records a failure, with the backoff it earns (URL sources only). The error is kept
+/// and shown with the secrets of the URLs it quotes redacted.
 fn fail(
     job: &Job<'_>,
     error: String,
@@ -373,6 +382,7 @@ fn fail(
     store: &mut Store,
     now: DateTime<Utc>,
 ) -> Result<SourceStatus, StoreError> {
+    let error = redact_urls_in(&error).into_owned();
     let failures_before = store
         .source(&job.key)?
         .map_or(0, |record| record.consecutive_failures);

@@ -185,11 +185,16 @@ impl JsonSchema for OutputName {
 
     fn json_schema(_: &mut SchemaGenerator) -> Schema {
         let mut schema = described_string(
-            "A feed name: letters, digits, `-`, `_` and `.`, not starting with `.`.",
+            "A feed name: at most 100 letters, digits, `-`, `_` and `.`, not starting with `.`, \
+             and no Windows device name (`con`, `nul`, `com1` …).",
         );
         schema.insert(
             "pattern".to_owned(),
             r"^[A-Za-z0-9_-][A-Za-z0-9._-]*$".into(),
+        );
+        schema.insert(
+            "maxLength".to_owned(),
+            super::validate::MAX_OUTPUT_NAME.into(),
         );
         schema
     }
@@ -305,5 +310,17 @@ mod tests {
             assert!(!super::super::validate::is_output_name(name), "{name}");
             assert!(!pattern.is_match(name), "{name}");
         }
+        // Beyond the pattern: too long (`maxLength`), or a device name.
+        for name in [
+            "x".repeat(101).as_str(),
+            "nul",
+            "CON.feed",
+            "com1",
+            "lpt9.x",
+        ] {
+            assert!(!super::super::validate::is_output_name(name), "{name}");
+        }
+        assert!(super::super::validate::is_output_name(&"x".repeat(100)));
+        assert!(super::super::validate::is_output_name("console"));
     }
 }

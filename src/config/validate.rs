@@ -163,7 +163,7 @@ fn feed_meta(feed: &FeedToml, errors: &mut Errors<'_>) -> Option<FeedMeta> {
                 errors.push(
                     Some(name.span()),
                     Some("feed.name".to_owned()),
-                    format!("{text:?} is not a feed name: use letters, digits, `-`, `_` and `.`, not starting with `.`"),
+                    format!("{text:?} is not a feed name: use at most {MAX_OUTPUT_NAME} letters, digits, `-`, `_` and `.`, not starting with `.`, and no device name such as `con` or `nul`"),
                 );
             }
             text.to_owned()
@@ -280,14 +280,31 @@ fn output_formats(
     found
 }
 
+/// The longest feed name: with `.atom` and a temporary file's decoration it stays far
+/// below every file system's 255-byte limit on a name.
+pub(super) const MAX_OUTPUT_NAME: usize = 100;
+
 /// Whether `name` can name output files and URLs: ASCII letters, digits, `-`, `_`,
-/// `.`, not empty and not starting with `.` (so never `..` or a hidden file).
+/// `.`, not empty and not starting with `.` (so never `..` or a hidden file), at most
+/// [`MAX_OUTPUT_NAME`] bytes, and no Windows device name (`con`, `nul`, `com1` …, which
+/// no file there can be called, whatever its extension).
 pub(super) fn is_output_name(name: &str) -> bool {
     !name.is_empty()
+        && name.len() <= MAX_OUTPUT_NAME
         && !name.starts_with('.')
         && name
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+        && !is_device_name(name)
+}
+
+/// Whether the part of `name` before its first `.` is a Windows device name.
+fn is_device_name(name: &str) -> bool {
+    let stem = name.split('.').next().unwrap_or(name).to_ascii_lowercase();
+    matches!(stem.as_str(), "con" | "prn" | "aux" | "nul")
+        || ((stem.starts_with("com") || stem.starts_with("lpt"))
+            && stem.len() == 4
+            && stem.as_bytes()[3].is_ascii_digit())
 }
 
 /// `[aliases]`: written form → canonical tag, neither empty.

@@ -1,7 +1,9 @@
 //! Writes a prepared feed as RSS 2.0 with the `rss` crate.
 //!
 //! Policy: channel title, link and description are always present and non-empty; titles
-//! go out as plain text and descriptions as HTML; an author with an e-mail fills `author`
+//! go out as plain text and descriptions as HTML; since many readers take an RSS title
+//! (or author) as HTML anyway, a `<` that would open a tag there is written as `&lt;`
+//! inside the text ([`inert`]), so a plain "<img onerror=…>" stays text either way; an author with an e-mail fills `author`
 //! (RSS requires one there), every other author becomes `dc:creator`; `content:encoded`
 //! appears only when the content says more than the summary; the first http(s) enclosure
 //! is the `<enclosure>` (RSS allows no other scheme there), the rest are Media RSS.
@@ -35,7 +37,7 @@ pub(super) fn write(prepared: &Prepared) -> Result<Vec<u8>, EmitError> {
 
 fn channel(prepared: &Prepared) -> Channel {
     let feed = &prepared.feed;
-    let title = prepared.plain_title();
+    let title = inert(prepared.plain_title());
     let link = channel_link(prepared);
     let description = feed
         .description
@@ -45,7 +47,7 @@ fn channel(prepared: &Prepared) -> Channel {
     let (managing_editor, creators) = split_authors(&feed.authors);
     let mut channel = Channel {
         language: feed.language.clone(),
-        copyright: feed.rights.as_ref().map(Text::to_plain),
+        copyright: feed.rights.as_ref().map(Text::to_plain).map(inert),
         managing_editor,
         pub_date: feed.published.map(|at| at.to_rfc2822()),
         last_build_date: prepared.known_updated().map(|at| at.to_rfc2822()),
@@ -147,7 +149,8 @@ fn item(article: &Article, feed_language: Option<&str>) -> Item {
         .title
         .as_ref()
         .map(Text::to_plain)
-        .filter(|title| !title.trim().is_empty());
+        .filter(|title| !title.trim().is_empty())
+        .map(inert);
     let title = match (title, &description) {
         (Some(title), _) => Some(title),
         (None, Some(_)) => None,
@@ -208,10 +211,10 @@ fn split_authors(people: &[Person]) -> (Option<String>, Vec<String>) {
     let author = with_email.and_then(|idx| {
         let person = &people[idx];
         let email = person.email.as_deref()?;
-        Some(match &person.name {
+        Some(inert(match &person.name {
             Some(name) => format!("{email} ({name})"),
             None => email.to_owned(),
-        })
+        }))
     });
     let creators = people
         .iter()
@@ -224,9 +227,41 @@ fn split_authors(people: &[Person]) -> (Option<String>, Vec<String>) {
                 .or(person.email.as_ref())
                 .or(person.uri.as_ref())
                 .cloned()
+                .map(inert)
         })
         .collect();
     (author, creators)
+}
+
+/// Plain text for an element readers may take as HTML: every `<` that would open a tag,
+/// comment or declaration (followed by a letter, `/`, `!` or `?`) becomes the entity
+/// `&lt;` in the text, so a reader taking the text as HTML shows the `<` instead of
+/// running markup; other text is unchanged.
+fn inert(text: String) -> String {
+    let opens_tag = |rest: &str| {
+        rest.chars()
+            .next()
+            .is_some_and(|ch| ch.is_ascii_alphabetic() || matches!(ch, '/' | '!' | '?'))
+    };
+    if !text
+        .match_indices('<')
+        .any(|(idx, _)| opens_tag(&text[idx + 1..]))
+    {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut rest = text.as_str();
+    while let Some(idx) = rest.find('<') {
+        out.push_str(&rest[..idx]);
+        out.push_str(if opens_tag(&rest[idx + 1..]) {
+            "&lt;"
+        } else {
+            "<"
+        });
+        rest = &rest[idx + 1..];
+    }
+    out.push_str(rest);
+    out
 }
 
 fn dublin_core(
@@ -321,6 +356,40 @@ mod tests {
         let (author, creators) = split_authors(&[person(Some("Kim"), None)]);
         assert_eq!(author, None);
         assert_eq!(creators, ["Kim"]);
+    }
+
+    #[test]
+    fn tag_like_text_in_a_plain_title_stays_text_for_readers_taking_it_as_html() {
+        assert_eq!(inert("a < b, x <3".to_owned()), "a < b, x <3");
+        assert_eq!(
+            inert("Item <img src=x onerror=alert(1)> </b> <!-- c -->".to_owned()),
+            "Item &lt;img src=x onerror=alert(1)> &lt;/b> &lt;!-- c -->"
+        );
+        let feed = model::Feed {
+            title: Some(Text::plain("<script>feed</script>")),
+            articles: vec![Article {
+                title: Some(Text::plain("<b onclick=x()>bold</b>")),
+                ..Article::default()
+            }],
+            ..model::Feed::default()
+        };
+        let written = String::from_utf8(
+            crate::emit::write(
+                &feed,
+                OutputFormat::Rss,
+                &crate::emit::EmitOptions::default(),
+            )
+            .unwrap(),
+        )
+        .unwrap();
+        assert!(
+            written.contains("<title>&amp;lt;b onclick=x()&gt;bold&amp;lt;/b&gt;</title>"),
+            "{written}"
+        );
+        assert!(
+            written.contains("<title>&amp;lt;script&gt;feed&amp;lt;/script&gt;</title>"),
+            "{written}"
+        );
     }
 
     #[test]

@@ -69,9 +69,14 @@ pub fn split_by_tag(articles: &[Article], aliases: &TagAliases) -> Vec<TagFeed> 
     feeds
 }
 
+/// The longest slug [`slug()`] makes: with `-NN`, an extension and a temporary file's
+/// decoration, a tag file's name stays far below the 255-byte limit of file systems.
+pub const MAX_SLUG: usize = 80;
+
 /// A URL- and file-safe form of a label: transliterated to ASCII (`deunicode`: "Zürich"
 /// → "zurich", "북한" → "bughan"), lowercase, every run of other characters a single `-`,
-/// none at the ends; `tag` when nothing is left.
+/// none at the ends, at most [`MAX_SLUG`] characters; `tag` when nothing is left. Only
+/// `a`–`z`, `0`–`9` and `-` remain, so no label can name a path outside the tag folder.
 ///
 /// ```
 /// use feedmill::pipeline::slug;
@@ -89,6 +94,8 @@ pub fn slug(label: &str) -> String {
             out.push('-');
         }
     }
+    // Only ASCII is left, so any byte index is a character boundary.
+    out.truncate(MAX_SLUG);
     while out.ends_with('-') {
         out.pop();
     }
@@ -271,6 +278,43 @@ mod tests {
         assert_eq!(slug("--a__b--"), "a-b");
         assert_eq!(slug(""), "tag");
         assert_eq!(slug("   "), "tag");
+    }
+
+    #[test]
+    fn no_label_makes_a_slug_that_leaves_the_tag_folder() {
+        let hostile = [
+            "../../etc/passwd",
+            "..\\..\\windows\\system32",
+            "/etc/cron.d/x",
+            "C:\\Users\\x",
+            "a\0b",
+            "%2e%2e%2f%2e%2e",
+            "..",
+            ".",
+            "...",
+            "\u{2024}\u{2024}\u{ff0f}x",
+            "\u{ff0e}\u{ff0e}\u{2215}x",
+            "\u{202e}txt.exe",
+            &"long ".repeat(200),
+        ];
+        for label in hostile {
+            let made = slug(label);
+            assert!(
+                !made.is_empty() && made.len() <= MAX_SLUG,
+                "{label:?} → {made:?}"
+            );
+            assert!(
+                made.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'),
+                "{label:?} → {made:?}"
+            );
+            assert!(!made.starts_with('-') && !made.ends_with('-'), "{made:?}");
+        }
+        assert_eq!(
+            slug(&"long ".repeat(200)).len(),
+            79,
+            "cut, without a dash at the end"
+        );
     }
 
     #[test]

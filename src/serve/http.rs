@@ -493,10 +493,13 @@ fn split_extension(file: &str) -> Option<(&str, OutputFormat)> {
 }
 
 /// `http://HOST` of the request (`X-Forwarded-Proto` honoured), for absolute links.
+/// A `Host` that is not a plain host name or address with an optional port (quotes,
+/// slashes, `@`, spaces …) is not echoed into documents: `localhost` stands in.
 fn base_url(headers: &HeaderMap) -> String {
     let host = headers
         .get(header::HOST)
         .and_then(|v| v.to_str().ok())
+        .filter(|host| is_plain_host(host))
         .unwrap_or("localhost");
     let scheme = headers
         .get("x-forwarded-proto")
@@ -504,6 +507,15 @@ fn base_url(headers: &HeaderMap) -> String {
         .filter(|proto| matches!(*proto, "http" | "https"))
         .unwrap_or("http");
     format!("{scheme}://{host}")
+}
+
+/// A host name, IPv4 or bracketed IPv6 address, optionally with `:port`.
+fn is_plain_host(host: &str) -> bool {
+    !host.is_empty()
+        && host.len() <= 255
+        && host
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':' | b'[' | b']'))
 }
 
 fn http_date(at: DateTime<Utc>) -> String {

@@ -8,7 +8,7 @@
 mod atom;
 mod json;
 mod rss;
-mod xml;
+pub mod xml;
 
 use url::Url;
 

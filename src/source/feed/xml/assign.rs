@@ -16,7 +16,7 @@ use super::values::{
     parse_rss_person, resolve_relative_id, set_if_none,
 };
 use crate::model::{
-    Article, Enclosure, Feed, Generator, Image, Link, Person, SourceRef, Text, Timestamp,
+    Article, Enclosure, Feed, Generator, Image, Link, Person, SourceRef, Text, TextKind, Timestamp,
 };
 use crate::source::date;
 use crate::source::feed::{FeedFormat, Warning, WarningKind};
@@ -198,6 +198,10 @@ impl Builder {
         // as a string, so only they pay for a copy (content is the bulk of a feed).
         let plain = if finished.field.is_text_construct() {
             String::new()
+        } else if finished.value.kind == TextKind::Html && finished.value.value.contains('<') {
+            // Child elements in a plain field (an `<image>` inside a `<category>`) are
+            // not its value: only its own text is, as feedparser reads it.
+            own_text(&finished.value.value)
         } else {
             finished.value.value.clone()
         };
@@ -460,5 +464,50 @@ impl Builder {
             *language = language.trim().replace('_', "-");
         }
         (self.feed, self.warnings)
+    }
+}
+
+/// The text directly inside a field's collected markup (well-formed: the capture wrote
+/// it), outside its child elements, entities decoded and whitespace collapsed.
+fn own_text(markup: &str) -> String {
+    let mut outside = String::new();
+    let mut depth = 0_usize;
+    let mut rest = markup;
+    while let Some(lt) = rest.find('<') {
+        if depth == 0 {
+            outside.push_str(&rest[..lt]);
+            outside.push(' ');
+        }
+        let tag = &rest[lt..];
+        let end = tag.find('>').map_or(tag.len(), |gt| gt + 1);
+        if tag.starts_with("</") {
+            depth = depth.saturating_sub(1);
+        } else if !tag[..end].ends_with("/>") {
+            depth += 1;
+        }
+        rest = &tag[end..];
+    }
+    if depth == 0 {
+        outside.push_str(rest);
+    }
+    // Only entities are left to resolve; the HTML parser knows them all.
+    let text = scraper::Html::parse_fragment(&outside)
+        .root_element()
+        .text()
+        .collect::<String>();
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::own_text;
+
+    #[test]
+    fn a_plain_field_keeps_its_own_text_and_drops_child_elements() {
+        assert_eq!(
+            own_text("Example category\n  <image><link>https://x.example/</link></image>\n"),
+            "Example category"
+        );
+        assert_eq!(own_text("Q&amp;A <b>bold</b> tail"), "Q&A tail");
     }
 }

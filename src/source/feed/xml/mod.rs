@@ -533,11 +533,17 @@ impl<'t> State<'t> {
             });
         }
         if !self.root_closed && !self.stack.is_empty() {
-            let open: Vec<String> = self
+            // The outermost few say where; a thousand more would say nothing.
+            const SHOWN: usize = 8;
+            let mut open: Vec<String> = self
                 .stack
                 .iter()
+                .take(SHOWN)
                 .map(|frame| format!("<{}>", frame.raw_name.as_str(self.text)))
                 .collect();
+            if self.stack.len() > SHOWN {
+                open.push(format!("… ({} more)", self.stack.len() - SHOWN));
+            }
             self.warn(
                 WarningKind::Truncated,
                 format!(

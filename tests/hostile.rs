@@ -81,6 +81,11 @@ fn cases() -> Vec<Case> {
             Expect::Fails(&["body is over the 20 MiB limit"]),
         ),
         case(
+            "brotli-bomb",
+            Misbehaviour::ok(RSS, hostile::brotli_bomb(2048)).with_header("Content-Encoding", "br"),
+            Expect::Fails(&["body is over the 20 MiB limit"]),
+        ),
+        case(
             "redirect-loop",
             Misbehaviour::status(302, &[("Location", "/redirect-loop")]),
             Expect::Fails(&["more than 10 redirects"]),
@@ -338,6 +343,23 @@ fn the_gzip_bomb_is_a_valid_gzip_stream_of_zeros() {
     assert!(decoded.iter().all(|byte| *byte == 0));
 }
 
+#[test]
+fn the_brotli_bomb_is_a_valid_brotli_stream_of_zeros() {
+    use std::io::Read;
+    let two_gib = hostile::brotli_bomb(2048).len();
+    assert!(
+        two_gib < 256 * 1024,
+        "2 GiB of zeros in {two_gib} bytes of brotli"
+    );
+    let bomb = hostile::brotli_bomb(8);
+    let mut decoded = Vec::new();
+    brotli::Decompressor::new(&bomb[..], 4096)
+        .read_to_end(&mut decoded)
+        .expect("a valid brotli stream");
+    assert_eq!(decoded.len(), 8 * 1024 * 1024);
+    assert!(decoded.iter().all(|byte| *byte == 0));
+}
+
 mod binary {
     //! The real thing: `feedmill build` over every hostile source and two good ones.
 
@@ -390,6 +412,8 @@ mod binary {
         let stderr = String::from_utf8_lossy(&output.stderr);
         let stdout = String::from_utf8_lossy(&output.stdout);
         assert_eq!(output.status.code(), Some(4), "{stdout}\n{stderr}");
+        // Shown with `--nocapture`: what a user of the hostile definition sees.
+        eprintln!("{stdout}{stderr}");
         let peak = getrusage(UsageWho::RUSAGE_CHILDREN)
             .expect("getrusage")
             .max_rss()

@@ -350,6 +350,28 @@ pub fn gzip_bomb(decoded_mib: usize) -> Vec<u8> {
     gzip
 }
 
+/// A brotli stream that decodes to `decoded_mib` MiB of zeros, built like [`gzip_bomb`]:
+/// after the first flushed MiB, each further flushed MiB is the same few bytes (a copy of
+/// the last distance), so they are repeated.
+pub fn brotli_bomb(decoded_mib: usize) -> Vec<u8> {
+    const MIB: usize = 1024 * 1024;
+    let zeros = vec![0u8; MIB];
+    let mut writer = brotli::CompressorWriter::new(Vec::new(), 4096, 5, 22);
+    let mut segments = Vec::new();
+    for _ in 0..3 {
+        writer.write_all(&zeros).expect("brotli into memory");
+        writer.flush().expect("brotli into memory");
+        segments.push(std::mem::take(writer.get_mut()));
+    }
+    assert_eq!(segments[1], segments[2], "flushed MiBs of zeros repeat");
+    let mut stream = segments[0].clone();
+    for _ in 1..decoded_mib {
+        stream.extend_from_slice(&segments[1]);
+    }
+    stream.extend_from_slice(&writer.into_inner());
+    stream
+}
+
 /// `text` gzipped, for a reference to compare with.
 pub fn gzip(text: &[u8]) -> Vec<u8> {
     let mut encoder = GzEncoder::new(Vec::new(), Compression::default());

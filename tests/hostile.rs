@@ -478,10 +478,22 @@ mod binary {
         );
         assert_good_sources_written(dir.path());
         // The rate-limited sources were not asked again: they wait out their clamped
-        // `Retry-After`.
-        assert!(
-            stderr.contains("hostile/retry-after-huge: not fetched until"),
-            "{stderr}"
-        );
+        // `Retry-After`, which is at most 6 hours however absurd the value.
+        for name in ["retry-after-huge", "retry-after-far-date"] {
+            let prefix = format!("hostile/{name}: not fetched until ");
+            let until = stderr
+                .lines()
+                .find_map(|line| line.split_once(&prefix))
+                .and_then(|(_, rest)| rest.split_once(' '))
+                .map(|(until, _)| until)
+                .unwrap_or_else(|| panic!("{prefix} in {stderr}"));
+            let until = chrono::DateTime::parse_from_rfc3339(until).expect("RFC 3339");
+            let latest = Utc::now() + chrono::Duration::hours(6);
+            assert!(until <= latest, "{name}: {until} is past {latest}");
+            assert!(
+                until > Utc::now() + chrono::Duration::hours(5),
+                "{name}: {until}"
+            );
+        }
     }
 }

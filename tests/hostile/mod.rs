@@ -20,9 +20,7 @@ use std::sync::{Arc, LazyLock, RwLock};
 use std::thread::{self, JoinHandle};
 use std::time::Duration;
 
-use flate2::Compression;
-use flate2::write::GzEncoder;
-use flate2::{Compress, FlushCompress};
+use flate2::{Compress, Compression, FlushCompress};
 
 /// How a route misbehaves.
 #[derive(Debug, Clone)]
@@ -370,13 +368,6 @@ pub fn brotli_bomb(decoded_mib: usize) -> Vec<u8> {
     }
     stream.extend_from_slice(&writer.into_inner());
     stream
-}
-
-/// `text` gzipped, for a reference to compare with.
-pub fn gzip(text: &[u8]) -> Vec<u8> {
-    let mut encoder = GzEncoder::new(Vec::new(), Compression::default());
-    encoder.write_all(text).expect("gzip into memory");
-    encoder.finish().expect("gzip into memory")
 }
 
 /// A small valid RSS feed named `name` with `n_items` articles.

@@ -146,7 +146,7 @@ fn declared_body_over_the_limit_is_refused() {
         "{err:?}"
     );
     let message = err.to_string();
-    assert!(message.contains("1024-byte limit"), "{message}");
+    assert!(message.contains("over the 1 KiB limit"), "{message}");
     assert!(message.contains(big.as_str()), "{message}");
 }
 

@@ -15,7 +15,7 @@ use toml::Spanned;
 use super::InvalidConfig;
 use super::filter::{duration, positive};
 use super::validate::Errors;
-use crate::fetch::{AllowRule, FetchOptions, USER_AGENT};
+use crate::fetch::{AllowRule, DEFAULT_MAX_RETRY_AFTER, FetchOptions, USER_AGENT};
 
 /// The settings file's name, looked for in the definitions' directory.
 pub const SETTINGS_FILE_NAME: &str = "feedmill.toml";
@@ -108,6 +108,10 @@ pub struct SettingsToml {
     /// Redirects followed before giving up. Default: 10.
     #[schemars(with = "Option<i64>", range(min = 1))]
     pub max_redirects: Option<Spanned<i64>>,
+    /// The longest `Retry-After` believed, e.g. `"6h"`: a server asking for longer (or
+    /// for a date far ahead) is asked again after this. Default: 6 hours.
+    #[schemars(with = "Option<super::schema::Duration>")]
+    pub max_retry_after: Option<Spanned<String>>,
     /// Default retention of articles that left their source, e.g. `"30d"`. Default: 30 days.
     #[schemars(with = "Option<super::schema::Duration>")]
     pub retention: Option<Spanned<String>>,
@@ -134,6 +138,8 @@ pub struct Settings {
     pub max_body_bytes: u64,
     /// Redirect limit.
     pub max_redirects: usize,
+    /// The longest `Retry-After` believed.
+    pub max_retry_after: Duration,
     /// Default retention.
     pub retention: Duration,
     /// How `feedmill serve` publishes.
@@ -153,6 +159,7 @@ impl Settings {
                 .clone()
                 .unwrap_or_else(|| USER_AGENT.to_owned()),
             max_per_host: self.max_per_host,
+            max_retry_after: self.max_retry_after,
             ..FetchOptions::default()
         }
     }
@@ -188,6 +195,7 @@ impl Default for Settings {
             timeout: Duration::from_secs(30),
             max_body_bytes: 20 * 1024 * 1024,
             max_redirects: 10,
+            max_retry_after: DEFAULT_MAX_RETRY_AFTER,
             retention: DEFAULT_RETENTION,
             serve: ServeSettings::default(),
         }
@@ -285,6 +293,13 @@ pub fn validate_settings(path: &Path, text: &str) -> Result<Settings, InvalidCon
     }
     if let Some(d) = time(&toml.timeout, "settings.timeout", &mut errors) {
         settings.timeout = d;
+    }
+    if let Some(d) = time(
+        &toml.max_retry_after,
+        "settings.max-retry-after",
+        &mut errors,
+    ) {
+        settings.max_retry_after = d;
     }
     if let Some(d) = time(&toml.retention, "settings.retention", &mut errors) {
         settings.retention = d;
@@ -385,7 +400,7 @@ mod tests {
 
     #[test]
     fn every_key_is_read_and_paths_follow_the_file() {
-        let text = "[settings]\noutput-dir = \"out\"\nstate = \"s/db.sqlite\"\nuser-agent = \"my-bot/1.0\"\nmax-concurrent = 8\nmax-per-host = 1\nconnect-timeout = \"5s\"\ntimeout = \"1m\"\nmax-body-size = \"2 MiB\"\nmax-redirects = 3\nretention = \"7d\"\n";
+        let text = "[settings]\noutput-dir = \"out\"\nstate = \"s/db.sqlite\"\nuser-agent = \"my-bot/1.0\"\nmax-concurrent = 8\nmax-per-host = 1\nconnect-timeout = \"5s\"\ntimeout = \"1m\"\nmax-body-size = \"2 MiB\"\nmax-redirects = 3\nmax-retry-after = \"1h\"\nretention = \"7d\"\n";
         let settings = validate_settings(Path::new("conf/feedmill.toml"), text).expect("valid");
         assert_eq!(settings.output_dir, Path::new("conf/out"));
         assert_eq!(settings.state_path, Path::new("conf/s/db.sqlite"));
@@ -402,6 +417,11 @@ mod tests {
         assert_eq!(settings.timeout, Duration::from_secs(60));
         assert_eq!(settings.max_body_bytes, 2 * 1024 * 1024);
         assert_eq!(settings.retention, Duration::from_secs(7 * 86400));
+        assert_eq!(settings.max_retry_after, Duration::from_secs(3600));
+        assert_eq!(
+            settings.fetch_options().max_retry_after,
+            Duration::from_secs(3600)
+        );
     }
 
     #[test]

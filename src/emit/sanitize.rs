@@ -23,7 +23,9 @@ pub(crate) fn clean_html(html: &str, base: Option<&Url>) -> String {
         return html.to_owned();
     }
     let _base = BaseGuard::set(base.cloned());
-    sort_attributes(&SANITIZER.clean(html).to_string())
+    // The parser's cost grows with the square of the nesting: bound it first.
+    let (html, _) = crate::model::limit_html_nesting(html, crate::model::MAX_HTML_NESTING);
+    sort_attributes(&SANITIZER.clean(&html).to_string())
 }
 
 /// Puts every start tag's attributes in name order, so the same markup always serializes

@@ -175,7 +175,7 @@ pub enum FetchError {
         retry_after: Option<Duration>,
     },
     /// The body was larger than [`FetchOptions::max_body_bytes`].
-    #[error("fetching `{url}`: body is over the {limit_bytes}-byte limit")]
+    #[error("fetching `{url}`: body is over the {} limit", size_text(*limit_bytes))]
     TooLarge {
         /// The URL asked for.
         url: Url,
@@ -292,6 +292,18 @@ fn shared_fetcher(options: &FetchOptions) -> Result<Fetcher, FetchError> {
     let replaced = lock().replace(fetcher.clone());
     drop(replaced);
     Ok(fetcher)
+}
+
+/// `"20 MiB"`, `"64 KiB"` or `"1000 bytes"`: a size limit as a person would write it.
+fn size_text(bytes: u64) -> String {
+    const KIB: u64 = 1024;
+    const MIB: u64 = 1024 * KIB;
+    match bytes {
+        0 => "0 bytes".to_owned(),
+        _ if bytes.is_multiple_of(MIB) => format!("{} MiB", bytes / MIB),
+        _ if bytes.is_multiple_of(KIB) => format!("{} KiB", bytes / KIB),
+        _ => format!("{bytes} bytes"),
+    }
 }
 
 /// `" Not Found"` for 404: the reason phrase, when the status has a standard one.

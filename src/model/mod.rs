@@ -6,9 +6,11 @@
 //! Entry points: [`Feed`] holding [`Article`]s.
 
 mod id;
+mod nesting;
 mod text;
 
 pub use id::derived_urn;
+pub use nesting::{MAX_HTML_NESTING, limit_html_nesting};
 pub use text::{
     Text, TextKind, escape_html, is_void_element, replace_references, resolve_html_reference,
 };

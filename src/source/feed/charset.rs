@@ -104,6 +104,24 @@ pub(crate) fn decode<'a>(bytes: &'a [u8], content_type: Option<&str>) -> Decoded
             continue;
         }
         if let Some(text) = decode_strict(encoding, bytes) {
+            if encoding == WINDOWS_1252
+                && !bytes.is_ascii()
+                && let Some(detected) = non_latin(bytes)
+            {
+                // Any byte is windows-1252, so the declaration cannot be refuted by
+                // decoding; a confident guess of another script can.
+                warnings.push(encoding_warning(format!(
+                    "the {origin} says `{label}` but the bytes look like {}; read as {}",
+                    detected.name(),
+                    detected.name()
+                )));
+                let (text, _) = detected.decode_without_bom_handling(bytes);
+                return Decoded {
+                    text,
+                    label: detected.name().to_ascii_lowercase(),
+                    warnings,
+                };
+            }
             if idx > 0 && declared_first.is_some() && warnings.is_empty() {
                 warnings.push(encoding_warning(format!(
                     "the bytes are not `{}` as declared; read as {}",
@@ -143,6 +161,36 @@ pub(crate) fn decode<'a>(bytes: &'a [u8], content_type: Option<&str>) -> Decoded
         label: encoding.name().to_ascii_lowercase(),
         warnings,
     }
+}
+
+/// The encoding detected for `bytes` when it is not one of a Latin script (nor UTF-8).
+fn non_latin(bytes: &[u8]) -> Option<&'static Encoding> {
+    let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+    detector.feed(bytes, true);
+    let guessed = detector.guess(None, chardetng::Utf8Detection::Allow);
+    (guessed != UTF_8 && !is_latin(guessed)).then_some(guessed)
+}
+
+/// True for the single-byte encodings of Latin scripts, which a page declaring
+/// windows-1252 may plausibly be in; anything else detected contradicts the declaration.
+pub(crate) fn is_latin(encoding: &'static Encoding) -> bool {
+    matches!(
+        encoding.name(),
+        "windows-1250"
+            | "windows-1252"
+            | "windows-1254"
+            | "windows-1257"
+            | "windows-1258"
+            | "ISO-8859-2"
+            | "ISO-8859-3"
+            | "ISO-8859-4"
+            | "ISO-8859-10"
+            | "ISO-8859-13"
+            | "ISO-8859-14"
+            | "ISO-8859-15"
+            | "ISO-8859-16"
+            | "macintosh"
+    )
 }
 
 /// True when the bytes are mostly UTF-8: more well-formed multi-byte sequences than bytes
@@ -318,6 +366,28 @@ mod tests {
         let decoded = decode(bytes, None);
         assert!(decoded.text.contains('é'));
         assert!(decoded.warnings.is_empty());
+    }
+
+    #[test]
+    fn a_latin_declaration_that_the_bytes_contradict_gives_way_to_detection() {
+        let text = "<?xml version='1.0' encoding='utf-8'?><rss><title>Привет, мир: новости дня</title><description>Сегодня в городе прошёл большой праздник.</description></rss>";
+        let (bytes, _, _) = encoding_rs::WINDOWS_1251.encode(text);
+        let decoded = decode(&bytes, Some("text/xml; charset=iso-8859-1"));
+        assert_eq!(decoded.text, text);
+        assert_eq!(decoded.label, "windows-1251");
+        assert!(
+            decoded.warnings[0]
+                .message
+                .contains("says `iso-8859-1` but the bytes look like windows-1251"),
+            "{:?}",
+            decoded.warnings
+        );
+        // Latin text so declared stays as declared.
+        let (bytes, _, _) =
+            WINDOWS_1252.encode("<rss><title>Café crème à la française, déjà vu</title></rss>");
+        let decoded = decode(&bytes, Some("text/xml; charset=iso-8859-1"));
+        assert!(decoded.text.contains("Café crème"), "{}", decoded.text);
+        assert!(decoded.warnings.is_empty(), "{:?}", decoded.warnings);
     }
 
     #[test]

@@ -13,7 +13,7 @@ use crate::source::date;
 
 pub(super) fn read(text: &str, options: &ReadOptions) -> Result<ReadOutcome, ReadError> {
     let value: Value = serde_json::from_str(text).map_err(|error| ReadError::NotAFeed {
-        reason: format!("invalid JSON: {error}"),
+        reason: json_problem(&error),
     })?;
     let Value::Object(root) = value else {
         return Err(ReadError::NotAFeed {
@@ -47,6 +47,24 @@ pub(super) fn read(text: &str, options: &ReadOptions) -> Result<ReadOutcome, Rea
         encoding: String::new(),
         warnings: reader.warnings,
     })
+}
+
+/// serde_json's own limit on nesting (arrays and objects), which keeps its recursion off
+/// the end of the stack.
+const MAX_JSON_NESTING: usize = 128;
+
+/// Why the text is not JSON, saying which limit a too deeply nested document hit.
+fn json_problem(error: &serde_json::Error) -> String {
+    let message = error.to_string();
+    if message.starts_with("recursion limit exceeded") {
+        format!(
+            "JSON nested deeper than {MAX_JSON_NESTING} levels (line {}, column {})",
+            error.line(),
+            error.column()
+        )
+    } else {
+        format!("invalid JSON: {message}")
+    }
 }
 
 struct JsonReader {
@@ -219,6 +237,22 @@ impl JsonReader {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn json_nested_past_the_limit_is_not_a_feed_and_says_so() {
+        let deep = format!(
+            r#"{{"version":"https://jsonfeed.org/version/1.1","items":[{{"_x":{}1{}}}]}}"#,
+            "[".repeat(100_000),
+            "]".repeat(100_000)
+        );
+        let error = read(&deep, &ReadOptions::default()).expect_err("too deep");
+        assert!(
+            error
+                .to_string()
+                .contains("JSON nested deeper than 128 levels (line 1, column"),
+            "{error}"
+        );
+    }
 
     #[test]
     fn json_feed_items_are_read_with_tags_and_attachments() {

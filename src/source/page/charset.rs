@@ -10,6 +10,7 @@
 use encoding_rs::{Encoding, UTF_8, WINDOWS_1252};
 
 use super::{Warning, WarningKind};
+use crate::source::feed::charset::is_latin;
 
 /// Page text and how it was decoded.
 #[derive(Debug)]
@@ -125,28 +126,6 @@ fn detect(bytes: &[u8], tld: Option<&str>) -> &'static Encoding {
     } else {
         guessed
     }
-}
-
-/// True for the single-byte encodings of Latin scripts, which a page declaring
-/// windows-1252 may plausibly be in; anything else detected contradicts the declaration.
-fn is_latin(encoding: &'static Encoding) -> bool {
-    matches!(
-        encoding.name(),
-        "windows-1250"
-            | "windows-1252"
-            | "windows-1254"
-            | "windows-1257"
-            | "windows-1258"
-            | "ISO-8859-2"
-            | "ISO-8859-3"
-            | "ISO-8859-4"
-            | "ISO-8859-10"
-            | "ISO-8859-13"
-            | "ISO-8859-14"
-            | "ISO-8859-15"
-            | "ISO-8859-16"
-            | "macintosh"
-    )
 }
 
 /// The `charset` parameter of a `Content-Type` value.

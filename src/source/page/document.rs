@@ -12,7 +12,7 @@ use scraper::{ElementRef, Html, Selector};
 use url::Url;
 
 use super::{PageError, PageOptions, Warning, WarningKind, charset};
-use crate::model::Timestamp;
+use crate::model::{MAX_HTML_NESTING, Timestamp, limit_html_nesting};
 use crate::source::date;
 
 /// A page ready for extraction.
@@ -64,7 +64,17 @@ impl Page {
         let decoded = charset::decode(bytes, options.content_type.as_deref(), tld.as_deref());
         check_is_html(&decoded.text)?;
         warnings.splice(0..0, decoded.warnings);
-        let html = Html::parse_document(&decoded.text);
+        let (limited, dropped) = limit_html_nesting(&decoded.text, MAX_HTML_NESTING);
+        let text = if dropped {
+            warnings.push(warning(
+                WarningKind::Syntax,
+                nesting_warning(MAX_HTML_NESTING),
+            ));
+            limited.into_owned()
+        } else {
+            decoded.text
+        };
+        let html = Html::parse_document(&text);
         let base_href = select(html.root_element(), "base[href]")
             .next()
             .and_then(|base| base.attr("href"));
@@ -86,7 +96,7 @@ impl Page {
         };
         Ok(Page {
             html,
-            text: decoded.text,
+            text,
             url,
             base,
             encoding: decoded.label,
@@ -212,6 +222,13 @@ pub(crate) fn warning(kind: WarningKind, message: String) -> Warning {
         message,
         line: None,
     }
+}
+
+/// The warning for a page nested deeper than `max_depth` elements.
+pub(crate) fn nesting_warning(max_depth: usize) -> String {
+    format!(
+        "HTML nested deeper than {max_depth} elements: the tags below that depth were dropped, their text kept"
+    )
 }
 
 /// Refuses text that is not an HTML page: empty input, feeds, JSON and plain text.

@@ -148,7 +148,8 @@ pub struct FullTextOutcome {
 /// assert!(!found.html.contains("Buy"));
 /// ```
 pub fn full_text(html: &str, page_url: Option<&Url>, options: &FullTextOptions) -> FullTextOutcome {
-    let document = Document::from(html);
+    let (html, _) = crate::model::limit_html_nesting(html, crate::model::MAX_HTML_NESTING);
+    let document = Document::from(html.as_ref());
     let base = base_url(&document, page_url);
     full_text_of(document, base.as_ref(), options)
 }

@@ -5,11 +5,67 @@
 //! here fails.
 
 use std::borrow::Cow;
+use std::cell::Cell;
 use std::collections::HashMap;
 
 use url::Url;
 
 use crate::model::resolve_html_reference;
+
+/// The least the document's own `<!ENTITY>` values may expand to in all, in bytes; a
+/// document larger than this may expand to its own size. Past it, references to them
+/// become nothing (the quadratic-blowup and billion-laughs attacks).
+const MIN_ENTITY_BUDGET: usize = 1024 * 1024;
+
+/// The document's own `<!ENTITY>` declarations and what they may still expand to.
+pub(super) struct Entities {
+    /// Name to value, filled by [`declared_entities`].
+    pub declared: HashMap<String, String>,
+    /// Bytes the declared entities may still expand to.
+    budget: Cell<usize>,
+    /// The budget a document of this length starts with.
+    initial_budget: usize,
+    /// Whether an expansion was refused for want of budget.
+    refused: Cell<bool>,
+}
+
+impl Entities {
+    /// No declarations yet, and the budget of a document of `document_len` bytes: its own
+    /// length, at least [`MIN_ENTITY_BUDGET`].
+    pub(super) fn new(document_len: usize) -> Self {
+        let initial_budget = document_len.max(MIN_ENTITY_BUDGET);
+        Entities {
+            declared: HashMap::new(),
+            budget: Cell::new(initial_budget),
+            initial_budget,
+            refused: Cell::new(false),
+        }
+    }
+
+    /// Resolves `&name;` (see [`resolve_reference`]), charging the declared entities to
+    /// the budget; past it, they expand to nothing.
+    pub(super) fn resolve(&self, name: &str) -> Option<Cow<'_, str>> {
+        // Most documents declare no entities: skip hashing the name then.
+        if !self.declared.is_empty()
+            && let Some(value) = self.declared.get(name)
+        {
+            let left = self.budget.get();
+            if value.len() > left {
+                self.refused.set(true);
+                return Some(Cow::Borrowed(""));
+            }
+            self.budget.set(left - value.len());
+            return Some(Cow::Borrowed(value));
+        }
+        // Character references and HTML's named entities are never longer than written.
+        resolve_reference(name, &self.declared)
+    }
+
+    /// The budget, when an expansion went over it.
+    pub(super) fn refused_over(&self) -> Option<usize> {
+        self.refused.get().then_some(self.initial_budget)
+    }
+}
 
 /// Resolves the name inside `&name;`: the document's own `<!ENTITY>` declarations, then
 /// character references and every HTML named entity (which include XML's five).
@@ -290,6 +346,24 @@ fn push_quoted(out: &mut String, quote: Option<char>, value: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn declared_entities_expand_within_the_budget_then_to_nothing() {
+        let mut entities = Entities::new(10);
+        entities
+            .declared
+            .insert("big".into(), "a".repeat(400 * 1024));
+        let mut expanded = 0;
+        for _ in 0..10 {
+            expanded += entities.resolve("big").expect("declared").len();
+        }
+        // Two and a half values fit in the 1 MiB budget of a small document.
+        assert_eq!(expanded, 2 * 400 * 1024);
+        assert_eq!(entities.refused_over(), Some(MIN_ENTITY_BUDGET));
+        // HTML's own entities are not charged, and still resolve.
+        assert_eq!(entities.resolve("amp").as_deref(), Some("&"));
+        assert_eq!(entities.resolve("unknown"), None);
+    }
 
     #[test]
     fn html_named_entities_resolve() {

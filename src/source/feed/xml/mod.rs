@@ -14,7 +14,6 @@ mod target;
 mod values;
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::rc::Rc;
 
 use quick_xml::Reader;
@@ -24,12 +23,21 @@ use url::Url;
 use self::assign::Builder;
 use self::capture::{Attributes, Capture};
 use self::elements::{Action, Context};
+use self::markup::Entities;
 use self::names::{Ns, Scopes};
 use super::{ReadError, ReadOptions, ReadOutcome, Warning, WarningKind};
 use crate::model::replace_references;
 
 /// More recovered errors than this and the document is taken to be garbage from there on.
 const MAX_SYNTAX_ERRORS: usize = 1000;
+
+/// Elements nested deeper than this are skipped, content and all, without a frame each:
+/// every open element costs memory, and no feed nests even a tenth as deep.
+const MAX_XML_NESTING: usize = 1024;
+
+/// More warnings than this for one document and the rest are counted, not kept: a
+/// document of nothing but unknown entities must not cost a warning per reference.
+const MAX_WARNINGS: usize = 1000;
 
 /// A quick-xml reader over `text` that reports what real documents get wrong (mismatched
 /// or unmatched end tags, bare `&`, odd comments) to its caller instead of stopping.
@@ -47,17 +55,35 @@ pub(super) fn read(text: &str, options: &ReadOptions) -> Result<ReadOutcome, Rea
     let mut state = State::new(text, options);
     let mut reader = lenient_reader(text);
     let mut n_errors = 0;
+    // Elements open below `MAX_XML_NESTING`, skipped.
+    let mut too_deep = 0usize;
     loop {
         let position = reader.buffer_position();
         state.offset = position as usize;
         match reader.read_event() {
+            Ok(Event::Start(_)) if too_deep > 0 || state.stack.len() >= MAX_XML_NESTING => {
+                if too_deep == 0 {
+                    state.warn(
+                        WarningKind::Syntax,
+                        format!(
+                            "elements nested deeper than {MAX_XML_NESTING} were skipped with their content"
+                        ),
+                    );
+                }
+                too_deep += 1;
+            }
+            Ok(Event::End(_)) if too_deep > 0 => too_deep -= 1,
+            Ok(Event::Empty(_) | Event::Text(_) | Event::CData(_) | Event::GeneralRef(_))
+                if too_deep > 0 => {}
             Ok(Event::Start(start)) => state.start(&start, false),
             Ok(Event::Empty(start)) => state.start(&start, true),
             Ok(Event::End(end)) => state.end(end.name().0),
             Ok(Event::Text(text)) => state.text(&text.xml10_content()),
             Ok(Event::CData(cdata)) => state.cdata(&cdata.xml10_content()),
             Ok(Event::GeneralRef(reference)) => state.reference(&reference),
-            Ok(Event::DocType(doctype)) => markup::declared_entities(&doctype, &mut state.entities),
+            Ok(Event::DocType(doctype)) => {
+                markup::declared_entities(&doctype, &mut state.entities.declared)
+            }
             Ok(Event::Decl(_) | Event::PI(_) | Event::Comment(_)) => {}
             Ok(Event::Eof) => break,
             Err(error) => {
@@ -134,7 +160,9 @@ struct State<'t> {
     bases: Vec<Rc<Url>>,
     langs: Vec<String>,
     capture: Option<Capture>,
-    entities: HashMap<String, String>,
+    entities: Entities,
+    /// Warnings past [`MAX_WARNINGS`], counted.
+    n_unkept_warnings: usize,
     builder: Builder,
     saw_root: bool,
     root_closed: bool,
@@ -168,7 +196,8 @@ impl<'t> State<'t> {
             bases: document_url.into_iter().map(Rc::new).collect(),
             langs,
             capture: None,
-            entities: HashMap::new(),
+            entities: Entities::new(text.len()),
+            n_unkept_warnings: 0,
             builder: Builder::new(options.content_language.clone()),
             saw_root: false,
             root_closed: false,
@@ -189,6 +218,10 @@ impl<'t> State<'t> {
     }
 
     fn warn_at(&mut self, kind: WarningKind, message: String, offset: usize) {
+        if self.builder.warnings.len() >= MAX_WARNINGS {
+            self.n_unkept_warnings += 1;
+            return;
+        }
         let line = Some(self.line_of(offset));
         self.builder.warnings.push(Warning {
             kind,
@@ -353,9 +386,7 @@ impl<'t> State<'t> {
         if !raw.contains('&') {
             return raw;
         }
-        Cow::Owned(replace_references(&raw, |name| {
-            markup::resolve_reference(name, &self.entities)
-        }))
+        Cow::Owned(replace_references(&raw, |name| self.entities.resolve(name)))
     }
 
     fn current_lang(&self) -> Option<&str> {
@@ -458,7 +489,7 @@ impl<'t> State<'t> {
     }
 
     fn reference(&mut self, name: &str) {
-        let resolved = markup::resolve_reference(name, &self.entities);
+        let resolved = self.entities.resolve(name);
         let Some(capture) = self.capture.as_mut() else {
             if resolved.is_none() {
                 self.warn(WarningKind::Syntax, format!("unknown entity `&{name};`"));
@@ -492,12 +523,27 @@ impl<'t> State<'t> {
                 reason: "no XML element found".into(),
             });
         }
+        if let Some(budget) = self.entities.refused_over() {
+            self.builder.warnings.push(Warning {
+                kind: WarningKind::Syntax,
+                message: format!(
+                    "entity expansion refused: the document's own entities expanded to more than {budget} bytes; the rest were left out"
+                ),
+                line: None,
+            });
+        }
         if !self.root_closed && !self.stack.is_empty() {
-            let open: Vec<String> = self
+            // The outermost few say where; a thousand more would say nothing.
+            const SHOWN: usize = 8;
+            let mut open: Vec<String> = self
                 .stack
                 .iter()
+                .take(SHOWN)
                 .map(|frame| format!("<{}>", frame.raw_name.as_str(self.text)))
                 .collect();
+            if self.stack.len() > SHOWN {
+                open.push(format!("… ({} more)", self.stack.len() - SHOWN));
+            }
             self.warn(
                 WarningKind::Truncated,
                 format!(
@@ -509,6 +555,16 @@ impl<'t> State<'t> {
             // in the middle is dropped.
             self.capture = None;
             self.builder.abandon_open_article();
+        }
+        if self.n_unkept_warnings > 0 {
+            self.builder.warnings.push(Warning {
+                kind: WarningKind::Syntax,
+                message: format!(
+                    "{} more warnings were left out (at most {MAX_WARNINGS} are kept)",
+                    self.n_unkept_warnings
+                ),
+                line: None,
+            });
         }
         let format = self.builder.format;
         let Some(format) = format else {

@@ -103,11 +103,13 @@ fn is_longer(found: &Text, current: Option<&Text>) -> bool {
 /// Characters of text, not counting markup.
 fn text_len(text: &Text) -> usize {
     match text.kind {
-        TextKind::Html => scraper::Html::parse_fragment(&text.value)
-            .root_element()
-            .text()
-            .map(|t| t.trim().chars().count())
-            .sum(),
+        TextKind::Html => scraper::Html::parse_fragment(
+            &crate::model::limit_html_nesting(&text.value, crate::model::MAX_HTML_NESTING).0,
+        )
+        .root_element()
+        .text()
+        .map(|t| t.trim().chars().count())
+        .sum(),
         TextKind::Plain => text.value.trim().chars().count(),
     }
 }

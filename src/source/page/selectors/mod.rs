@@ -15,7 +15,8 @@ mod validate;
 use scraper::Html;
 use url::Url;
 
-use crate::model::{Article, Timestamp};
+use super::document::nesting_warning;
+use crate::model::{Article, MAX_HTML_NESTING, Timestamp, limit_html_nesting};
 use crate::source::feed::{Warning, WarningKind};
 
 pub use config::{FieldTableToml, FieldToml, MAX_PAGES_CAP, PageSelectorsToml};
@@ -252,7 +253,11 @@ pub fn scrape_pages_with(
     let mut current_url = page_url.cloned();
     let mut text = std::borrow::Cow::Borrowed(first_page_html);
     loop {
-        let next = run.page(&Html::parse_document(&text), current_url.as_ref());
+        let (limited, dropped) = limit_html_nesting(&text, MAX_HTML_NESTING);
+        if dropped {
+            run.warn(WarningKind::Syntax, nesting_warning(MAX_HTML_NESTING));
+        }
+        let next = run.page(&Html::parse_document(&limited), current_url.as_ref());
         let Some(next) = next else {
             return run.finish(None);
         };

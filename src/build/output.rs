@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 
 use super::atomic::write_if_changed;
+use super::fingerprint::sha256_hex;
 use crate::config::FeedMeta;
 use crate::emit::{self, EmitOptions, OutputFormat};
 use crate::fetch::map_bounded;
@@ -52,13 +53,16 @@ pub fn compose_feed(
     }
 }
 
-/// Writes `feed` in every format of `meta` under `dir` as `STEM.EXT`; returns the paths.
-pub fn write_formats(
+/// A file written, with the SHA-256 of its bytes (64 lowercase hex digits).
+pub(super) type Written = (PathBuf, String);
+
+/// Writes `feed` in every format of `meta` under `dir` as `STEM.EXT`; returns the files.
+pub(super) fn write_formats(
     feed: &Feed,
     formats: &[OutputFormat],
     dir: &Path,
     stem: &str,
-) -> io::Result<Vec<PathBuf>> {
+) -> io::Result<Vec<Written>> {
     fs::create_dir_all(dir)?;
     let mut written = Vec::new();
     // Cleaning the feed (sanitizing every article's HTML) is most of the cost; once for
@@ -68,20 +72,20 @@ pub fn write_formats(
     for (&format, bytes) in formats.iter().zip(documents) {
         let path = dir.join(format!("{stem}.{}", extension(format)));
         write_if_changed(&path, &bytes)?;
-        written.push(path);
+        written.push((path, sha256_hex(&bytes)));
     }
     Ok(written)
 }
 
 /// Writes one feed per tag under `DIR/NAME/tags/` (`SLUG.EXT`) and an `index.html`
-/// listing them; removes tag files of earlier runs whose tag is gone. Returns the paths
+/// listing them; removes tag files of earlier runs whose tag is gone. Returns the files
 /// written.
-pub fn write_per_tag(
+pub(super) fn write_per_tag(
     meta: &FeedMeta,
     tags: &[TagFeed],
     output_dir: &Path,
     now: DateTime<Utc>,
-) -> io::Result<Vec<PathBuf>> {
+) -> io::Result<Vec<Written>> {
     let dir = output_dir.join(&meta.name).join("tags");
     // Tag feeds are independent: written on every core, their disk flushes overlapping.
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
@@ -95,10 +99,29 @@ pub fn write_per_tag(
     }
     fs::create_dir_all(&dir)?;
     let index = dir.join("index.html");
-    write_if_changed(&index, tag_index_html(meta, tags).as_bytes())?;
-    written.push(index);
-    remove_stale(&dir, &written)?;
+    let html = tag_index_html(meta, tags);
+    write_if_changed(&index, html.as_bytes())?;
+    written.push((index, sha256_hex(html.as_bytes())));
+    let paths: Vec<PathBuf> = written.iter().map(|(path, _)| path.clone()).collect();
+    remove_stale(&dir, &paths)?;
     Ok(written)
+}
+
+/// Removes tag files under `DIR/NAME/tags/` that are not among `files`, as
+/// [`write_per_tag`] does after writing them.
+pub(super) fn remove_stale_tag_feeds(
+    meta: &FeedMeta,
+    output_dir: &Path,
+    files: &[PathBuf],
+) -> io::Result<()> {
+    remove_stale(&output_dir.join(&meta.name).join("tags"), files)
+}
+
+/// True when every file still holds the bytes whose SHA-256 is given.
+pub(super) fn unchanged_on_disk(files: &[Written]) -> bool {
+    files
+        .iter()
+        .all(|(path, sha256)| fs::read(path).is_ok_and(|bytes| sha256_hex(&bytes) == *sha256))
 }
 
 /// The title of a per-tag feed: `FEED — TAG`.

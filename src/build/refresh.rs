@@ -1,9 +1,11 @@
 //! Refreshes the sources of a run: fetch (conditionally, honouring backoff) or read each
 //! one, parse it, enrich its articles (cached in the store), record the outcome in the
-//! store, and return the articles the store holds for it within its retention.
+//! store, and return the keys of the articles the store holds for it within its
+//! retention ([`stored_articles`] reads the articles themselves).
 
 use std::fs;
 use std::path::Path;
+use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use url::Url;
@@ -14,9 +16,8 @@ use super::report::{SourceReport, SourceStatus};
 use crate::config::{FeedDefinition, SourceDefinition, SourceLocation};
 use crate::fetch::{FetchError, Fetched, Fetcher, Request, Response, backoff_delay, map_bounded};
 use crate::model::{Article, SourceRef};
-use crate::pipeline::SourceArticles;
 use crate::source::page::enrich::enrich_all;
-use crate::store::{Store, StoreError, article_hash};
+use crate::store::{ArticleKey, Store, StoreError, article_hash};
 
 /// One source after its refresh.
 pub(super) struct Refreshed {
@@ -26,8 +27,11 @@ pub(super) struct Refreshed {
     pub source: usize,
     /// What happened.
     pub report: SourceReport,
-    /// Its articles for merging, source filter applied.
-    pub articles: SourceArticles,
+    /// The source as its merged articles name it.
+    pub source_ref: SourceRef,
+    /// The keys of its stored articles within the retention, in the order
+    /// [`stored_articles`] reads them.
+    pub stored: Vec<ArticleKey>,
 }
 
 /// The store key of a source: `FEED/SOURCE`.
@@ -314,16 +318,54 @@ fn finish(
         )?,
     };
 
-    let retention = job
-        .definition
-        .feed
-        .retention
-        .unwrap_or(options.default_retention);
-    let since = chrono::Duration::from_std(retention)
+    let since = retention_start(super::retention(job.definition, options), now);
+    // Only the articles' keys: their values are read when the definition is merged.
+    let stored = store.article_keys_seen_since(&job.key, since)?;
+    Ok(Refreshed {
+        definition: job.definition_index,
+        source: job.source_index,
+        report: SourceReport {
+            feed: job.definition.feed.name.clone(),
+            source: job.source.name.clone(),
+            status,
+            warnings,
+            articles: stored.len(),
+        },
+        // A local file's path is nobody's business but the operator's: only web
+        // addresses are published.
+        source_ref: SourceRef {
+            title: Some(job.source.name.clone()),
+            url: match &job.source.location {
+                SourceLocation::Url(url) => Some(url.to_string()),
+                _ => None,
+            },
+            link: None,
+        },
+        stored,
+    })
+}
+
+/// The oldest `last_seen` an article within `retention` of `now` has.
+fn retention_start(retention: Duration, now: DateTime<Utc>) -> DateTime<Utc> {
+    chrono::Duration::from_std(retention)
         .ok()
         .and_then(|retention| now.checked_sub_signed(retention))
-        .unwrap_or(DateTime::<Utc>::MIN_UTC);
-    let stored = store.articles_seen_since(&job.key, since)?;
+        .unwrap_or(DateTime::<Utc>::MIN_UTC)
+}
+
+/// The articles `source` of `definition` contributes, as stored: those seen within
+/// `retention`, an undated one dated when it was first seen, the source's filter
+/// applied.
+pub(super) fn stored_articles(
+    definition: &FeedDefinition,
+    source: &SourceDefinition,
+    retention: Duration,
+    store: &Store,
+    options: &BuildOptions,
+) -> Result<Vec<Article>, StoreError> {
+    let now = options.now;
+    let since = retention_start(retention, now);
+    let stored = store.articles_seen_since(&store_key(definition, source), since)?;
     let articles: Vec<Article> = stored
         .into_iter()
         .map(|stored| {
@@ -334,35 +376,9 @@ fn finish(
             article
         })
         .collect();
-    let count = articles.len();
-    let articles = job
-        .source
+    Ok(source
         .filter
-        .apply(articles, now.fixed_offset(), &job.definition.aliases);
-    Ok(Refreshed {
-        definition: job.definition_index,
-        source: job.source_index,
-        report: SourceReport {
-            feed: job.definition.feed.name.clone(),
-            source: job.source.name.clone(),
-            status,
-            warnings,
-            articles: count,
-        },
-        articles: SourceArticles {
-            // A local file's path is nobody's business but the operator's: only web
-            // addresses are published.
-            source: SourceRef {
-                title: Some(job.source.name.clone()),
-                url: match &job.source.location {
-                    SourceLocation::Url(url) => Some(url.to_string()),
-                    _ => None,
-                },
-                link: None,
-            },
-            articles,
-        },
-    })
+        .apply(articles, now.fixed_offset(), &definition.aliases))
 }
 
 /// Records a failure, with the backoff it earns (URL sources only).

@@ -69,6 +69,14 @@ const MIGRATIONS: &[&str] = &[
         UNIQUE (output, article_id)
     );
     CREATE INDEX emitted_article_order ON emitted_article (output, first_emitted);",
+    // Version 3: how each output was last built, so an unchanged one is reused.
+    "CREATE TABLE built (
+        output      TEXT PRIMARY KEY NOT NULL,
+        fingerprint TEXT NOT NULL,
+        articles    TEXT NOT NULL,
+        files       TEXT NOT NULL,
+        built_at    INTEGER NOT NULL
+    );",
 ];
 
 /// The schema version this build reads and writes.

@@ -96,16 +96,11 @@ fn counts_back_from_now(filter: &FilterRules) -> bool {
 }
 
 /// `bytes` as lowercase hex digits.
-pub(super) fn hex(bytes: &[u8]) -> String {
+fn hex(bytes: &[u8]) -> String {
     use std::fmt::Write as _;
     let mut text = String::with_capacity(2 * bytes.len());
     for byte in bytes {
         let _ = write!(text, "{byte:02x}");
     }
     text
-}
-
-/// The SHA-256 of `bytes`, as 64 lowercase hex digits.
-pub(super) fn sha256_hex(bytes: &[u8]) -> String {
-    hex(&Sha256::digest(bytes))
 }

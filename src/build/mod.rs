@@ -203,7 +203,8 @@ fn retention(definition: &FeedDefinition, options: &BuildOptions) -> Duration {
 
 /// The output of `definition` as its last build left it, when that build had the same
 /// `fingerprint` (so merging again would give the same articles) and every file it
-/// wrote still holds what it wrote; `None` when it has to be built.
+/// wrote still has the length and modification time it was written with; `None` when
+/// it has to be built.
 fn reuse_output(
     definition: &FeedDefinition,
     fingerprint: &str,

@@ -8,7 +8,6 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 
 use super::atomic::write_if_changed;
-use super::fingerprint::sha256_hex;
 use crate::config::FeedMeta;
 use crate::emit::{self, EmitOptions, OutputFormat};
 use crate::fetch::map_bounded;
@@ -53,8 +52,20 @@ pub fn compose_feed(
     }
 }
 
-/// A file written, with the SHA-256 of its bytes (64 lowercase hex digits).
+/// A file written, with its [`stamp`].
 pub(super) type Written = (PathBuf, String);
+
+/// What tells a file from the one written: its length and modification time, as
+/// `LENGTH:NANOSECONDS` (the quick check `rsync` and `make` trust; reading back and
+/// hashing every output would cost more than writing it).
+fn stamp(path: &Path) -> io::Result<String> {
+    let meta = fs::metadata(path)?;
+    let modified = meta
+        .modified()?
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |since| since.as_nanos());
+    Ok(format!("{}:{modified}", meta.len()))
+}
 
 /// Writes `feed` in every format of `meta` under `dir` as `STEM.EXT`; returns the files.
 pub(super) fn write_formats(
@@ -72,7 +83,8 @@ pub(super) fn write_formats(
     for (&format, bytes) in formats.iter().zip(documents) {
         let path = dir.join(format!("{stem}.{}", extension(format)));
         write_if_changed(&path, &bytes)?;
-        written.push((path, sha256_hex(&bytes)));
+        let stamp = stamp(&path)?;
+        written.push((path, stamp));
     }
     Ok(written)
 }
@@ -101,7 +113,8 @@ pub(super) fn write_per_tag(
     let index = dir.join("index.html");
     let html = tag_index_html(meta, tags);
     write_if_changed(&index, html.as_bytes())?;
-    written.push((index, sha256_hex(html.as_bytes())));
+    let stamp = stamp(&index)?;
+    written.push((index, stamp));
     let paths: Vec<PathBuf> = written.iter().map(|(path, _)| path.clone()).collect();
     remove_stale(&dir, &paths)?;
     Ok(written)
@@ -117,11 +130,11 @@ pub(super) fn remove_stale_tag_feeds(
     remove_stale(&output_dir.join(&meta.name).join("tags"), files)
 }
 
-/// True when every file still holds the bytes whose SHA-256 is given.
+/// True when every file still has the [`stamp`] it had when written.
 pub(super) fn unchanged_on_disk(files: &[Written]) -> bool {
     files
         .iter()
-        .all(|(path, sha256)| fs::read(path).is_ok_and(|bytes| sha256_hex(&bytes) == *sha256))
+        .all(|(path, written)| stamp(path).is_ok_and(|now| now == *written))
 }
 
 /// The title of a per-tag feed: `FEED — TAG`.

@@ -18,7 +18,8 @@ pub struct BuiltOutput {
     pub fingerprint: String,
     /// The articles it carried, in order.
     pub articles: Vec<Article>,
-    /// The files it wrote, each with the SHA-256 of its bytes (64 lowercase hex digits).
+    /// The files it wrote, each with the caller's stamp of what it wrote (a hash, or a
+    /// length and modification time).
     pub files: Vec<(PathBuf, String)>,
 }
 
@@ -26,7 +27,7 @@ pub struct BuiltOutput {
 #[derive(serde::Serialize, serde::Deserialize)]
 struct StoredFile {
     path: String,
-    sha256: String,
+    stamp: String,
 }
 
 impl Store {
@@ -53,7 +54,7 @@ impl Store {
                 articles,
                 files: files
                     .into_iter()
-                    .map(|file| (PathBuf::from(file.path), file.sha256))
+                    .map(|file| (PathBuf::from(file.path), file.stamp))
                     .collect(),
             })),
             Err(error) => {
@@ -74,9 +75,9 @@ impl Store {
         let result = (|| -> Result<(), Failure> {
             let articles = serde_json::to_string(&built.articles)?;
             let files: Vec<StoredFile> = (built.files.iter())
-                .map(|(path, sha256)| StoredFile {
+                .map(|(path, stamp)| StoredFile {
                     path: path.to_string_lossy().into_owned(),
-                    sha256: sha256.clone(),
+                    stamp: stamp.clone(),
                 })
                 .collect();
             let files = serde_json::to_string(&files)?;

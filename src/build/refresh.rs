@@ -1,10 +1,12 @@
 //! Refreshes the sources of a run: fetch (conditionally, honouring backoff) or read each
 //! one, parse it, enrich its articles (cached in the store), record the outcome in the
-//! store, and return the keys of the articles the store holds for it within its
-//! retention ([`stored_articles`] reads the articles themselves).
+//! store (a fetched source on the worker that fetched it, as soon as it is parsed), and
+//! return the keys of the articles the store holds for it within its retention
+//! ([`stored_articles`] reads the articles themselves, when they are merged).
 
 use std::fs;
 use std::path::Path;
+use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -130,18 +132,29 @@ pub(super) fn refresh_all(
         requests.push((index, request));
     }
     let started = std::time::Instant::now();
-    // Fetch, then parse on the same worker: each body is dropped as soon as it is read,
-    // and parsing overlaps the fetches still in flight.
-    let fetched = fetcher.for_each_item_bounded(
-        &requests,
-        |(_, request)| request,
-        options.max_concurrent,
-        |(index, _), response| load_response(&jobs[*index], response, fetcher, now),
-    );
-    for ((index, _), item) in requests.iter().zip(fetched) {
-        loaded[*index] = Some(item);
+    // Fetch, parse and record on the same worker: each body and each parsed feed is
+    // dropped as soon as the store has it, and parsing overlaps the fetches still in
+    // flight and the recording of other sources (one at a time: the store is one
+    // connection).
+    let mut finished: Vec<Option<Refreshed>> = jobs.iter().map(|_| None).collect();
+    {
+        let shared_store = Mutex::new(&mut *store);
+        let fetched = fetcher.for_each_item_bounded(
+            &requests,
+            |(_, request)| request,
+            options.max_concurrent,
+            |(index, _), response| {
+                let job = &jobs[*index];
+                let loaded = load_response(job, response, fetcher, now);
+                let mut store = shared_store.lock().unwrap_or_else(PoisonError::into_inner);
+                finish(job, Some(loaded), &mut store, fetcher, options)
+            },
+        );
+        for ((index, _), item) in requests.iter().zip(fetched) {
+            finished[*index] = Some(item?);
+        }
     }
-    tracing::debug!(requests = requests.len(), elapsed = ?started.elapsed(), "fetched and parsed");
+    tracing::debug!(requests = requests.len(), elapsed = ?started.elapsed(), "fetched, parsed and recorded");
 
     // Read local files, then parse them on a bounded set of threads.
     let mut to_parse: Vec<(usize, Body)> = Vec::new();
@@ -190,10 +203,13 @@ pub(super) fn refresh_all(
 
     tracing::debug!(parsed = to_parse.len(), elapsed = ?started.elapsed(), "parsed");
 
-    // Record, enrich and collect, one source at a time, in definition order.
+    // Record, enrich and collect the others, one source at a time, in definition order.
     let mut refreshed = Vec::with_capacity(jobs.len());
-    for (job, loaded) in jobs.iter().zip(loaded) {
-        let item = finish(job, loaded, store, fetcher, options)?;
+    for ((job, loaded), finished) in jobs.iter().zip(loaded).zip(finished) {
+        let item = match finished {
+            Some(item) => item,
+            None => finish(job, loaded, store, fetcher, options)?,
+        };
         tracing::debug!(
             source = %job.key,
             status = ?item.report.status,

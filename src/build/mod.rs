@@ -6,7 +6,10 @@
 //! for its feed's retention after it left its source; an undated article is dated when it
 //! was first seen; a source answering `304 Not Modified` is not parsed again. Only a
 //! store that cannot be read or written stops a run; everything else is reported per
-//! source and per output in the [`BuildReport`]. Entry point: [`run`].
+//! source and per output in the [`BuildReport`]. An output whose inputs did not change
+//! since its last build (same definition, same stored articles, its files untouched, no
+//! filter counting back from the clock) is reused, not merged and written again.
+//! Entry point: [`run`].
 
 mod atomic;
 mod fingerprint;

@@ -107,9 +107,9 @@ fn main() -> ExitCode {
     .filter(|(n_sources, _)| only.is_none_or(|only| only == *n_sources))
     .collect();
     println!(
-        "\n| sources | layout | round | cold s | cold MB | warm s | warm MB | cold ms/source | warm ms/source |"
+        "\n| sources | layout | round | cold s | cold CPU s | cold MB | warm s | warm CPU s | warm MB | cold ms/source | warm ms/source |"
     );
-    println!("|---|---|---|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|---|---|---|");
     let mut results: HashMap<(usize, Layout), Vec<(Run, Run)>> = HashMap::new();
     for round in 1..=rounds {
         for &(n_sources, layout) in &cases {
@@ -121,11 +121,13 @@ fn main() -> ExitCode {
                 }
             };
             println!(
-                "| {n_sources} | {} | {round} | {:.2} | {:.0} | {:.2} | {:.0} | {:.2} | {:.2} |",
+                "| {n_sources} | {} | {round} | {:.2} | {:.2} | {:.0} | {:.2} | {:.2} | {:.0} | {:.2} | {:.2} |",
                 layout.name(),
                 cold.seconds,
+                cold.cpu_seconds,
                 cold.peak_mb,
                 warm.seconds,
+                warm.cpu_seconds,
                 warm.peak_mb,
                 cold.seconds * 1e3 / n_sources as f64,
                 warm.seconds * 1e3 / n_sources as f64,
@@ -143,12 +145,14 @@ fn main() -> ExitCode {
         };
         let cold = median(runs.iter().map(|(cold, _)| cold.seconds));
         let warm = median(runs.iter().map(|(_, warm)| warm.seconds));
+        let cold_cpu = median(runs.iter().map(|(cold, _)| cold.cpu_seconds));
+        let warm_cpu = median(runs.iter().map(|(_, warm)| warm.cpu_seconds));
         let peak = runs
             .iter()
             .map(|(cold, warm)| cold.peak_mb.max(warm.peak_mb))
             .fold(0.0, f64::max);
         println!(
-            "  {}: cold {cold:.2} s (≤ 3 s: {}), warm {warm:.2} s (≤ 1 s: {}), peak {peak:.0} MB (≤ 200 MB: {})",
+            "  {}: cold {cold:.2} s, CPU {cold_cpu:.2} s (≤ 3 s: {}), warm {warm:.2} s, CPU {warm_cpu:.2} s (≤ 1 s: {}), peak {peak:.0} MB (≤ 200 MB: {})",
             layout.name(),
             verdict(cold <= 3.0),
             verdict(warm <= 1.0),
@@ -212,6 +216,9 @@ fn median(values: impl Iterator<Item = f64>) -> f64 {
 #[derive(Debug, Clone, Copy)]
 struct Run {
     seconds: f64,
+    /// User and system CPU time of the `feedmill` process: steadier than the wall time
+    /// on a loaded machine.
+    cpu_seconds: f64,
     peak_mb: f64,
 }
 
@@ -302,10 +309,13 @@ fn build(feedmill: &Path, feeds: &Path) -> Result<Run, String> {
     let text = String::from_utf8_lossy(&output.stdout);
     let fields: Vec<&str> = text.split_whitespace().collect();
     match fields.as_slice() {
-        [seconds, peak_kb, "0"] => Ok(Run {
+        [seconds, cpu_seconds, peak_kb, "0"] => Ok(Run {
             seconds: seconds
                 .parse()
                 .map_err(|_| format!("bad time `{seconds}`"))?,
+            cpu_seconds: cpu_seconds
+                .parse()
+                .map_err(|_| format!("bad CPU time `{cpu_seconds}`"))?,
             peak_mb: peak_kb
                 .parse::<f64>()
                 .map_err(|_| format!("bad peak `{peak_kb}`"))?
@@ -315,8 +325,8 @@ fn build(feedmill: &Path, feeds: &Path) -> Result<Run, String> {
     }
 }
 
-/// `--measure PROGRAM ARGS…`: runs the program, then prints its wall time in seconds,
-/// its peak resident set in KiB and its exit code. Being its own process, its only
+/// `--measure PROGRAM ARGS…`: runs the program, then prints its wall time and its CPU
+/// time (user + system) in seconds, its peak resident set in KiB and its exit code. Being its own process, its only
 /// child is the program, so `RUSAGE_CHILDREN`'s peak is the program's.
 fn measure(command: &[String]) -> ExitCode {
     let Some((program, args)) = command.split_first() else {
@@ -337,9 +347,14 @@ fn measure(command: &[String]) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let peak_kb = getrusage(UsageWho::RUSAGE_CHILDREN).map_or(-1, |usage| usage.max_rss());
+    let usage = getrusage(UsageWho::RUSAGE_CHILDREN).ok();
+    let peak_kb = usage.map_or(-1, |usage| usage.max_rss());
+    let cpu_seconds = usage.map_or(-1.0, |usage| {
+        let time = |t: nix::sys::time::TimeVal| t.tv_sec() as f64 + t.tv_usec() as f64 / 1e6;
+        time(usage.user_time()) + time(usage.system_time())
+    });
     println!(
-        "{seconds:.4} {peak_kb} {}",
+        "{seconds:.4} {cpu_seconds:.4} {peak_kb} {}",
         status
             .code()
             .map_or("signal".to_owned(), |code| code.to_string())

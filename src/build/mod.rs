@@ -6,9 +6,13 @@
 //! for its feed's retention after it left its source; an undated article is dated when it
 //! was first seen; a source answering `304 Not Modified` is not parsed again. Only a
 //! store that cannot be read or written stops a run; everything else is reported per
-//! source and per output in the [`BuildReport`]. Entry point: [`run`].
+//! source and per output in the [`BuildReport`]. An output whose inputs did not change
+//! since its last build (same definition, same stored articles, its files untouched, no
+//! filter counting back from the clock) is reused, not merged and written again.
+//! Entry point: [`run`].
 
 mod atomic;
+mod fingerprint;
 mod guard;
 mod output;
 mod plan;
@@ -32,11 +36,12 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
-use crate::config::{FeedDefinition, SourceLocation};
+use crate::config::{FeedDefinition, SourceDefinition, SourceLocation};
 use crate::fetch::Fetcher;
 use crate::model::{Article, SourceRef};
 use crate::pipeline::{self, SourceArticles};
-use crate::store::{Store, StoreError};
+use crate::store::{BuiltOutput, Store, StoreError};
+use fingerprint::Fingerprint;
 
 /// How much longer than the longest retention the store keeps articles.
 const PRUNE_MARGIN: Duration = Duration::from_secs(7 * 24 * 3600);
@@ -106,13 +111,17 @@ pub fn run(
         .into_iter()
         .map(|item| ((item.definition, item.source), item))
         .collect();
-    // Built feeds by name, for sources that read another generated feed.
+    // Built feeds by name, for sources that read another generated feed, and their
+    // fingerprints.
     let mut built: HashMap<String, Vec<Article>> = HashMap::new();
+    let mut fingerprints: HashMap<String, Option<String>> = HashMap::new();
     let mut outputs: Vec<Option<OutputReport>> = definitions.iter().map(|_| None).collect();
     let mut feeds: Vec<Option<BuiltFeed>> = definitions.iter().map(|_| None).collect();
     let mut sources: Vec<Vec<SourceReport>> = definitions.iter().map(|_| Vec::new()).collect();
     for &index in &order {
         let definition = &definitions[index];
+        let retention = retention(definition, options);
+        let mut print = Fingerprint::start(definition, retention, options.output_dir.as_deref());
         let mut inputs = Vec::new();
         for (source_index, source) in definition.sources.iter().enumerate() {
             if let SourceLocation::Feed(name) = &source.location {
@@ -126,21 +135,55 @@ pub fn run(
                 };
                 on_source(&source_report);
                 sources[index].push(source_report);
-                inputs.push(SourceArticles {
+                print = match (print, fingerprints.get(name)) {
+                    (Some(mut print), Some(Some(upstream))) => {
+                        print.generated_source(source, upstream);
+                        Some(print)
+                    }
+                    _ => None,
+                };
+                inputs.push(Input::Ready(SourceArticles {
                     source: SourceRef {
                         title: Some(name.clone()),
                         url: None,
                         link: None,
                     },
                     articles: source.filter.apply(articles, now, &definition.aliases),
-                });
+                }));
             } else if let Some(item) = refreshed.remove(&(index, source_index)) {
+                if let Some(print) = &mut print {
+                    print.stored_source(source, &item.stored);
+                }
                 sources[index].push(item.report);
-                inputs.push(item.articles);
+                inputs.push(Input::Stored(source, item.source_ref));
             }
         }
-        let (feed, output_report) = build_output(definition, inputs, store, options)?;
+        let fingerprint = print.map(Fingerprint::finish);
+        let reused = match &fingerprint {
+            Some(fingerprint) => reuse_output(definition, fingerprint, store, options)?,
+            None => None,
+        };
+        let (feed, output_report) = match reused {
+            Some(reused) => reused,
+            None => {
+                // Only now, and one definition at a time, are the stored articles read.
+                let mut articles = Vec::with_capacity(inputs.len());
+                for input in inputs {
+                    articles.push(match input {
+                        Input::Ready(articles) => articles,
+                        Input::Stored(source, source_ref) => SourceArticles {
+                            source: source_ref,
+                            articles: refresh::stored_articles(
+                                definition, source, retention, store, options,
+                            )?,
+                        },
+                    });
+                }
+                build_output(definition, articles, fingerprint.clone(), store, options)?
+            }
+        };
         built.insert(definition.feed.name.clone(), feed.feed.articles.clone());
+        fingerprints.insert(definition.feed.name.clone(), fingerprint);
         feeds[index] = Some(feed);
         outputs[index] = Some(output_report);
     }
@@ -148,12 +191,7 @@ pub fn run(
     // longer than the longest retention, and a little more.
     let longest = definitions
         .iter()
-        .map(|definition| {
-            definition
-                .feed
-                .retention
-                .unwrap_or(options.default_retention)
-        })
+        .map(|definition| retention(definition, options))
         .max()
         .unwrap_or(options.default_retention);
     if let Some(cutoff) = chrono::Duration::from_std(longest + PRUNE_MARGIN)
@@ -175,11 +213,83 @@ pub fn run(
     Ok(report)
 }
 
+/// One source's articles for a merge: ready (a generated feed's), or still in the
+/// store, read only when the definition has to be merged.
+enum Input<'a> {
+    Ready(SourceArticles),
+    Stored(&'a SourceDefinition, SourceRef),
+}
+
+/// How long `definition`'s articles stay after they left their source.
+fn retention(definition: &FeedDefinition, options: &BuildOptions) -> Duration {
+    definition
+        .feed
+        .retention
+        .unwrap_or(options.default_retention)
+}
+
+/// The output of `definition` as its last build left it, when that build had the same
+/// `fingerprint` (so merging again would give the same articles) and every file it
+/// wrote still has the length and modification time it was written with; `None` when
+/// it has to be built.
+fn reuse_output(
+    definition: &FeedDefinition,
+    fingerprint: &str,
+    store: &mut Store,
+    options: &BuildOptions,
+) -> Result<Option<(BuiltFeed, OutputReport)>, StoreError> {
+    let meta = &definition.feed;
+    let Some(record) = store.built(&meta.name)? else {
+        return Ok(None);
+    };
+    // A feed without a dated article is dated `now`: its bytes change every run.
+    let dated =
+        (record.articles.iter()).any(|article| article.updated.max(article.published).is_some());
+    if record.fingerprint != fingerprint || !dated {
+        return Ok(None);
+    }
+    if options.output_dir.is_some() && !output::unchanged_on_disk(&record.files) {
+        return Ok(None);
+    }
+    let articles = record.articles;
+    let new_articles = store.remember_emitted(&meta.name, &articles, options.now)?;
+    let tags = if meta.per_tag {
+        pipeline::split_by_tag(&articles, &definition.aliases)
+    } else {
+        Vec::new()
+    };
+    let built = BuiltFeed {
+        name: meta.name.clone(),
+        feed: output::compose_feed(meta, &meta.title, articles, options.now),
+        tags,
+    };
+    let mut report = OutputReport {
+        feed: meta.name.clone(),
+        articles: built.feed.articles.len(),
+        new_articles,
+        files: record.files.into_iter().map(|(path, _)| path).collect(),
+        tags: built.tags.len(),
+        error: None,
+    };
+    if let Some(dir) = &options.output_dir
+        && meta.per_tag
+        && let Err(error) = output::remove_stale_tag_feeds(meta, dir, &report.files)
+    {
+        report.error = Some(format!(
+            "writing the per-tag feeds of `{}`: {error}",
+            meta.name
+        ));
+    }
+    Ok(Some((built, report)))
+}
+
 /// Merges, filters and (when there is an output directory) writes one definition's
-/// output.
+/// output; with a `fingerprint`, and every file written, remembers it for
+/// [`reuse_output`].
 fn build_output(
     definition: &FeedDefinition,
     inputs: Vec<SourceArticles>,
+    fingerprint: Option<String>,
     store: &mut Store,
     options: &BuildOptions,
 ) -> Result<(BuiltFeed, OutputReport), StoreError> {
@@ -216,20 +326,20 @@ fn build_output(
         tags: built.tags.len(),
         error: None,
     };
+    let mut files = Vec::new();
     if let Some(dir) = &options.output_dir {
         match output::write_formats(&built.feed, &meta.formats, dir, &meta.name) {
-            Ok(files) => report.files = files,
+            Ok(written) => files = written,
             Err(error) => {
                 report.error = Some(format!(
                     "writing `{}`: {error}",
                     dir.join(&meta.name).display()
                 ));
-                return Ok((built, report));
             }
         }
-        if meta.per_tag {
+        if meta.per_tag && report.error.is_none() {
             match output::write_per_tag(meta, &built.tags, dir, options.now) {
-                Ok(files) => report.files.extend(files),
+                Ok(written) => files.extend(written),
                 Err(error) => {
                     report.error = Some(format!(
                         "writing the per-tag feeds of `{}`: {error}",
@@ -238,6 +348,18 @@ fn build_output(
                 }
             }
         }
+    }
+    report.files = files.iter().map(|(path, _)| path.clone()).collect();
+    match fingerprint {
+        Some(fingerprint) if report.error.is_none() => {
+            let record = BuiltOutput {
+                fingerprint,
+                articles: built.feed.articles.clone(),
+                files,
+            };
+            store.remember_built(&meta.name, &record, options.now)?;
+        }
+        _ => store.forget_built(&meta.name)?,
     }
     Ok((built, report))
 }

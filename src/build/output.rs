@@ -52,13 +52,28 @@ pub fn compose_feed(
     }
 }
 
-/// Writes `feed` in every format of `meta` under `dir` as `STEM.EXT`; returns the paths.
-pub fn write_formats(
+/// A file written, with its [`stamp`].
+pub(super) type Written = (PathBuf, String);
+
+/// What tells a file from the one written: its length and modification time, as
+/// `LENGTH:NANOSECONDS` (the quick check `rsync` and `make` trust; reading back and
+/// hashing every output would cost more than writing it).
+fn stamp(path: &Path) -> io::Result<String> {
+    let meta = fs::metadata(path)?;
+    let modified = meta
+        .modified()?
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |since| since.as_nanos());
+    Ok(format!("{}:{modified}", meta.len()))
+}
+
+/// Writes `feed` in every format of `meta` under `dir` as `STEM.EXT`; returns the files.
+pub(super) fn write_formats(
     feed: &Feed,
     formats: &[OutputFormat],
     dir: &Path,
     stem: &str,
-) -> io::Result<Vec<PathBuf>> {
+) -> io::Result<Vec<Written>> {
     fs::create_dir_all(dir)?;
     let mut written = Vec::new();
     // Cleaning the feed (sanitizing every article's HTML) is most of the cost; once for
@@ -68,20 +83,21 @@ pub fn write_formats(
     for (&format, bytes) in formats.iter().zip(documents) {
         let path = dir.join(format!("{stem}.{}", extension(format)));
         write_if_changed(&path, &bytes)?;
-        written.push(path);
+        let stamp = stamp(&path)?;
+        written.push((path, stamp));
     }
     Ok(written)
 }
 
 /// Writes one feed per tag under `DIR/NAME/tags/` (`SLUG.EXT`) and an `index.html`
-/// listing them; removes tag files of earlier runs whose tag is gone. Returns the paths
+/// listing them; removes tag files of earlier runs whose tag is gone. Returns the files
 /// written.
-pub fn write_per_tag(
+pub(super) fn write_per_tag(
     meta: &FeedMeta,
     tags: &[TagFeed],
     output_dir: &Path,
     now: DateTime<Utc>,
-) -> io::Result<Vec<PathBuf>> {
+) -> io::Result<Vec<Written>> {
     let dir = output_dir.join(&meta.name).join("tags");
     // Tag feeds are independent: written on every core, their disk flushes overlapping.
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
@@ -95,10 +111,30 @@ pub fn write_per_tag(
     }
     fs::create_dir_all(&dir)?;
     let index = dir.join("index.html");
-    write_if_changed(&index, tag_index_html(meta, tags).as_bytes())?;
-    written.push(index);
-    remove_stale(&dir, &written)?;
+    let html = tag_index_html(meta, tags);
+    write_if_changed(&index, html.as_bytes())?;
+    let stamp = stamp(&index)?;
+    written.push((index, stamp));
+    let paths: Vec<PathBuf> = written.iter().map(|(path, _)| path.clone()).collect();
+    remove_stale(&dir, &paths)?;
     Ok(written)
+}
+
+/// Removes tag files under `DIR/NAME/tags/` that are not among `files`, as
+/// [`write_per_tag`] does after writing them.
+pub(super) fn remove_stale_tag_feeds(
+    meta: &FeedMeta,
+    output_dir: &Path,
+    files: &[PathBuf],
+) -> io::Result<()> {
+    remove_stale(&output_dir.join(&meta.name).join("tags"), files)
+}
+
+/// True when every file still has the [`stamp`] it had when written.
+pub(super) fn unchanged_on_disk(files: &[Written]) -> bool {
+    files
+        .iter()
+        .all(|(path, written)| stamp(path).is_ok_and(|now| now == *written))
 }
 
 /// The title of a per-tag feed: `FEED — TAG`.

@@ -1,9 +1,13 @@
 //! Refreshes the sources of a run: fetch (conditionally, honouring backoff) or read each
 //! one, parse it, enrich its articles (cached in the store), record the outcome in the
-//! store, and return the articles the store holds for it within its retention.
+//! store (a fetched source on the worker that fetched it, as soon as it is parsed), and
+//! return the keys of the articles the store holds for it within its retention
+//! ([`stored_articles`] reads the articles themselves, when they are merged).
 
 use std::fs;
 use std::path::Path;
+use std::sync::{Mutex, PoisonError};
+use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use url::Url;
@@ -15,9 +19,8 @@ use super::report::{SourceReport, SourceStatus};
 use crate::config::{FeedDefinition, SourceDefinition, SourceLocation};
 use crate::fetch::{FetchError, Fetched, Fetcher, Request, Response, backoff_delay, map_bounded};
 use crate::model::{Article, SourceRef};
-use crate::pipeline::SourceArticles;
 use crate::source::page::enrich::enrich_all;
-use crate::store::{Store, StoreError, article_hash};
+use crate::store::{ArticleKey, Store, StoreError, article_hash};
 
 /// One source after its refresh.
 pub(super) struct Refreshed {
@@ -27,8 +30,11 @@ pub(super) struct Refreshed {
     pub source: usize,
     /// What happened.
     pub report: SourceReport,
-    /// Its articles for merging, source filter applied.
-    pub articles: SourceArticles,
+    /// The source as its merged articles name it.
+    pub source_ref: SourceRef,
+    /// The keys of its stored articles within the retention, in the order
+    /// [`stored_articles`] reads them.
+    pub stored: Vec<ArticleKey>,
 }
 
 /// The store key of a source: `FEED/SOURCE`.
@@ -127,18 +133,29 @@ pub(super) fn refresh_all(
         requests.push((index, request));
     }
     let started = std::time::Instant::now();
-    // Fetch, then parse on the same worker: each body is dropped as soon as it is read,
-    // and parsing overlaps the fetches still in flight.
-    let fetched = fetcher.for_each_item_bounded(
-        &requests,
-        |(_, request)| request,
-        options.max_concurrent,
-        |(index, _), response| load_response(&jobs[*index], response, fetcher, now),
-    );
-    for ((index, _), item) in requests.iter().zip(fetched) {
-        loaded[*index] = Some(item);
+    // Fetch, parse and record on the same worker: each body and each parsed feed is
+    // dropped as soon as the store has it, and parsing overlaps the fetches still in
+    // flight and the recording of other sources (one at a time: the store is one
+    // connection).
+    let mut finished: Vec<Option<Refreshed>> = jobs.iter().map(|_| None).collect();
+    {
+        let shared_store = Mutex::new(&mut *store);
+        let fetched = fetcher.for_each_item_bounded(
+            &requests,
+            |(_, request)| request,
+            options.max_concurrent,
+            |(index, _), response| {
+                let job = &jobs[*index];
+                let loaded = load_response(job, response, fetcher, now);
+                let mut store = shared_store.lock().unwrap_or_else(PoisonError::into_inner);
+                finish(job, Some(loaded), &mut store, fetcher, options)
+            },
+        );
+        for ((index, _), item) in requests.iter().zip(fetched) {
+            finished[*index] = Some(item?);
+        }
     }
-    tracing::debug!(requests = requests.len(), elapsed = ?started.elapsed(), "fetched and parsed");
+    tracing::debug!(requests = requests.len(), elapsed = ?started.elapsed(), "fetched, parsed and recorded");
 
     // Read local files, then parse them on a bounded set of threads.
     let mut to_parse: Vec<(usize, Body)> = Vec::new();
@@ -187,10 +204,13 @@ pub(super) fn refresh_all(
 
     tracing::debug!(parsed = to_parse.len(), elapsed = ?started.elapsed(), "parsed");
 
-    // Record, enrich and collect, one source at a time, in definition order.
+    // Record, enrich and collect the others, one source at a time, in definition order.
     let mut refreshed = Vec::with_capacity(jobs.len());
-    for (job, loaded) in jobs.iter().zip(loaded) {
-        let item = finish(job, loaded, store, fetcher, options)?;
+    for ((job, loaded), finished) in jobs.iter().zip(loaded).zip(finished) {
+        let item = match finished {
+            Some(item) => item,
+            None => finish(job, loaded, store, fetcher, options)?,
+        };
         tracing::debug!(
             source = %job.key,
             status = ?item.report.status,
@@ -318,31 +338,9 @@ fn finish(
         )?,
     };
 
-    let retention = job
-        .definition
-        .feed
-        .retention
-        .unwrap_or(options.default_retention);
-    let since = chrono::Duration::from_std(retention)
-        .ok()
-        .and_then(|retention| now.checked_sub_signed(retention))
-        .unwrap_or(DateTime::<Utc>::MIN_UTC);
-    let stored = store.articles_seen_since(&job.key, since)?;
-    let articles: Vec<Article> = stored
-        .into_iter()
-        .map(|stored| {
-            let mut article = stored.article;
-            if article.published.is_none() && article.updated.is_none() {
-                article.published = Some(stored.first_seen.fixed_offset());
-            }
-            article
-        })
-        .collect();
-    let count = articles.len();
-    let articles = job
-        .source
-        .filter
-        .apply(articles, now.fixed_offset(), &job.definition.aliases);
+    let since = retention_start(super::retention(job.definition, options), now);
+    // Only the articles' keys: their values are read when the definition is merged.
+    let stored = store.article_keys_seen_since(&job.key, since)?;
     Ok(Refreshed {
         definition: job.definition_index,
         source: job.source_index,
@@ -355,22 +353,56 @@ fn finish(
                 .iter()
                 .map(|warning| redact_urls_in(warning).into_owned())
                 .collect(),
-            articles: count,
+            articles: stored.len(),
         },
-        articles: SourceArticles {
-            // A local file's path is nobody's business but the operator's: only web
-            // addresses are published.
-            source: SourceRef {
-                title: Some(job.source.name.clone()),
-                url: match &job.source.location {
-                    SourceLocation::Url(url) => Some(redact_url(url).to_string()),
-                    _ => None,
-                },
-                link: None,
+        // A local file's path is nobody's business but the operator's: only web
+        // addresses are published.
+        source_ref: SourceRef {
+            title: Some(job.source.name.clone()),
+            url: match &job.source.location {
+                SourceLocation::Url(url) => Some(redact_url(url).to_string()),
+                _ => None,
             },
-            articles,
+            link: None,
         },
+        stored,
     })
+}
+
+/// The oldest `last_seen` an article within `retention` of `now` has.
+fn retention_start(retention: Duration, now: DateTime<Utc>) -> DateTime<Utc> {
+    chrono::Duration::from_std(retention)
+        .ok()
+        .and_then(|retention| now.checked_sub_signed(retention))
+        .unwrap_or(DateTime::<Utc>::MIN_UTC)
+}
+
+/// The articles `source` of `definition` contributes, as stored: those seen within
+/// `retention`, an undated one dated when it was first seen, the source's filter
+/// applied.
+pub(super) fn stored_articles(
+    definition: &FeedDefinition,
+    source: &SourceDefinition,
+    retention: Duration,
+    store: &Store,
+    options: &BuildOptions,
+) -> Result<Vec<Article>, StoreError> {
+    let now = options.now;
+    let since = retention_start(retention, now);
+    let stored = store.articles_seen_since(&store_key(definition, source), since)?;
+    let articles: Vec<Article> = stored
+        .into_iter()
+        .map(|stored| {
+            let mut article = stored.article;
+            if article.published.is_none() && article.updated.is_none() {
+                article.published = Some(stored.first_seen.fixed_offset());
+            }
+            article
+        })
+        .collect();
+    Ok(source
+        .filter
+        .apply(articles, now.fixed_offset(), &definition.aliases))
 }
 
 /// Records a failure, with the backoff it earns (URL sources only). The error is kept

@@ -142,6 +142,54 @@ impl Store {
     }
 }
 
+/// A stored article without its value: enough to tell one stored version of a source's
+/// articles from another, read without decoding any article.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArticleKey {
+    /// The article's id.
+    pub id: String,
+    /// When it was first seen, in unix milliseconds.
+    pub first_seen: i64,
+    /// When it was last seen, in unix milliseconds: every [`Store::remember_articles`]
+    /// call that stores a new value sets it.
+    pub last_seen: i64,
+    /// Its place in the listing it was last seen in.
+    pub position: i64,
+    /// Its [`article_hash`] as last seen.
+    pub content_hash: String,
+}
+
+impl Store {
+    /// The keys of the articles [`Store::articles_seen_since`] gives for the same `key`
+    /// and `since`, in the same order (rows it would skip as unreadable included).
+    pub fn article_keys_seen_since(
+        &self,
+        key: &str,
+        since: DateTime<Utc>,
+    ) -> Result<Vec<ArticleKey>, StoreError> {
+        let result = (|| -> Result<Vec<ArticleKey>, Failure> {
+            let mut select = self.conn.prepare_cached(
+                "SELECT article_id, first_seen, last_seen, position, content_hash FROM article
+                 WHERE source_key = ?1 AND last_seen >= ?2
+                 ORDER BY last_seen DESC, position ASC",
+            )?;
+            let keys = select
+                .query_map(rusqlite::params![key, to_millis(since)], |row| {
+                    Ok(ArticleKey {
+                        id: row.get(0)?,
+                        first_seen: row.get(1)?,
+                        last_seen: row.get(2)?,
+                        position: row.get(3)?,
+                        content_hash: row.get(4)?,
+                    })
+                })?
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(keys)
+        })();
+        self.context(result, || format!("reading article keys of source `{key}`"))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use chrono::TimeZone;

@@ -1,7 +1,7 @@
 //! Remembers what earlier runs saw, in one SQLite file: per source the HTTP validators,
 //! the failure streak and the last good parsed copy; per article of a source when it was
 //! first and last seen and its content hash; cached enrichment results; which articles
-//! each output has emitted.
+//! each output has emitted; how each output was last built.
 //!
 //! Policy: the store depends only on [`crate::model`]. Every call is one transaction, so
 //! a crash leaves each call's writes all there or all absent. A row that cannot be read
@@ -14,6 +14,7 @@
 //! at a time (it is `Send`; wrap it in a `Mutex` to share it).
 
 mod articles;
+mod built;
 mod enrichment;
 mod error;
 mod hash;
@@ -23,7 +24,8 @@ pub use outputs::EmittedArticle;
 mod schema;
 mod sources;
 
-pub use articles::{Seen, StoredArticle};
+pub use articles::{ArticleKey, Seen, StoredArticle};
+pub use built::BuiltOutput;
 pub use error::StoreError;
 pub use hash::article_hash;
 pub use sources::SourceRecord;
@@ -74,6 +76,8 @@ pub enum RowKind {
     Article,
     /// An enrichment result saved by [`Store::save_enrichment`].
     Enrichment,
+    /// How an output was built, kept by [`Store::remember_built`].
+    Built,
 }
 
 impl fmt::Display for SkippedRow {
@@ -82,6 +86,7 @@ impl fmt::Display for SkippedRow {
             RowKind::LastGood => "last good copy",
             RowKind::Article => "article",
             RowKind::Enrichment => "enrichment of article",
+            RowKind::Built => "build record",
         };
         write!(f, "skipped unreadable {what}")?;
         if let Some(id) = &self.article_id {

@@ -69,6 +69,21 @@ const MIGRATIONS: &[&str] = &[
         UNIQUE (output, article_id)
     );
     CREATE INDEX emitted_article_order ON emitted_article (output, first_emitted);",
+    // Version 3: how each output was last built, so an unchanged one is reused; the
+    // keys of a source's articles read from an index alone (an article row is
+    // kilobytes), and pruning by `last_seen` without reading every row.
+    "DROP INDEX article_by_last_seen;
+    CREATE INDEX article_keys ON article (
+        source_key, last_seen, position, article_id, first_seen, content_hash
+    );
+    CREATE INDEX article_by_last_seen ON article (last_seen);
+    CREATE TABLE built (
+        output      TEXT PRIMARY KEY NOT NULL,
+        fingerprint TEXT NOT NULL,
+        articles    TEXT NOT NULL,
+        files       TEXT NOT NULL,
+        built_at    INTEGER NOT NULL
+    );",
 ];
 
 /// The schema version this build reads and writes.

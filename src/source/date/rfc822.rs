@@ -34,6 +34,51 @@ pub(super) fn parse(input: &str) -> Option<Timestamp> {
     fields.finish()
 }
 
+/// Reads the one shape most RSS dates have, `Sat, 30 Mar 2024 18:04:11 +0000` (English
+/// names, a four-digit year, a numeric offset or `GMT`/`UT`/`UTC`/`Z`), without the
+/// general tokenizer. `None` for anything else, which [`parse`] then reads: whatever this
+/// accepts, `parse` reads the same way.
+pub(super) fn parse_common(input: &str) -> Option<Timestamp> {
+    const WEEKDAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+    const MONTHS: [&str; 12] = [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ];
+    let mut parts = input.split(' ');
+    let weekday = parts.next()?.strip_suffix(',')?;
+    let (day, month, year, clock, zone) = (
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+    );
+    if parts.next().is_some() || !WEEKDAYS.iter().any(|w| w.eq_ignore_ascii_case(weekday)) {
+        return None;
+    }
+    let month = MONTHS.iter().position(|m| m.eq_ignore_ascii_case(month))?;
+    let is_clock = clock.len() == 8
+        && clock.bytes().enumerate().all(|(idx, b)| {
+            if idx % 3 == 2 {
+                b == b':'
+            } else {
+                b.is_ascii_digit()
+            }
+        });
+    let is_zone = zone.starts_with(['+', '-'])
+        || ["GMT", "UT", "UTC", "Z"]
+            .iter()
+            .any(|name| name.eq_ignore_ascii_case(zone));
+    if !(1..=2).contains(&day.len()) || year.len() != 4 || !is_clock || !is_zone {
+        return None;
+    }
+    let date = NaiveDate::from_ymd_opt(
+        super::year_from_digits(year)?,
+        u32::try_from(month + 1).ok()?,
+        super::ascii_number(day)?,
+    )?;
+    super::at_offset(date, super::parse_clock(clock)?, zone::parse(zone)?)
+}
+
 /// What the tokens of one date said, each at most once.
 #[derive(Debug, Default)]
 struct Fields<'a> {

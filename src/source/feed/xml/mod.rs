@@ -19,6 +19,7 @@ use std::rc::Rc;
 
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
+use smallvec::SmallVec;
 use url::Url;
 
 use self::assign::Builder;
@@ -47,6 +48,9 @@ pub(super) fn read(text: &str, options: &ReadOptions) -> Result<ReadOutcome, Rea
     let mut state = State::new(text, options);
     let mut reader = lenient_reader(text);
     let mut n_errors = 0;
+    // XML 1.0 reads `\r\n` and `\r` as `\n`. Without any `\r` in the document there is
+    // nothing to normalize, and the per-event scan for one can be skipped.
+    let has_cr = memchr::memchr(b'\r', text.as_bytes()).is_some();
     loop {
         let position = reader.buffer_position();
         state.offset = position as usize;
@@ -54,8 +58,10 @@ pub(super) fn read(text: &str, options: &ReadOptions) -> Result<ReadOutcome, Rea
             Ok(Event::Start(start)) => state.start(&start, false),
             Ok(Event::Empty(start)) => state.start(&start, true),
             Ok(Event::End(end)) => state.end(end.name().0),
-            Ok(Event::Text(text)) => state.text(&text.xml10_content()),
-            Ok(Event::CData(cdata)) => state.cdata(&cdata.xml10_content()),
+            Ok(Event::Text(text)) if has_cr => state.text(&text.xml10_content()),
+            Ok(Event::Text(text)) => state.text(&text),
+            Ok(Event::CData(cdata)) if has_cr => state.cdata(&cdata.xml10_content()),
+            Ok(Event::CData(cdata)) => state.cdata(&cdata),
             Ok(Event::GeneralRef(reference)) => state.reference(&reference),
             Ok(Event::DocType(doctype)) => markup::declared_entities(&doctype, &mut state.entities),
             Ok(Event::Decl(_) | Event::PI(_) | Event::Comment(_)) => {}
@@ -218,7 +224,8 @@ impl<'t> State<'t> {
         let scope_len = self.scopes.len();
         let mut pushed_base = false;
         let mut pushed_lang = false;
-        let mut attributes = Vec::new();
+        // Most elements have a few attributes: kept inline, not allocated per element.
+        let mut attributes: SmallVec<[(&str, Cow<'_, str>); 8]> = SmallVec::new();
         for attr in start.html_attributes().with_checks(false).flatten() {
             let key = attr.key.0;
             let value = self.attribute_value(attr.value);
@@ -410,10 +417,8 @@ impl<'t> State<'t> {
             if depth > capture.depth() {
                 capture.close_child(frame.raw_name.as_str(self.text), frame.ns);
             } else if let Some(capture) = self.capture.take() {
-                let lang = self.current_lang().map(str::to_owned);
                 let finished = capture.finish(&mut self.builder.warnings);
-                self.builder
-                    .apply(finished, self.contexts.last().copied(), lang);
+                self.builder.apply(finished, self.contexts.last().copied());
             }
         }
         if let Some(context) = frame.opened {
@@ -443,7 +448,25 @@ impl<'t> State<'t> {
         }
     }
 
+    /// Bytes from the current event to the next `<`: what a field's text, references
+    /// included, can take at most once resolved.
+    fn text_run_len(&self) -> usize {
+        let rest = self.text.as_bytes().get(self.offset..).unwrap_or_default();
+        memchr::memchr(b'<', rest).unwrap_or(rest.len())
+    }
+
+    /// Before a field's first text: room for all of it (see [`Capture::reserve`]).
+    fn reserve_for_run(&mut self) {
+        if self.capture.as_ref().is_some_and(Capture::is_empty) {
+            let run = self.text_run_len();
+            if let Some(capture) = self.capture.as_mut() {
+                capture.reserve(run);
+            }
+        }
+    }
+
     fn text(&mut self, text: &str) {
+        self.reserve_for_run();
         if let Some(capture) = self.capture.as_mut() {
             capture.push_text(text);
         } else if (self.root_closed || !self.saw_root) && !text.trim().is_empty() {
@@ -458,6 +481,7 @@ impl<'t> State<'t> {
     }
 
     fn reference(&mut self, name: &str) {
+        self.reserve_for_run();
         let resolved = markup::resolve_reference(name, &self.entities);
         let Some(capture) = self.capture.as_mut() else {
             if resolved.is_none() {

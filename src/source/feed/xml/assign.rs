@@ -232,14 +232,14 @@ impl Builder {
                     target.add_link(alternate(href), true);
                 }
             }
-            Field::Id => target.set_id(&resolve_relative_id(base.as_deref(), &plain)),
+            Field::Id => target.set_id(resolve_relative_id(base.as_deref(), plain)),
             Field::Guid => {
-                target.set_id(&plain);
                 let permalink =
                     attribute("ispermalink").is_none_or(|v| v.trim().eq_ignore_ascii_case("true"));
                 if permalink && in_article && looks_like_url(&plain) {
                     pending.permalink_guid = Some(resolve_url(base.as_deref(), &plain));
                 }
+                target.set_id(plain);
             }
             Field::Published => target.set_published(date),
             Field::Updated => target.set_updated(date),

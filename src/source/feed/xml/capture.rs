@@ -79,7 +79,7 @@ pub(super) fn attribute_values<'a, const N: usize>(
 }
 
 /// `text.trim()`, with a shortcut for the usual value that has nothing to trim.
-fn trim(text: &str) -> &str {
+pub(super) fn trim(text: &str) -> &str {
     let bytes = text.as_bytes();
     let untrimmed =
         |byte: Option<&u8>| byte.is_some_and(|&b| b.is_ascii() && !char::from(b).is_whitespace());
@@ -98,6 +98,9 @@ pub(super) type Attributes<'a> = [(&'a str, Cow<'a, str>)];
 /// `category domain`, `source url`, `generator uri/version`); the rest are not kept.
 fn kept_attributes(attributes: &Attributes<'_>) -> Vec<(String, String)> {
     const KEPT: [&str; 5] = ["ispermalink", "domain", "url", "uri", "version"];
+    if attributes.is_empty() {
+        return Vec::new();
+    }
     attributes
         .iter()
         .filter(|(key, _)| KEPT.iter().any(|name| local_name_is(key, name)))

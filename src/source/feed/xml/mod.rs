@@ -52,14 +52,31 @@ pub(super) fn read(text: &str, options: &ReadOptions) -> Result<ReadOutcome, Rea
     // nothing to normalize, and the per-event scan for one can be skipped.
     let has_cr = memchr::memchr(b'\r', text.as_bytes()).is_some();
     loop {
-        let position = reader.buffer_position();
-        state.offset = position as usize;
+        // Outside a field, whitespace between elements means nothing: the reader skips it
+        // instead of reporting it as an event of its own. Inside one, every character
+        // counts. Offsets (for warnings' lines) stay those of the events as they would be
+        // without the skipping: a text starts before its leading whitespace, the rest after.
+        let trimming = state.capture.is_none();
+        reader.config_mut().trim_text_start = trimming;
+        let before = reader.buffer_position() as usize;
+        let position = if trimming {
+            before + xml_whitespace_len(text.as_bytes().get(before..).unwrap_or_default())
+        } else {
+            before
+        };
+        state.offset = position;
         match reader.read_event() {
             Ok(Event::Start(start)) => state.start(&start, false),
             Ok(Event::Empty(start)) => state.start(&start, true),
             Ok(Event::End(end)) => state.end(end.name().0),
-            Ok(Event::Text(text)) if has_cr => state.text(&text.xml10_content()),
-            Ok(Event::Text(text)) => state.text(&text),
+            Ok(Event::Text(content)) => {
+                state.offset = before;
+                if has_cr {
+                    state.text(&content.xml10_content());
+                } else {
+                    state.text(&content);
+                }
+            }
             Ok(Event::CData(cdata)) if has_cr => state.cdata(&cdata.xml10_content()),
             Ok(Event::CData(cdata)) => state.cdata(&cdata),
             Ok(Event::GeneralRef(reference)) => state.reference(&reference),
@@ -67,8 +84,8 @@ pub(super) fn read(text: &str, options: &ReadOptions) -> Result<ReadOutcome, Rea
             Ok(Event::Decl(_) | Event::PI(_) | Event::Comment(_)) => {}
             Ok(Event::Eof) => break,
             Err(error) => {
-                n_errors += 1;
                 let at = reader.error_position() as usize;
+                n_errors += 1;
                 let eof = reader.buffer_position() as usize >= text.len();
                 let kind = if eof {
                     WarningKind::Truncated
@@ -76,13 +93,23 @@ pub(super) fn read(text: &str, options: &ReadOptions) -> Result<ReadOutcome, Rea
                     WarningKind::Syntax
                 };
                 state.warn_at(kind, format!("malformed XML: {error}"), at);
-                if eof || reader.buffer_position() == position || n_errors > MAX_SYNTAX_ERRORS {
+                let stuck = reader.buffer_position() as usize == position;
+                if eof || stuck || n_errors > MAX_SYNTAX_ERRORS {
                     break;
                 }
             }
         }
     }
     state.finish()
+}
+
+/// Length of the run of XML whitespace (space, tab, CR, LF) `bytes` start with: what the
+/// reader skips before an event when trimming.
+fn xml_whitespace_len(bytes: &[u8]) -> usize {
+    bytes
+        .iter()
+        .take_while(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+        .count()
 }
 
 /// One open element.
@@ -226,7 +253,9 @@ impl<'t> State<'t> {
         let mut pushed_lang = false;
         // Most elements have a few attributes: kept inline, not allocated per element.
         let mut attributes: SmallVec<[(&str, Cow<'_, str>); 8]> = SmallVec::new();
-        for attr in start.html_attributes().with_checks(false).flatten() {
+        let mut html_attributes = start.html_attributes();
+        html_attributes.with_checks(false);
+        for attr in html_attributes.filter_map(Result::ok) {
             let key = attr.key.0;
             let value = self.attribute_value(attr.value);
             if key == "xmlns" {
@@ -357,7 +386,7 @@ impl<'t> State<'t> {
     }
 
     fn attribute_value<'a>(&self, raw: Cow<'a, str>) -> Cow<'a, str> {
-        if !raw.contains('&') {
+        if memchr::memchr(b'&', raw.as_bytes()).is_none() {
             return raw;
         }
         Cow::Owned(replace_references(&raw, |name| {
@@ -376,7 +405,7 @@ impl<'t> State<'t> {
         if self.root_closed {
             return;
         }
-        let trimmed = raw_name.trim();
+        let trimmed = capture::trim(raw_name);
         let Some(depth) = self
             .stack
             .iter()

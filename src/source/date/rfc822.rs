@@ -43,16 +43,20 @@ pub(super) fn parse_common(input: &str) -> Option<Timestamp> {
     const MONTHS: [&str; 12] = [
         "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
     ];
-    let mut parts = input.split(' ');
-    let weekday = parts.next()?.strip_suffix(',')?;
-    let (day, month, year, clock, zone) = (
-        parts.next()?,
-        parts.next()?,
-        parts.next()?,
-        parts.next()?,
-        parts.next()?,
-    );
-    if parts.next().is_some() || !WEEKDAYS.iter().any(|w| w.eq_ignore_ascii_case(weekday)) {
+    // Exactly six fields between single spaces, cut at byte offsets (a space is ASCII).
+    let mut fields = [""; 6];
+    let (mut n_fields, mut field_start) = (0, 0);
+    for (idx, byte) in input.bytes().enumerate() {
+        if byte == b' ' {
+            *fields.get_mut(n_fields)? = &input[field_start..idx];
+            n_fields += 1;
+            field_start = idx + 1;
+        }
+    }
+    *fields.get_mut(n_fields)? = &input[field_start..];
+    let [weekday, day, month, year, clock, zone] = fields;
+    let weekday = weekday.strip_suffix(',')?;
+    if n_fields != 5 || !WEEKDAYS.iter().any(|w| w.eq_ignore_ascii_case(weekday)) {
         return None;
     }
     let month = MONTHS.iter().position(|m| m.eq_ignore_ascii_case(month))?;
@@ -76,7 +80,12 @@ pub(super) fn parse_common(input: &str) -> Option<Timestamp> {
         u32::try_from(month + 1).ok()?,
         super::ascii_number(day)?,
     )?;
-    super::at_offset(date, super::parse_clock(clock)?, zone::parse(zone)?)
+    // `HH:MM:SS`, checked above: what `parse_clock` reads it as, without its splitting.
+    let digits = clock.as_bytes();
+    let two_digits =
+        |at: usize| u32::from(digits[at] - b'0') * 10 + u32::from(digits[at + 1] - b'0');
+    let time = super::clock(two_digits(0), two_digits(3), two_digits(6), 0)?;
+    super::at_offset(date, time, zone::parse(zone)?)
 }
 
 /// What the tokens of one date said, each at most once.

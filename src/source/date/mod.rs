@@ -42,6 +42,12 @@ pub fn parse(input: &str) -> Option<Timestamp> {
     if let Ok(timestamp) = chrono::DateTime::parse_from_rfc3339(input) {
         return Some(timestamp);
     }
+    // Then the usual RSS form, which starts with a letter, so ISO 8601 never reads it.
+    if input.starts_with(|c: char| c.is_ascii_alphabetic())
+        && let Some(timestamp) = rfc822::parse_common(input)
+    {
+        return Some(timestamp);
+    }
     iso8601::parse(input)
         .or_else(|| rfc822::parse(input))
         .or_else(|| korean::parse(input))

@@ -34,6 +34,60 @@ pub(super) fn parse(input: &str) -> Option<Timestamp> {
     fields.finish()
 }
 
+/// Reads the one shape most RSS dates have, `Sat, 30 Mar 2024 18:04:11 +0000` (English
+/// names, a four-digit year, a numeric offset or `GMT`/`UT`/`UTC`/`Z`), without the
+/// general tokenizer. `None` for anything else, which [`parse`] then reads: whatever this
+/// accepts, `parse` reads the same way.
+pub(super) fn parse_common(input: &str) -> Option<Timestamp> {
+    const WEEKDAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+    const MONTHS: [&str; 12] = [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ];
+    // Exactly six fields between single spaces, cut at byte offsets (a space is ASCII).
+    let mut fields = [""; 6];
+    let (mut n_fields, mut field_start) = (0, 0);
+    for (idx, byte) in input.bytes().enumerate() {
+        if byte == b' ' {
+            *fields.get_mut(n_fields)? = &input[field_start..idx];
+            n_fields += 1;
+            field_start = idx + 1;
+        }
+    }
+    *fields.get_mut(n_fields)? = &input[field_start..];
+    let [weekday, day, month, year, clock, zone] = fields;
+    let weekday = weekday.strip_suffix(',')?;
+    if n_fields != 5 || !WEEKDAYS.iter().any(|w| w.eq_ignore_ascii_case(weekday)) {
+        return None;
+    }
+    let month = MONTHS.iter().position(|m| m.eq_ignore_ascii_case(month))?;
+    let is_clock = clock.len() == 8
+        && clock.bytes().enumerate().all(|(idx, b)| {
+            if idx % 3 == 2 {
+                b == b':'
+            } else {
+                b.is_ascii_digit()
+            }
+        });
+    let is_zone = zone.starts_with(['+', '-'])
+        || ["GMT", "UT", "UTC", "Z"]
+            .iter()
+            .any(|name| name.eq_ignore_ascii_case(zone));
+    if !(1..=2).contains(&day.len()) || year.len() != 4 || !is_clock || !is_zone {
+        return None;
+    }
+    let date = NaiveDate::from_ymd_opt(
+        super::year_from_digits(year)?,
+        u32::try_from(month + 1).ok()?,
+        super::ascii_number(day)?,
+    )?;
+    // `HH:MM:SS`, checked above: what `parse_clock` reads it as, without its splitting.
+    let digits = clock.as_bytes();
+    let two_digits =
+        |at: usize| u32::from(digits[at] - b'0') * 10 + u32::from(digits[at + 1] - b'0');
+    let time = super::clock(two_digits(0), two_digits(3), two_digits(6), 0)?;
+    super::at_offset(date, time, zone::parse(zone)?)
+}
+
 /// What the tokens of one date said, each at most once.
 #[derive(Debug, Default)]
 struct Fields<'a> {

@@ -186,28 +186,33 @@ impl Builder {
     }
 
     /// Stores a finished field in the person, image, article or feed being built.
-    pub fn apply(&mut self, finished: Finished, context: Option<Context>, lang: Option<String>) {
-        let _ = lang;
+    pub fn apply(&mut self, finished: Finished, context: Option<Context>) {
         match context {
             Some(Context::Person) => return self.apply_person(finished),
             Some(Context::Image) => return self.apply_image(finished),
             _ => {}
         }
-        let base = finished.base.clone();
-        // Text constructs move their value into the model; only the other fields read it
-        // as a string, so only they pay for a copy (content is the bulk of a feed).
-        let plain = if finished.field.is_text_construct() {
-            String::new()
-        } else if finished.value.kind == TextKind::Html && finished.value.value.contains('<') {
+        let Finished {
+            field,
+            value,
+            attributes,
+            base,
+        } = finished;
+        let attribute = |name: &str| attribute(&attributes, name);
+        // Text constructs move their value into the model whole; the other fields read
+        // it as a string, which is moved out rather than copied.
+        let (text, plain) = if field.is_text_construct() {
+            (value, String::new())
+        } else if value.kind == TextKind::Html && value.value.contains('<') {
             // Child elements in a plain field (an `<image>` inside a `<category>`) are
             // not its value: only its own text is, as feedparser reads it.
-            own_text(&finished.value.value)
+            (Text::default(), own_text(&value.value))
         } else {
-            finished.value.value.clone()
+            (Text::default(), value.value)
         };
-        let date = match finished.field {
+        let date = match field {
             Field::Published | Field::Updated | Field::Created | Field::DcDate => {
-                self.date(&plain, field_element_name(finished.field))
+                self.date(&plain, field_element_name(field))
             }
             _ => None,
         };
@@ -216,13 +221,13 @@ impl Builder {
             Some((article, pending)) => (Target::Article(article), pending),
             None => (Target::Feed(&mut self.feed), &mut self.feed_pending),
         };
-        match finished.field {
-            Field::Title => target.set_title(finished.value),
-            Field::FallbackTitle => set_if_none(&mut pending.fallback_title, finished.value),
-            Field::Summary => target.set_summary(finished.value),
-            Field::FallbackSummary => set_if_none(&mut pending.fallback_summary, finished.value),
+        match field {
+            Field::Title => target.set_title(text),
+            Field::FallbackTitle => set_if_none(&mut pending.fallback_title, text),
+            Field::Summary => target.set_summary(text),
+            Field::FallbackSummary => set_if_none(&mut pending.fallback_summary, text),
             Field::Content => match target {
-                Target::Article(article) => set_if_none(&mut article.content, finished.value),
+                Target::Article(article) => set_if_none(&mut article.content, text),
                 Target::Feed(_) => {}
             },
             Field::Link => {
@@ -231,15 +236,14 @@ impl Builder {
                     target.add_link(alternate(href), true);
                 }
             }
-            Field::Id => target.set_id(&resolve_relative_id(base.as_deref(), &plain)),
+            Field::Id => target.set_id(resolve_relative_id(base.as_deref(), plain)),
             Field::Guid => {
-                target.set_id(&plain);
-                let permalink = finished
-                    .attribute("ispermalink")
-                    .is_none_or(|v| v.trim().eq_ignore_ascii_case("true"));
+                let permalink =
+                    attribute("ispermalink").is_none_or(|v| v.trim().eq_ignore_ascii_case("true"));
                 if permalink && in_article && looks_like_url(&plain) {
                     pending.permalink_guid = Some(resolve_url(base.as_deref(), &plain));
                 }
+                target.set_id(plain);
             }
             Field::Published => target.set_published(date),
             Field::Updated => target.set_updated(date),
@@ -251,7 +255,7 @@ impl Builder {
                 ..Person::default()
             }),
             Field::Category => {
-                let scheme = finished.attribute("domain").map(|d| d.trim().to_owned());
+                let scheme = attribute("domain").map(|d| d.trim().to_owned());
                 target.add_tag(plain, scheme.filter(|s| !s.is_empty()), None);
             }
             Field::Keywords => {
@@ -263,14 +267,14 @@ impl Builder {
                 }
             }
             Field::Language => target.set_language(plain),
-            Field::Rights => target.set_rights(finished.value),
+            Field::Rights => target.set_rights(text),
             Field::Generator => {
                 if let Target::Feed(feed) = target {
-                    let uri = finished.attribute("uri").or(finished.attribute("url"));
+                    let uri = attribute("uri").or(attribute("url"));
                     feed.generator.get_or_insert(Generator {
                         name: plain,
                         uri: uri.map(|u| resolve_url(base.as_deref(), u)),
-                        version: finished.attribute("version").map(str::to_owned),
+                        version: attribute("version").map(str::to_owned),
                     });
                 }
             }
@@ -291,9 +295,7 @@ impl Builder {
                 if let Target::Article(article) = target {
                     article.source.get_or_insert(SourceRef {
                         title: Some(plain).filter(|t| !t.is_empty()),
-                        url: finished
-                            .attribute("url")
-                            .map(|u| resolve_url(base.as_deref(), u)),
+                        url: attribute("url").map(|u| resolve_url(base.as_deref(), u)),
                         link: None,
                     });
                 }
@@ -317,7 +319,7 @@ impl Builder {
         let Some((person, _)) = self.person.as_mut() else {
             return;
         };
-        let value = finished.value.to_plain();
+        let value = into_plain(finished.value);
         if value.is_empty() {
             return;
         }
@@ -338,7 +340,7 @@ impl Builder {
         let Some(image) = self.image.as_mut() else {
             return;
         };
-        let value = finished.value.to_plain();
+        let value = into_plain(finished.value);
         match finished.field {
             Field::ImageUrl => image.url = resolve_url(finished.base.as_deref(), &value),
             Field::ImageTitle => image.title = Some(value),
@@ -464,6 +466,14 @@ impl Builder {
             *language = language.trim().replace('_', "-");
         }
         (self.feed, self.warnings)
+    }
+}
+
+/// The value as plain text, moved out when it already is.
+fn into_plain(text: Text) -> String {
+    match text.kind {
+        TextKind::Plain => text.value,
+        TextKind::Html => text.to_plain(),
     }
 }
 

@@ -40,13 +40,6 @@ pub(super) struct Finished {
     pub base: Option<Rc<Url>>,
 }
 
-impl Finished {
-    /// The value of attribute `name` (matched case-insensitively).
-    pub fn attribute(&self, name: &str) -> Option<&str> {
-        attribute(&self.attributes, name)
-    }
-}
-
 /// Looks up an attribute by local name, ignoring case and any prefix.
 pub(super) fn attribute<'a, K, V>(attributes: &'a [(K, V)], name: &str) -> Option<&'a str>
 where
@@ -67,14 +60,34 @@ pub(super) fn attribute_values<'a, const N: usize>(
 ) -> [Option<&'a str>; N] {
     let mut found = [None; N];
     for (key, value) in attributes {
-        if let Some(slot) = names.iter().position(|name| local_name_is(key, name)) {
-            let value = value.trim();
+        // The local name once per attribute, then a cheap comparison per name sought.
+        let local = match key.bytes().rposition(|b| b == b':') {
+            Some(colon) => &key[colon + 1..],
+            None => key,
+        };
+        if let Some(slot) = names
+            .iter()
+            .position(|name| local.eq_ignore_ascii_case(name))
+        {
+            let value = trim(value);
             if found[slot].is_none() && !value.is_empty() {
                 found[slot] = Some(value);
             }
         }
     }
     found
+}
+
+/// `text.trim()`, with a shortcut for the usual value that has nothing to trim.
+pub(super) fn trim(text: &str) -> &str {
+    let bytes = text.as_bytes();
+    let untrimmed =
+        |byte: Option<&u8>| byte.is_some_and(|&b| b.is_ascii() && !char::from(b).is_whitespace());
+    if untrimmed(bytes.first()) && untrimmed(bytes.last()) {
+        text
+    } else {
+        text.trim()
+    }
 }
 
 /// An element's attributes as read: names borrowed from the document, values borrowed
@@ -85,6 +98,9 @@ pub(super) type Attributes<'a> = [(&'a str, Cow<'a, str>)];
 /// `category domain`, `source url`, `generator uri/version`); the rest are not kept.
 fn kept_attributes(attributes: &Attributes<'_>) -> Vec<(String, String)> {
     const KEPT: [&str; 5] = ["ispermalink", "domain", "url", "uri", "version"];
+    if attributes.is_empty() {
+        return Vec::new();
+    }
     attributes
         .iter()
         .filter(|(key, _)| KEPT.iter().any(|name| local_name_is(key, name)))
@@ -163,6 +179,19 @@ impl Capture {
         })
     }
 
+    /// Makes room for `len` bytes of text before the first is pushed, so that a value
+    /// read in many pieces (text between references) is not grown again and again.
+    pub fn reserve(&mut self, len: usize) {
+        if self.is_empty() {
+            self.text.reserve(len);
+        }
+    }
+
+    /// True before any text or markup was collected.
+    pub fn is_empty(&self) -> bool {
+        self.markup.is_none() && self.text.is_empty()
+    }
+
     pub fn push_text(&mut self, text: &str) {
         match self.markup.as_mut() {
             Some(markup) => markup::push_escaped(markup, text),
@@ -187,10 +216,10 @@ impl Capture {
         attributes: &Attributes<'_>,
         empty: bool,
     ) {
-        let name = html_name(raw_name, local, ns).to_owned();
+        let name = html_name(raw_name, local, ns);
         let markup = self.markup();
         markup.push('<');
-        markup.push_str(&name);
+        markup.push_str(name);
         if let Some(uri) = ns.html_xmlns().filter(|_| parent_ns != Some(ns)) {
             markup.push_str(" xmlns=\"");
             markup.push_str(uri);
@@ -214,7 +243,7 @@ impl Capture {
                 markup.push_str(" />");
             } else {
                 markup.push_str("></");
-                markup.push_str(&name);
+                markup.push_str(name);
                 markup.push('>');
             }
             self.close_written = true;
@@ -228,10 +257,10 @@ impl Capture {
             return;
         }
         let local = raw_name.rsplit(':').next().unwrap_or(raw_name);
-        let name = html_name(raw_name, local, ns).to_owned();
+        let name = html_name(raw_name, local, ns);
         let markup = self.markup();
         markup.push_str("</");
-        markup.push_str(&name);
+        markup.push_str(name);
         markup.push('>');
     }
 
@@ -305,7 +334,7 @@ fn normalize_html_value(value: String, base: Option<&Url>) -> String {
         Cow::Owned(escaped) => escaped,
         Cow::Borrowed(_) => value,
     };
-    if !value.contains('<') {
+    if memchr::memchr(b'<', value.as_bytes()).is_none() {
         return value;
     }
     static SVG: LazyLock<memmem::Finder<'static>> = LazyLock::new(|| memmem::Finder::new("<svg"));
@@ -386,13 +415,18 @@ fn declared_for_mime(mime: &str, mode: &str) -> Declared {
     }
 }
 
-/// `text` without leading and trailing whitespace, reusing its buffer.
+/// `text` without leading and trailing whitespace, reusing its buffer; the buffer is
+/// shrunk only when much of it would be left unused.
 fn trim_owned(mut text: String) -> String {
-    let end = text.trim_end().len();
-    text.truncate(end);
-    let start = text.len() - text.trim_start().len();
-    text.drain(..start);
-    text.shrink_to_fit();
+    if trim(&text).len() != text.len() {
+        let end = text.trim_end().len();
+        text.truncate(end);
+        let start = text.len() - text.trim_start().len();
+        text.drain(..start);
+    }
+    if text.capacity() > text.len() + text.len() / 4 + 64 {
+        text.shrink_to_fit();
+    }
     text
 }
 

@@ -83,16 +83,20 @@ pub(super) fn resolve_reference<'a>(
     }
 }
 
-/// Appends `text` to `out`, escaped for HTML text content.
+/// Appends `text` to `out`, escaped for HTML text content: runs without a special
+/// character are copied whole.
 pub(super) fn push_escaped(out: &mut String, text: &str) {
-    for ch in text.chars() {
-        match ch {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            _ => out.push(ch),
-        }
+    let mut last = 0;
+    for idx in memchr::memchr3_iter(b'&', b'<', b'>', text.as_bytes()) {
+        out.push_str(&text[last..idx]);
+        out.push_str(match text.as_bytes()[idx] {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            _ => "&gt;",
+        });
+        last = idx + 1;
     }
+    out.push_str(&text[last..]);
 }
 
 /// Appends `value` to `out`, escaped for a double-quoted HTML attribute.
@@ -113,7 +117,7 @@ pub(super) fn escape_bare_ampersands(html: &str) -> Cow<'_, str> {
     let bytes = html.as_bytes();
     let mut out = String::new();
     let mut last = 0;
-    for (idx, _) in html.match_indices('&') {
+    for idx in memchr::memchr_iter(b'&', bytes) {
         let rest = &bytes[idx + 1..];
         let body = rest.strip_prefix(b"#").unwrap_or(rest);
         let name_len = body

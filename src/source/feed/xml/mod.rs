@@ -18,6 +18,7 @@ use std::rc::Rc;
 
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
+use smallvec::SmallVec;
 use url::Url;
 
 use self::assign::Builder;
@@ -57,9 +58,23 @@ pub(super) fn read(text: &str, options: &ReadOptions) -> Result<ReadOutcome, Rea
     let mut n_errors = 0;
     // Elements open below `MAX_XML_NESTING`, skipped.
     let mut too_deep = 0usize;
+    // XML 1.0 reads `\r\n` and `\r` as `\n`. Without any `\r` in the document there is
+    // nothing to normalize, and the per-event scan for one can be skipped.
+    let has_cr = memchr::memchr(b'\r', text.as_bytes()).is_some();
     loop {
-        let position = reader.buffer_position();
-        state.offset = position as usize;
+        // Outside a field, whitespace between elements means nothing: the reader skips it
+        // instead of reporting it as an event of its own. Inside one, every character
+        // counts. Offsets (for warnings' lines) stay those of the events as they would be
+        // without the skipping: a text starts before its leading whitespace, the rest after.
+        let trimming = state.capture.is_none();
+        reader.config_mut().trim_text_start = trimming;
+        let before = reader.buffer_position() as usize;
+        let position = if trimming {
+            before + xml_whitespace_len(text.as_bytes().get(before..).unwrap_or_default())
+        } else {
+            before
+        };
+        state.offset = position;
         match reader.read_event() {
             Ok(Event::Start(_)) if too_deep > 0 || state.stack.len() >= MAX_XML_NESTING => {
                 if too_deep == 0 {
@@ -78,8 +93,16 @@ pub(super) fn read(text: &str, options: &ReadOptions) -> Result<ReadOutcome, Rea
             Ok(Event::Start(start)) => state.start(&start, false),
             Ok(Event::Empty(start)) => state.start(&start, true),
             Ok(Event::End(end)) => state.end(end.name().0),
-            Ok(Event::Text(text)) => state.text(&text.xml10_content()),
-            Ok(Event::CData(cdata)) => state.cdata(&cdata.xml10_content()),
+            Ok(Event::Text(content)) => {
+                state.offset = before;
+                if has_cr {
+                    state.text(&content.xml10_content());
+                } else {
+                    state.text(&content);
+                }
+            }
+            Ok(Event::CData(cdata)) if has_cr => state.cdata(&cdata.xml10_content()),
+            Ok(Event::CData(cdata)) => state.cdata(&cdata),
             Ok(Event::GeneralRef(reference)) => state.reference(&reference),
             Ok(Event::DocType(doctype)) => {
                 markup::declared_entities(&doctype, &mut state.entities.declared)
@@ -87,8 +110,8 @@ pub(super) fn read(text: &str, options: &ReadOptions) -> Result<ReadOutcome, Rea
             Ok(Event::Decl(_) | Event::PI(_) | Event::Comment(_)) => {}
             Ok(Event::Eof) => break,
             Err(error) => {
-                n_errors += 1;
                 let at = reader.error_position() as usize;
+                n_errors += 1;
                 let eof = reader.buffer_position() as usize >= text.len();
                 let kind = if eof {
                     WarningKind::Truncated
@@ -96,13 +119,23 @@ pub(super) fn read(text: &str, options: &ReadOptions) -> Result<ReadOutcome, Rea
                     WarningKind::Syntax
                 };
                 state.warn_at(kind, format!("malformed XML: {error}"), at);
-                if eof || reader.buffer_position() == position || n_errors > MAX_SYNTAX_ERRORS {
+                let stuck = reader.buffer_position() as usize == position;
+                if eof || stuck || n_errors > MAX_SYNTAX_ERRORS {
                     break;
                 }
             }
         }
     }
     state.finish()
+}
+
+/// Length of the run of XML whitespace (space, tab, CR, LF) `bytes` start with: what the
+/// reader skips before an event when trimming.
+fn xml_whitespace_len(bytes: &[u8]) -> usize {
+    bytes
+        .iter()
+        .take_while(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+        .count()
 }
 
 /// One open element.
@@ -251,8 +284,11 @@ impl<'t> State<'t> {
         let scope_len = self.scopes.len();
         let mut pushed_base = false;
         let mut pushed_lang = false;
-        let mut attributes = Vec::new();
-        for attr in start.html_attributes().with_checks(false).flatten() {
+        // Most elements have a few attributes: kept inline, not allocated per element.
+        let mut attributes: SmallVec<[(&str, Cow<'_, str>); 8]> = SmallVec::new();
+        let mut html_attributes = start.html_attributes();
+        html_attributes.with_checks(false);
+        for attr in html_attributes.filter_map(Result::ok) {
             let key = attr.key.0;
             let value = self.attribute_value(attr.value);
             if key == "xmlns" {
@@ -383,7 +419,7 @@ impl<'t> State<'t> {
     }
 
     fn attribute_value<'a>(&self, raw: Cow<'a, str>) -> Cow<'a, str> {
-        if !raw.contains('&') {
+        if memchr::memchr(b'&', raw.as_bytes()).is_none() {
             return raw;
         }
         Cow::Owned(replace_references(&raw, |name| self.entities.resolve(name)))
@@ -400,7 +436,7 @@ impl<'t> State<'t> {
         if self.root_closed {
             return;
         }
-        let trimmed = raw_name.trim();
+        let trimmed = capture::trim(raw_name);
         let Some(depth) = self
             .stack
             .iter()
@@ -441,10 +477,8 @@ impl<'t> State<'t> {
             if depth > capture.depth() {
                 capture.close_child(frame.raw_name.as_str(self.text), frame.ns);
             } else if let Some(capture) = self.capture.take() {
-                let lang = self.current_lang().map(str::to_owned);
                 let finished = capture.finish(&mut self.builder.warnings);
-                self.builder
-                    .apply(finished, self.contexts.last().copied(), lang);
+                self.builder.apply(finished, self.contexts.last().copied());
             }
         }
         if let Some(context) = frame.opened {
@@ -474,7 +508,25 @@ impl<'t> State<'t> {
         }
     }
 
+    /// Bytes from the current event to the next `<`: what a field's text, references
+    /// included, can take at most once resolved.
+    fn text_run_len(&self) -> usize {
+        let rest = self.text.as_bytes().get(self.offset..).unwrap_or_default();
+        memchr::memchr(b'<', rest).unwrap_or(rest.len())
+    }
+
+    /// Before a field's first text: room for all of it (see [`Capture::reserve`]).
+    fn reserve_for_run(&mut self) {
+        if self.capture.as_ref().is_some_and(Capture::is_empty) {
+            let run = self.text_run_len();
+            if let Some(capture) = self.capture.as_mut() {
+                capture.reserve(run);
+            }
+        }
+    }
+
     fn text(&mut self, text: &str) {
+        self.reserve_for_run();
         if let Some(capture) = self.capture.as_mut() {
             capture.push_text(text);
         } else if (self.root_closed || !self.saw_root) && !text.trim().is_empty() {
@@ -489,6 +541,7 @@ impl<'t> State<'t> {
     }
 
     fn reference(&mut self, name: &str) {
+        self.reserve_for_run();
         let resolved = self.entities.resolve(name);
         let Some(capture) = self.capture.as_mut() else {
             if resolved.is_none() {

@@ -32,14 +32,21 @@ impl Target<'_> {
         }
     }
 
-    pub(super) fn set_id(self, id: &str) {
-        let id = id.trim();
-        if id.is_empty() {
+    /// Sets the id, trimmed, unless one is set already; `id` is moved in when it needs
+    /// no trimming.
+    pub(super) fn set_id(self, id: String) {
+        let trimmed = id.trim();
+        if trimmed.is_empty() {
             return;
         }
+        let id = if trimmed.len() == id.len() {
+            id
+        } else {
+            trimmed.to_owned()
+        };
         match self {
-            Target::Feed(feed) => set_if_none(&mut feed.id, id.to_owned()),
-            Target::Article(article) if article.id.is_empty() => article.id = id.to_owned(),
+            Target::Feed(feed) => set_if_none(&mut feed.id, id),
+            Target::Article(article) if article.id.is_empty() => article.id = id,
             Target::Article(_) => {}
         }
     }

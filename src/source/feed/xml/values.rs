@@ -27,14 +27,14 @@ pub(super) fn alternate(href: String) -> Link {
 
 /// Atom ids are IRIs; a relative one (`/relative/link`) is resolved against the base, as
 /// feedparser does. Ids with a scheme (`tag:`, `urn:`, `http:`) are left alone.
-pub(super) fn resolve_relative_id(base: Option<&Url>, id: &str) -> String {
+pub(super) fn resolve_relative_id(base: Option<&Url>, id: String) -> String {
     let has_scheme = id
         .split_once(':')
         .is_some_and(|(scheme, _)| !scheme.is_empty() && !scheme.contains('/'));
     if has_scheme || !(id.starts_with('/') || id.starts_with("./") || id.starts_with("../")) {
-        return id.to_owned();
+        return id;
     }
-    resolve_url(base, id)
+    resolve_url(base, &id)
 }
 
 pub(super) fn looks_like_url(value: &str) -> bool {

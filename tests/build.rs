@@ -524,9 +524,12 @@ fn a_source_with_a_refresh_interval_is_not_fetched_before_it_is_due() {
 }
 
 /// Every file under `dir` with its bytes, by path.
+/// The published files under `dir` with their bytes (not the build's lock file, which
+/// is not an output).
 fn contents(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     let mut files: Vec<(PathBuf, Vec<u8>)> = walk(dir)
         .into_iter()
+        .filter(|path| !path.ends_with(feedmill::build::LOCK_FILE))
         .map(|path| {
             let bytes = fs::read(&path).expect("read output");
             (path, bytes)

@@ -6,7 +6,8 @@
 //! Run with `cargo bench --bench ratios`. `FEEDMILL_BENCH_ROUNDS` sets the number of
 //! timed rounds (default 15). Prints MB/s per parser and document, then the ratios
 //! (at the median round and at the best) against the goals of the benchmark issue. It
-//! reports; it never fails on speed.
+//! reports; it never fails on speed. Two `convert` cases (read, then write Atom or JSON
+//! Feed, cleaned and sanitized) show what `feedmill convert` costs on the same documents.
 //! Python feedparser joins where it is installed (`$TOOLS_VENV/bin/python`, else
 //! `.venv-tools/bin/python`, else `python3`; see `support/feedparser.rs`), for the first
 //! [`FEEDPARSER_ROUNDS`] rounds only, as it is far slower; otherwise the run says why not.
@@ -23,6 +24,7 @@ use std::cell::RefCell;
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
+use feedmill::emit::{self, EmitOptions, OutputFormat};
 use feedmill::source::feed::{self, ReadOptions};
 
 use self::feedparser::Feedparser;
@@ -57,6 +59,7 @@ fn main() {
         None => start_feedparser(rss_bytes, atom_bytes),
     };
     let options = &ReadOptions::default();
+    let emit_options = &EmitOptions::default();
     let mut cases = vec![
         case("feedmill rss2", rss_bytes, move || {
             black_box(feed::read(black_box(rss_bytes), options).unwrap());
@@ -75,6 +78,16 @@ fn main() {
         }),
         case("atom_syndication atom10", atom_bytes, move || {
             black_box(atom_syndication::Feed::read_from(black_box(atom_bytes)).unwrap());
+        }),
+        // What `feedmill convert` does with a document: read it, then write it in another
+        // format (cleaned and sanitized, as every output is). No goal; shown for scale.
+        case("convert rss2 -> atom", rss_bytes, move || {
+            let read = feed::read(black_box(rss_bytes), options).unwrap();
+            black_box(emit::write(&read.feed, OutputFormat::Atom, emit_options).unwrap());
+        }),
+        case("convert atom10 -> json", atom_bytes, move || {
+            let read = feed::read(black_box(atom_bytes), options).unwrap();
+            black_box(emit::write(&read.feed, OutputFormat::Json, emit_options).unwrap());
         }),
     ];
 

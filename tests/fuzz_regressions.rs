@@ -48,3 +48,8 @@ fn date_parser_inputs_come_back() {
 fn config_loader_inputs_come_back() {
     replay("config_loader", harness::config_loader);
 }
+
+#[test]
+fn opml_and_discovery_inputs_come_back() {
+    replay("opml_and_discovery", harness::opml_and_discovery);
+}

@@ -5,7 +5,8 @@
 //! Policy: each function feeds arbitrary bytes to a library entry point and panics only
 //! when the library breaks a promise: a panic inside it, or output a writer promises to
 //! be valid that is not. `Err` results are fine: refusing bad input is the library's job.
-//! Entry points: [`feed_reader`], [`html_extractor`], [`date_parser`], [`config_loader`].
+//! Entry points: [`feed_reader`], [`html_extractor`], [`date_parser`], [`config_loader`],
+//! [`opml_and_discovery`].
 
 use std::path::Path;
 
@@ -15,6 +16,8 @@ use feedmill::config::{validate, validate_settings};
 use feedmill::emit::{EmitOptions, OutputFormat, write_formats};
 use feedmill::source::date::{HumanDateContext, parse, parse_human};
 use feedmill::source::feed::{ReadOptions, detect, read};
+use feedmill::source::opml::read_opml;
+use feedmill::source::page::discover::discover;
 use feedmill::source::page::fulltext::{FullTextOptions, full_text};
 use feedmill::source::page::selectors::{
     HumanDateParser, PageSelectorsToml, ScrapeOptions, decode_page, scrape_with,
@@ -199,5 +202,33 @@ pub fn config_loader(data: &[u8]) {
     }
     if let Err(invalid) = validate_settings(Path::new("feeds/feedmill.toml"), text) {
         let _ = invalid.to_string();
+    }
+}
+
+/// Reads `data` as an OPML subscription list (`feedmill import`) and as a page to find
+/// feeds in (`feedmill discover`), every warning and error rendered.
+pub fn opml_and_discovery(data: &[u8]) {
+    match read_opml(data) {
+        Ok(subscriptions) => {
+            let _ = format!("{subscriptions:?}");
+        }
+        Err(error) => {
+            let _ = error.to_string();
+        }
+    }
+    let options = PageOptions {
+        url: Some(DOCUMENT_URL.to_owned()),
+        content_type: None,
+        expect: None,
+        time_zone: None,
+        now: Some(fixed_now()),
+    };
+    match discover(data, &options) {
+        Ok(found) => {
+            let _ = format!("{found:?}");
+        }
+        Err(error) => {
+            let _ = error.to_string();
+        }
     }
 }

@@ -251,7 +251,30 @@ fn reuse_output(
     if options.output_dir.is_some() && !output::unchanged_on_disk(&record.files) {
         return Ok(None);
     }
-    let articles = record.articles;
+    let (built, mut report) = emitted(definition, record.articles, store, options)?;
+    report.files = record.files.into_iter().map(|(path, _)| path).collect();
+    if let Some(dir) = &options.output_dir
+        && meta.per_tag
+        && let Err(error) = output::remove_stale_tag_feeds(meta, dir, &report.files)
+    {
+        report.error = Some(format!(
+            "writing the per-tag feeds of `{}`: {error}",
+            meta.name
+        ));
+    }
+    Ok(Some((built, report)))
+}
+
+/// The feed `definition` emits as `articles` (final: filtered, sorted, cut), with its
+/// per-tag feeds and a report without files yet; the articles are kept as emitted
+/// (`serve` pages its archives from them).
+fn emitted(
+    definition: &FeedDefinition,
+    articles: Vec<Article>,
+    store: &mut Store,
+    options: &BuildOptions,
+) -> Result<(BuiltFeed, OutputReport), StoreError> {
+    let meta = &definition.feed;
     let new_articles = store.remember_emitted(&meta.name, &articles, options.now)?;
     let tags = if meta.per_tag {
         pipeline::split_by_tag(&articles, &definition.aliases)
@@ -263,24 +286,15 @@ fn reuse_output(
         feed: output::compose_feed(meta, &meta.title, articles, options.now),
         tags,
     };
-    let mut report = OutputReport {
+    let report = OutputReport {
         feed: meta.name.clone(),
         articles: built.feed.articles.len(),
         new_articles,
-        files: record.files.into_iter().map(|(path, _)| path).collect(),
+        files: Vec::new(),
         tags: built.tags.len(),
         error: None,
     };
-    if let Some(dir) = &options.output_dir
-        && meta.per_tag
-        && let Err(error) = output::remove_stale_tag_feeds(meta, dir, &report.files)
-    {
-        report.error = Some(format!(
-            "writing the per-tag feeds of `{}`: {error}",
-            meta.name
-        ));
-    }
-    Ok(Some((built, report)))
+    Ok((built, report))
 }
 
 /// Merges, filters and (when there is an output directory) writes one definition's
@@ -306,26 +320,7 @@ fn build_output(
     let mut articles = meta.filter.apply(merged, now, &definition.aliases);
     pipeline::sort_newest_first(&mut articles);
     articles.truncate(meta.limit);
-    // Kept as emitted: `serve` pages its archives from them.
-    let new_articles = store.remember_emitted(&meta.name, &articles, options.now)?;
-    let tags = if meta.per_tag {
-        pipeline::split_by_tag(&articles, &definition.aliases)
-    } else {
-        Vec::new()
-    };
-    let built = BuiltFeed {
-        name: meta.name.clone(),
-        feed: output::compose_feed(meta, &meta.title, articles, options.now),
-        tags,
-    };
-    let mut report = OutputReport {
-        feed: meta.name.clone(),
-        articles: built.feed.articles.len(),
-        new_articles,
-        files: Vec::new(),
-        tags: built.tags.len(),
-        error: None,
-    };
+    let (built, mut report) = emitted(definition, articles, store, options)?;
     let mut files = Vec::new();
     if let Some(dir) = &options.output_dir {
         match output::write_formats(&built.feed, &meta.formats, dir, &meta.name) {

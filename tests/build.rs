@@ -375,6 +375,87 @@ fn a_feed_can_read_another_generated_feed() {
 }
 
 #[test]
+fn outputs_built_side_by_side_keep_definition_order_and_wait_for_the_feeds_they_read() {
+    // Named so the chain runs against file order: `world` (read by nobody) reads
+    // `region`, which reads `local`; seven independent definitions sit in between, so
+    // the workers are busy when `world` has to wait.
+    let run = Run::new(
+        "[feed]\ntitle = \"World\"\nname = \"world\"\n[[source]]\nname = \"region\"\nfeed = \"region\"\n",
+    );
+    run.file(
+        "region.toml",
+        "[feed]\ntitle = \"Region\"\n[[source]]\nname = \"local\"\nfeed = \"local\"\n\
+         [[source]]\nname = \"own\"\nfile = \"region.xml\"\n",
+    );
+    run.file(
+        "local.toml",
+        "[feed]\ntitle = \"Local\"\n[[source]]\nname = \"own\"\nfile = \"local.xml\"\n",
+    );
+    let story = |title: &str, n: u32| {
+        rss(&[(
+            title,
+            &format!(
+                "https://{}.example.com/{n}",
+                title.to_lowercase().replace(' ', "-")
+            ),
+            &format!("Mon, 23 Nov 2026 0{n}:00:00 GMT"),
+            &[],
+        )])
+    };
+    run.file("region.xml", &story("From the region", 2));
+    run.file("local.xml", &story("From the town", 1));
+    for n in 1..=7 {
+        run.file(
+            &format!("other-{n}.toml"),
+            &format!("[feed]\ntitle = \"Other {n}\"\n[[source]]\nname = \"own\"\nfile = \"other-{n}.xml\"\n"),
+        );
+        run.file(
+            &format!("other-{n}.xml"),
+            &story(&format!("Other story {n}"), n),
+        );
+    }
+    let loaded = config::load(&[run.dir.path().to_path_buf()], None).expect("valid definitions");
+    let mut store = Store::open(&run.dir.path().join("state.sqlite")).expect("store");
+    let fetcher = Fetcher::new(&FetchOptions::default()).expect("fetcher");
+    let options = BuildOptions {
+        now: at(25, 8),
+        output_dir: Some(run.public()),
+        max_concurrent: 2,
+        default_retention: Duration::from_secs(86400),
+    };
+    let report = build::run(
+        &loaded.definitions,
+        &mut store,
+        &fetcher,
+        &options,
+        &mut |_| {},
+    )
+    .expect("run");
+    assert!(report.all_ok(), "{report:?}");
+    let given: Vec<&str> = (loaded.definitions.iter())
+        .map(|definition| definition.feed.name.as_str())
+        .collect();
+    let reported: Vec<&str> = report.outputs.iter().map(|o| o.feed.as_str()).collect();
+    let built: Vec<&str> = report.feeds.iter().map(|f| f.name.as_str()).collect();
+    assert_eq!(reported, given);
+    assert_eq!(built, given);
+    assert_eq!(
+        titles(&run.items("world")),
+        ["From the region", "From the town"]
+    );
+    assert_eq!(
+        titles(&run.items("region")),
+        ["From the region", "From the town"]
+    );
+    for n in 1..=7 {
+        assert_eq!(
+            titles(&run.items(&format!("other-{n}"))),
+            [format!("Other story {n}")]
+        );
+    }
+}
+
+#[test]
 fn a_source_with_a_refresh_interval_is_not_fetched_before_it_is_due() {
     let server = TestServer::start([(
         "/feed.xml",

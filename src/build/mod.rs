@@ -11,6 +11,7 @@
 //! filter counting back from the clock) is reused, not merged and written again.
 //! Entry point: [`run`].
 
+mod assemble;
 mod atomic;
 mod fingerprint;
 mod guard;
@@ -29,9 +30,9 @@ pub use read::{Body, SourceRead, read_source};
 pub use redact::{REDACTED, is_secret_parameter, redact_url, redact_urls_in};
 pub use report::{BuildReport, BuiltFeed, OutputReport, SourceReport, SourceStatus};
 
-use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
+use std::sync::{Arc, Mutex, mpsc};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -39,7 +40,7 @@ use chrono::{DateTime, Utc};
 use crate::config::{FeedDefinition, SourceDefinition, SourceLocation};
 use crate::fetch::Fetcher;
 use crate::model::{Article, SourceRef};
-use crate::pipeline::{self, SourceArticles};
+use crate::pipeline::SourceArticles;
 use crate::store::{BuiltOutput, Store, StoreError};
 use fingerprint::Fingerprint;
 
@@ -85,7 +86,8 @@ pub enum BuildError {
 ///
 /// With an output directory, holds its lock ([`lock_output_dir`]) for the whole run:
 /// one build at a time writes there, and a killed build's temporary files are removed
-/// first.
+/// first. Outputs are merged and written on one worker per core, each as soon as the
+/// outputs it reads are built; the store is used from the calling thread only.
 ///
 /// `on_source` is called once per source as it finishes (for a progress bar); it runs
 /// on the calling thread.
@@ -105,88 +107,21 @@ pub fn run(
         None => None,
     };
     let refreshed = refresh::refresh_all(definitions, store, fetcher, options, on_source)?;
-    let now = options.now.fixed_offset();
-    let mut report = BuildReport::default();
-    let mut refreshed: HashMap<(usize, usize), refresh::Refreshed> = refreshed
-        .into_iter()
-        .map(|item| ((item.definition, item.source), item))
-        .collect();
-    // Built feeds by name, for sources that read another generated feed, and their
-    // fingerprints.
-    let mut built: HashMap<String, Vec<Article>> = HashMap::new();
-    let mut fingerprints: HashMap<String, Option<String>> = HashMap::new();
-    let mut outputs: Vec<Option<OutputReport>> = definitions.iter().map(|_| None).collect();
-    let mut feeds: Vec<Option<BuiltFeed>> = definitions.iter().map(|_| None).collect();
-    let mut sources: Vec<Vec<SourceReport>> = definitions.iter().map(|_| Vec::new()).collect();
-    for &index in &order {
-        let definition = &definitions[index];
-        let retention = retention(definition, options);
-        let mut print = Fingerprint::start(definition, retention, options.output_dir.as_deref());
-        let mut inputs = Vec::new();
-        for (source_index, source) in definition.sources.iter().enumerate() {
-            if let SourceLocation::Feed(name) = &source.location {
-                let articles = built.get(name).cloned().unwrap_or_default();
-                let source_report = SourceReport {
-                    feed: definition.feed.name.clone(),
-                    source: source.name.clone(),
-                    status: SourceStatus::Ok,
-                    warnings: Vec::new(),
-                    articles: articles.len(),
-                };
-                on_source(&source_report);
-                sources[index].push(source_report);
-                print = match (print, fingerprints.get(name)) {
-                    (Some(mut print), Some(Some(upstream))) => {
-                        print.generated_source(source, upstream);
-                        Some(print)
-                    }
-                    _ => None,
-                };
-                inputs.push(Input::Ready(SourceArticles {
-                    source: SourceRef {
-                        title: Some(name.clone()),
-                        url: None,
-                        link: None,
-                    },
-                    articles: source.filter.apply(articles, now, &definition.aliases),
-                }));
-            } else if let Some(item) = refreshed.remove(&(index, source_index)) {
-                if let Some(print) = &mut print {
-                    print.stored_source(source, &item.stored);
-                }
-                sources[index].push(item.report);
-                inputs.push(Input::Stored(source, item.source_ref));
-            }
-        }
-        let fingerprint = print.map(Fingerprint::finish);
-        let reused = match &fingerprint {
-            Some(fingerprint) => reuse_output(definition, fingerprint, store, options)?,
-            None => None,
-        };
-        let (feed, output_report) = match reused {
-            Some(reused) => reused,
-            None => {
-                // Only now, and one definition at a time, are the stored articles read.
-                let mut articles = Vec::with_capacity(inputs.len());
-                for input in inputs {
-                    articles.push(match input {
-                        Input::Ready(articles) => articles,
-                        Input::Stored(source, source_ref) => SourceArticles {
-                            source: source_ref,
-                            articles: refresh::stored_articles(
-                                definition, source, retention, store, options,
-                            )?,
-                        },
-                    });
-                }
-                build_output(definition, articles, fingerprint.clone(), store, options)?
-            }
-        };
-        built.insert(definition.feed.name.clone(), feed.feed.articles.clone());
-        fingerprints.insert(definition.feed.name.clone(), fingerprint);
-        feeds[index] = Some(feed);
-        outputs[index] = Some(output_report);
-    }
+    let mut run = Run {
+        definitions,
+        options,
+        refreshed: refreshed
+            .into_iter()
+            .map(|item| ((item.definition, item.source), item))
+            .collect(),
+        built: HashMap::new(),
+        fingerprints: HashMap::new(),
+        outputs: definitions.iter().map(|_| None).collect(),
+        feeds: definitions.iter().map(|_| None).collect(),
+        sources: definitions.iter().map(|_| Vec::new()).collect(),
+    };
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+    std::thread::scope(|scope| run.build_outputs(&order, store, on_source, scope, workers))?;
     // Forget what no feed keeps any more: articles (and cached enrichment) unseen for
     // longer than the longest retention, and a little more.
     let longest = definitions
@@ -201,16 +136,248 @@ pub fn run(
         let pruned = store.prune(cutoff)?;
         tracing::debug!(pruned, "pruned the store");
     }
-    for (index, _) in definitions.iter().enumerate() {
-        report.sources.append(&mut sources[index]);
-        if let Some(output) = outputs[index].take() {
+    let mut report = BuildReport::default();
+    for index in 0..definitions.len() {
+        report.sources.append(&mut run.sources[index]);
+        if let Some(output) = run.outputs[index].take() {
             report.outputs.push(output);
         }
-        if let Some(feed) = feeds[index].take() {
+        if let Some(feed) = run.feeds[index].take() {
             report.feeds.push(feed);
         }
     }
     Ok(report)
+}
+
+/// The outputs of one run as they are built.
+struct Run<'a> {
+    definitions: &'a [FeedDefinition],
+    options: &'a BuildOptions,
+    /// Each refreshed source, by (definition, source) position.
+    refreshed: HashMap<(usize, usize), refresh::Refreshed>,
+    /// Built feeds' articles by name, for sources that read another generated feed.
+    built: HashMap<String, Vec<Article>>,
+    /// Built feeds' fingerprints by name.
+    fingerprints: HashMap<String, Option<String>>,
+    outputs: Vec<Option<OutputReport>>,
+    feeds: Vec<Option<BuiltFeed>>,
+    sources: Vec<Vec<SourceReport>>,
+}
+
+/// A definition handed to a worker: its position, fingerprint and inputs.
+struct Job {
+    index: usize,
+    fingerprint: Option<String>,
+    inputs: Vec<SourceArticles>,
+}
+
+impl<'a> Run<'a> {
+    /// Builds every output in `order`: reused ones on this thread, the others merged
+    /// and written by `workers` threads of `scope` while this thread reads the next
+    /// definition's articles and records what finished ones emitted.
+    fn build_outputs<'scope>(
+        &mut self,
+        order: &[usize],
+        store: &mut Store,
+        on_source: &mut dyn FnMut(&SourceReport),
+        scope: &'scope std::thread::Scope<'scope, '_>,
+        workers: usize,
+    ) -> Result<(), StoreError>
+    where
+        'a: 'scope,
+    {
+        let workers = workers.max(1);
+        let (jobs, job_queue) = mpsc::channel::<Job>();
+        let job_queue = Arc::new(Mutex::new(job_queue));
+        let (done, finished) = mpsc::channel::<(Job, assemble::Assembled)>();
+        for _ in 0..workers {
+            let job_queue = Arc::clone(&job_queue);
+            let done = done.clone();
+            let (definitions, options) = (self.definitions, self.options);
+            scope.spawn(move || {
+                loop {
+                    let next = job_queue.lock().unwrap_or_else(|e| e.into_inner()).recv();
+                    let Ok(mut job) = next else { return };
+                    let inputs = std::mem::take(&mut job.inputs);
+                    let assembled = assemble::assemble(&definitions[job.index], inputs, options);
+                    if done.send((job, assembled)).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+        drop(done);
+        // Names of the outputs handed to a worker and not yet recorded.
+        let mut in_flight: HashSet<String> = HashSet::new();
+        let record_next = |run: &mut Self, store: &mut Store, in_flight: &mut HashSet<String>| {
+            let Ok((job, assembled)) = finished.recv() else {
+                // Every worker is gone (one panicked): the scope reports it.
+                in_flight.clear();
+                return Ok(());
+            };
+            in_flight.remove(&run.definitions[job.index].feed.name);
+            run.record(job, assembled, store)
+        };
+        for &index in order {
+            let definition = &self.definitions[index];
+            // A definition reading a generated feed waits for that feed.
+            while (definition.sources.iter()).any(|source| {
+                matches!(&source.location, SourceLocation::Feed(name) if in_flight.contains(name))
+            }) {
+                record_next(self, store, &mut in_flight)?;
+            }
+            // A definition's articles are read only when a worker is free to take
+            // them, so at most `workers` definitions are held at once.
+            while in_flight.len() >= workers {
+                record_next(self, store, &mut in_flight)?;
+            }
+            if let Some(job) = self.prepare(index, store, on_source)? {
+                in_flight.insert(definition.feed.name.clone());
+                if jobs.send(job).is_err() {
+                    break;
+                }
+            }
+        }
+        drop(jobs);
+        while !in_flight.is_empty() {
+            record_next(self, store, &mut in_flight)?;
+        }
+        Ok(())
+    }
+
+    /// Gathers definition `index`'s inputs: its output reused when nothing changed
+    /// (recorded at once, `None`), else a job with every source's articles read.
+    fn prepare(
+        &mut self,
+        index: usize,
+        store: &mut Store,
+        on_source: &mut dyn FnMut(&SourceReport),
+    ) -> Result<Option<Job>, StoreError> {
+        let (definition, options) = (&self.definitions[index], self.options);
+        let retention = retention(definition, options);
+        let now = options.now.fixed_offset();
+        let mut print = Fingerprint::start(definition, retention, options.output_dir.as_deref());
+        let mut inputs = Vec::new();
+        for (source_index, source) in definition.sources.iter().enumerate() {
+            if let SourceLocation::Feed(name) = &source.location {
+                let articles = self.built.get(name).cloned().unwrap_or_default();
+                let source_report = SourceReport {
+                    feed: definition.feed.name.clone(),
+                    source: source.name.clone(),
+                    status: SourceStatus::Ok,
+                    warnings: Vec::new(),
+                    articles: articles.len(),
+                };
+                on_source(&source_report);
+                self.sources[index].push(source_report);
+                print = match (print, self.fingerprints.get(name)) {
+                    (Some(mut print), Some(Some(upstream))) => {
+                        print.generated_source(source, upstream);
+                        Some(print)
+                    }
+                    _ => None,
+                };
+                inputs.push(Input::Ready(SourceArticles {
+                    source: SourceRef {
+                        title: Some(name.clone()),
+                        url: None,
+                        link: None,
+                    },
+                    articles: source.filter.apply(articles, now, &definition.aliases),
+                }));
+            } else if let Some(item) = self.refreshed.remove(&(index, source_index)) {
+                if let Some(print) = &mut print {
+                    print.stored_source(source, &item.stored);
+                }
+                self.sources[index].push(item.report);
+                inputs.push(Input::Stored(source, item.source_ref));
+            }
+        }
+        let fingerprint = print.map(Fingerprint::finish);
+        if let Some(fingerprint) = &fingerprint
+            && let Some((feed, report)) = reuse_output(definition, fingerprint, store, options)?
+        {
+            self.done(index, feed, report, Some(fingerprint.clone()));
+            return Ok(None);
+        }
+        // Only now, and one definition at a time, are the stored articles read.
+        let mut articles = Vec::with_capacity(inputs.len());
+        for input in inputs {
+            articles.push(match input {
+                Input::Ready(articles) => articles,
+                Input::Stored(source, source_ref) => {
+                    let mut articles =
+                        refresh::stored_articles(definition, source, retention, store, options)?;
+                    articles.iter_mut().for_each(Article::shrink_to_fit);
+                    SourceArticles {
+                        source: source_ref,
+                        articles,
+                    }
+                }
+            });
+        }
+        Ok(Some(Job {
+            index,
+            fingerprint,
+            inputs: articles,
+        }))
+    }
+
+    /// Records what a worker assembled: the articles emitted, and (with a fingerprint,
+    /// every file written) how it was built, for [`reuse_output`].
+    fn record(
+        &mut self,
+        job: Job,
+        assembled: assemble::Assembled,
+        store: &mut Store,
+    ) -> Result<(), StoreError> {
+        let definition = &self.definitions[job.index];
+        let meta = &definition.feed;
+        let built = assembled.built;
+        let new_articles =
+            store.remember_emitted(&meta.name, &built.feed.articles, self.options.now)?;
+        let report = OutputReport {
+            feed: meta.name.clone(),
+            articles: built.feed.articles.len(),
+            new_articles,
+            files: assembled
+                .files
+                .iter()
+                .map(|(path, _)| path.clone())
+                .collect(),
+            tags: built.tags.len(),
+            error: assembled.error,
+        };
+        match &job.fingerprint {
+            Some(fingerprint) if report.error.is_none() => {
+                let record = BuiltOutput {
+                    fingerprint: fingerprint.clone(),
+                    articles: built.feed.articles.clone(),
+                    files: assembled.files,
+                };
+                store.remember_built(&meta.name, &record, self.options.now)?;
+            }
+            _ => store.forget_built(&meta.name)?,
+        }
+        let fingerprint = job.fingerprint;
+        self.done(job.index, built, report, fingerprint);
+        Ok(())
+    }
+
+    /// Keeps a finished output for the report and for definitions reading it.
+    fn done(
+        &mut self,
+        index: usize,
+        feed: BuiltFeed,
+        report: OutputReport,
+        fingerprint: Option<String>,
+    ) {
+        let name = self.definitions[index].feed.name.clone();
+        self.built.insert(name.clone(), feed.feed.articles.clone());
+        self.fingerprints.insert(name, fingerprint);
+        self.feeds[index] = Some(feed);
+        self.outputs[index] = Some(report);
+    }
 }
 
 /// One source's articles for a merge: ready (a generated feed's), or still in the
@@ -251,8 +418,16 @@ fn reuse_output(
     if options.output_dir.is_some() && !output::unchanged_on_disk(&record.files) {
         return Ok(None);
     }
-    let (built, mut report) = emitted(definition, record.articles, store, options)?;
-    report.files = record.files.into_iter().map(|(path, _)| path).collect();
+    let new_articles = store.remember_emitted(&meta.name, &record.articles, options.now)?;
+    let built = assemble::compose(definition, record.articles, options);
+    let mut report = OutputReport {
+        feed: meta.name.clone(),
+        articles: built.feed.articles.len(),
+        new_articles,
+        files: record.files.into_iter().map(|(path, _)| path).collect(),
+        tags: built.tags.len(),
+        error: None,
+    };
     if let Some(dir) = &options.output_dir
         && meta.per_tag
         && let Err(error) = output::remove_stale_tag_feeds(meta, dir, &report.files)
@@ -263,98 +438,4 @@ fn reuse_output(
         ));
     }
     Ok(Some((built, report)))
-}
-
-/// The feed `definition` emits as `articles` (final: filtered, sorted, cut), with its
-/// per-tag feeds and a report without files yet; the articles are kept as emitted
-/// (`serve` pages its archives from them).
-fn emitted(
-    definition: &FeedDefinition,
-    articles: Vec<Article>,
-    store: &mut Store,
-    options: &BuildOptions,
-) -> Result<(BuiltFeed, OutputReport), StoreError> {
-    let meta = &definition.feed;
-    let new_articles = store.remember_emitted(&meta.name, &articles, options.now)?;
-    let tags = if meta.per_tag {
-        pipeline::split_by_tag(&articles, &definition.aliases)
-    } else {
-        Vec::new()
-    };
-    let built = BuiltFeed {
-        name: meta.name.clone(),
-        feed: output::compose_feed(meta, &meta.title, articles, options.now),
-        tags,
-    };
-    let report = OutputReport {
-        feed: meta.name.clone(),
-        articles: built.feed.articles.len(),
-        new_articles,
-        files: Vec::new(),
-        tags: built.tags.len(),
-        error: None,
-    };
-    Ok((built, report))
-}
-
-/// Merges, filters and (when there is an output directory) writes one definition's
-/// output; with a `fingerprint`, and every file written, remembers it for
-/// [`reuse_output`].
-fn build_output(
-    definition: &FeedDefinition,
-    inputs: Vec<SourceArticles>,
-    fingerprint: Option<String>,
-    store: &mut Store,
-    options: &BuildOptions,
-) -> Result<(BuiltFeed, OutputReport), StoreError> {
-    let meta = &definition.feed;
-    let now = options.now.fixed_offset();
-    let mut merged = pipeline::merge(inputs, &meta.dedup, &definition.aliases);
-    for article in &mut merged {
-        if let Some(link) = &article.link
-            && let Cow::Owned(clean) = pipeline::without_tracking(link)
-        {
-            article.link = Some(clean);
-        }
-    }
-    let mut articles = meta.filter.apply(merged, now, &definition.aliases);
-    pipeline::sort_newest_first(&mut articles);
-    articles.truncate(meta.limit);
-    let (built, mut report) = emitted(definition, articles, store, options)?;
-    let mut files = Vec::new();
-    if let Some(dir) = &options.output_dir {
-        match output::write_formats(&built.feed, &meta.formats, dir, &meta.name) {
-            Ok(written) => files = written,
-            Err(error) => {
-                report.error = Some(format!(
-                    "writing `{}`: {error}",
-                    dir.join(&meta.name).display()
-                ));
-            }
-        }
-        if meta.per_tag && report.error.is_none() {
-            match output::write_per_tag(meta, &built.tags, dir, options.now) {
-                Ok(written) => files.extend(written),
-                Err(error) => {
-                    report.error = Some(format!(
-                        "writing the per-tag feeds of `{}`: {error}",
-                        meta.name
-                    ));
-                }
-            }
-        }
-    }
-    report.files = files.iter().map(|(path, _)| path.clone()).collect();
-    match fingerprint {
-        Some(fingerprint) if report.error.is_none() => {
-            let record = BuiltOutput {
-                fingerprint,
-                articles: built.feed.articles.clone(),
-                files,
-            };
-            store.remember_built(&meta.name, &record, options.now)?;
-        }
-        _ => store.forget_built(&meta.name)?,
-    }
-    Ok((built, report))
 }

@@ -101,10 +101,13 @@ struct Pool {
 impl Pool {
     /// Flattens `sources`, applying aliases and filling each article's empty `source`.
     fn new(sources: Vec<SourceArticles>, aliases: &TagAliases) -> Pool {
+        // Sized once: with tens of thousands of articles, growing by doubling would
+        // hold up to twice the room, and both copies while moving.
+        let total = sources.iter().map(|source| source.articles.len()).sum();
         let mut pool = Pool {
             refs: Vec::with_capacity(sources.len()),
-            articles: Vec::new(),
-            source_of: Vec::new(),
+            articles: Vec::with_capacity(total),
+            source_of: Vec::with_capacity(total),
         };
         for (source_idx, SourceArticles { source, articles }) in sources.into_iter().enumerate() {
             for mut article in articles {

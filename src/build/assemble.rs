@@ -1,0 +1,95 @@
+//! One definition's output made from its sources' articles: merged, filtered, sorted,
+//! cut to the limit, split by tag and written to disk. Touches no store, so outputs
+//! are assembled on worker threads, several at a time, while the run's thread reads
+//! the next definition's articles and records what the last one emitted.
+//! Entry point: [`assemble`].
+
+use std::borrow::Cow;
+
+use super::BuildOptions;
+use super::output::{self, Written};
+use super::report::BuiltFeed;
+use crate::config::FeedDefinition;
+use crate::model::Article;
+use crate::pipeline::{self, SourceArticles};
+
+/// One definition's output as assembled.
+pub(super) struct Assembled {
+    /// The feed as emitted and its per-tag split.
+    pub built: BuiltFeed,
+    /// The files written (none without an output directory, or after an error).
+    pub files: Vec<Written>,
+    /// Why some file could not be written.
+    pub error: Option<String>,
+}
+
+/// Merges `inputs` into `definition`'s feed and (with an output directory) writes it in
+/// every format, with its per-tag feeds when asked for.
+pub(super) fn assemble(
+    definition: &FeedDefinition,
+    inputs: Vec<SourceArticles>,
+    options: &BuildOptions,
+) -> Assembled {
+    let meta = &definition.feed;
+    let now = options.now.fixed_offset();
+    let mut merged = pipeline::merge(inputs, &meta.dedup, &definition.aliases);
+    for article in &mut merged {
+        if let Some(link) = &article.link
+            && let Cow::Owned(clean) = pipeline::without_tracking(link)
+        {
+            article.link = Some(clean);
+        }
+    }
+    let mut articles = meta.filter.apply(merged, now, &definition.aliases);
+    pipeline::sort_newest_first(&mut articles);
+    articles.truncate(meta.limit);
+    let built = compose(definition, articles, options);
+    let mut assembled = Assembled {
+        built,
+        files: Vec::new(),
+        error: None,
+    };
+    if let Some(dir) = &options.output_dir {
+        match output::write_formats(&assembled.built.feed, &meta.formats, dir, &meta.name) {
+            Ok(written) => assembled.files = written,
+            Err(error) => {
+                assembled.error = Some(format!(
+                    "writing `{}`: {error}",
+                    dir.join(&meta.name).display()
+                ));
+            }
+        }
+        if meta.per_tag && assembled.error.is_none() {
+            match output::write_per_tag(meta, &assembled.built.tags, dir, options.now) {
+                Ok(written) => assembled.files.extend(written),
+                Err(error) => {
+                    assembled.error = Some(format!(
+                        "writing the per-tag feeds of `{}`: {error}",
+                        meta.name
+                    ));
+                }
+            }
+        }
+    }
+    assembled
+}
+
+/// The feed `definition` emits as `articles` (final: filtered, sorted, cut) and, with
+/// `per-tag`, its split by tag.
+pub(super) fn compose(
+    definition: &FeedDefinition,
+    articles: Vec<Article>,
+    options: &BuildOptions,
+) -> BuiltFeed {
+    let meta = &definition.feed;
+    let tags = if meta.per_tag {
+        pipeline::split_by_tag(&articles, &definition.aliases)
+    } else {
+        Vec::new()
+    };
+    BuiltFeed {
+        name: meta.name.clone(),
+        feed: output::compose_feed(meta, &meta.title, articles, options.now),
+        tags,
+    }
+}

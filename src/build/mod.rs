@@ -115,6 +115,14 @@ pub fn run(
             .map(|item| ((item.definition, item.source), item))
             .collect(),
         built: HashMap::new(),
+        read_by_others: definitions
+            .iter()
+            .flat_map(|definition| &definition.sources)
+            .filter_map(|source| match &source.location {
+                SourceLocation::Feed(name) => Some(name.clone()),
+                _ => None,
+            })
+            .collect(),
         fingerprints: HashMap::new(),
         outputs: definitions.iter().map(|_| None).collect(),
         feeds: definitions.iter().map(|_| None).collect(),
@@ -157,6 +165,8 @@ struct Run<'a> {
     refreshed: HashMap<(usize, usize), refresh::Refreshed>,
     /// Built feeds' articles by name, for sources that read another generated feed.
     built: HashMap<String, Vec<Article>>,
+    /// The names of the feeds some definition reads: only theirs are kept in `built`.
+    read_by_others: HashSet<String>,
     /// Built feeds' fingerprints by name.
     fingerprints: HashMap<String, Option<String>>,
     outputs: Vec<Option<OutputReport>>,
@@ -373,7 +383,9 @@ impl<'a> Run<'a> {
         fingerprint: Option<String>,
     ) {
         let name = self.definitions[index].feed.name.clone();
-        self.built.insert(name.clone(), feed.feed.articles.clone());
+        if self.read_by_others.contains(&name) {
+            self.built.insert(name.clone(), feed.feed.articles.clone());
+        }
         self.fingerprints.insert(name, fingerprint);
         self.feeds[index] = Some(feed);
         self.outputs[index] = Some(report);

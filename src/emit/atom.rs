@@ -35,7 +35,7 @@ pub(super) fn write(prepared: &Prepared) -> Result<Vec<u8>, EmitError> {
 fn feed(prepared: &Prepared) -> Feed {
     let feed = &prepared.feed;
     let mut authors: Vec<Person> = feed.authors.iter().map(person).collect();
-    if authors.is_empty() && feed.articles.iter().any(|a| a.authors.is_empty()) {
+    if authors.is_empty() && prepared.articles().iter().any(|a| a.authors.is_empty()) {
         authors.push(Person {
             name: UNKNOWN_PERSON.to_owned(),
             ..Person::default()
@@ -56,8 +56,8 @@ fn feed(prepared: &Prepared) -> Feed {
         logo: feed.image.as_ref().map(|image| image.url.clone()),
         rights: feed.rights.as_ref().map(text),
         subtitle: feed.description.as_ref().map(text),
-        entries: feed
-            .articles
+        entries: prepared
+            .articles()
             .iter()
             .map(|article| entry(article, prepared))
             .collect(),

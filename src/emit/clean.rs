@@ -53,12 +53,15 @@ pub(super) fn web_url(raw: &str) -> Option<Url> {
         .filter(|url| matches!(url.scheme(), "http" | "https"))
 }
 
-pub(super) fn clean_feed(feed: &mut Feed, base_url: Option<Url>) {
+/// Cleans `feed` in place, resolving relative URLs against its own links, else
+/// `base_url`; returns the base its texts and articles were resolved against. How an
+/// article cleans depends on that base alone.
+pub(super) fn clean_feed(feed: &mut Feed, base_url: Option<Url>) -> Option<Url> {
     clean_url(&mut feed.self_link, None);
     let document_base = feed.self_link.as_deref().and_then(web_url).or(base_url);
     clean_url(&mut feed.link, document_base.as_ref());
-    let base = feed.link.as_deref().and_then(web_url).or(document_base);
-    let base = base.as_ref();
+    let feed_base = feed.link.as_deref().and_then(web_url).or(document_base);
+    let base = feed_base.as_ref();
 
     clean_links(&mut feed.links, base);
     clean_string(&mut feed.id);
@@ -85,6 +88,7 @@ pub(super) fn clean_feed(feed: &mut Feed, base_url: Option<Url>) {
     for article in &mut feed.articles {
         clean_article(article, base);
     }
+    feed_base
 }
 
 fn clean_article(article: &mut Article, feed_base: Option<&Url>) {
@@ -123,7 +127,9 @@ fn clean_article(article: &mut Article, feed_base: Option<&Url>) {
     }
 }
 
-fn clean_text(text: &mut Option<Text>, base: Option<&Url>) {
+/// Sanitizes an HTML text (relative URLs resolved against `base`), strips characters XML
+/// cannot carry, and drops a text left blank.
+pub(super) fn clean_text(text: &mut Option<Text>, base: Option<&Url>) {
     *text = text.take().and_then(|text| {
         let value = match text.kind {
             TextKind::Html => strip_invalid_xml_chars(&clean_html(&text.value, base)).into_owned(),
@@ -138,7 +144,7 @@ fn clean_text(text: &mut Option<Text>, base: Option<&Url>) {
 
 /// Drops a date RFC 822 or RFC 3339 cannot write: chrono would panic writing the one and
 /// write a five-digit year into the other.
-fn clean_date(date: &mut Option<Timestamp>) {
+pub(super) fn clean_date(date: &mut Option<Timestamp>) {
     *date = date.filter(is_writable_date);
 }
 

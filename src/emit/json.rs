@@ -110,19 +110,19 @@ struct JsonAttachment<'a> {
     duration_in_seconds: Option<u64>,
 }
 
-fn document(prepared: &Prepared) -> JsonFeed<'_> {
+fn document<'a>(prepared: &'a Prepared<'a>) -> JsonFeed<'a> {
     let feed = &prepared.feed;
     JsonFeed {
         version: VERSION,
         title: prepared.title().value,
         home_page_url: feed.link.as_deref(),
-        feed_url: prepared.self_url.as_deref(),
+        feed_url: prepared.self_url,
         description: feed.description.as_ref().map(|d| d.value.as_str()),
         icon: feed.image.as_ref().map(|image| image.url.as_str()),
         favicon: feed.icon.as_deref(),
         language: feed.language.as_deref(),
         authors: feed.authors.iter().map(author).collect(),
-        items: feed.articles.iter().map(item).collect(),
+        items: prepared.articles().iter().copied().map(item).collect(),
     }
 }
 

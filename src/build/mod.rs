@@ -266,8 +266,8 @@ fn reuse_output(
 }
 
 /// The feed `definition` emits as `articles` (final: filtered, sorted, cut), with its
-/// per-tag feeds and a report without files yet; the articles are kept as emitted
-/// (`serve` pages its archives from them).
+/// per-tag feeds (positions in the feed's articles) and a report without files yet; the
+/// articles are kept as emitted (`serve` pages its archives from them).
 fn emitted(
     definition: &FeedDefinition,
     articles: Vec<Article>,
@@ -323,7 +323,8 @@ fn build_output(
     let (built, mut report) = emitted(definition, articles, store, options)?;
     let mut files = Vec::new();
     if let Some(dir) = &options.output_dir {
-        match output::write_formats(&built.feed, &meta.formats, dir, &meta.name) {
+        let clean = output::clean(&built.feed);
+        match output::write_formats(&clean, &meta.formats, dir, &meta.name) {
             Ok(written) => files = written,
             Err(error) => {
                 report.error = Some(format!(
@@ -333,7 +334,8 @@ fn build_output(
             }
         }
         if meta.per_tag && report.error.is_none() {
-            match output::write_per_tag(meta, &built.tags, dir, options.now) {
+            let articles = &built.feed.articles;
+            match output::write_per_tag(meta, &clean, articles, &built.tags, dir, options.now) {
                 Ok(written) => files.extend(written),
                 Err(error) => {
                     report.error = Some(format!(

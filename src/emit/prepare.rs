@@ -8,6 +8,8 @@
 //! of its own ([`Cleaned::part`]), so per-tag feeds never clean an article again.
 //! Entry points: [`Cleaned::new`], then [`Cleaned::whole`] or [`Cleaned::part`].
 
+use std::sync::OnceLock;
+
 use chrono::{DateTime, Utc};
 use url::Url;
 
@@ -38,6 +40,12 @@ pub(super) struct Cleaned {
     base_url: Option<String>,
     /// [`EmitOptions::now`], if a date every format can write.
     now: Option<Timestamp>,
+    /// Each article's Atom id ([`iri_id`]), worked out on first use: the same in every
+    /// document written from the feed.
+    atom_ids: OnceLock<Vec<String>>,
+    /// Each article's summary as plain text, `None` when it has none or it is blank;
+    /// worked out on first use.
+    plain_summaries: OnceLock<Vec<Option<String>>>,
 }
 
 impl Cleaned {
@@ -52,13 +60,15 @@ impl Cleaned {
             self_url: options.self_url.as_deref().and_then(|u| safe_url(u, None)),
             base_url,
             now: options.now.filter(is_writable_date),
+            atom_ids: OnceLock::new(),
+            plain_summaries: OnceLock::new(),
         }
     }
 
     /// The whole feed, ready to write.
     pub(super) fn whole(&self) -> Prepared<'_> {
-        let articles = self.feed.articles.iter().collect();
-        self.view(self.feed.title.clone(), self.feed.updated, articles)
+        let positions = (0..self.feed.articles.len()).collect();
+        self.view(self.feed.title.clone(), self.feed.updated, positions)
     }
 
     /// The feed with `title` and `updated` in place of its own and only the articles at
@@ -75,30 +85,59 @@ impl Cleaned {
         clean_text(&mut title, self.base.as_ref());
         let mut updated = updated;
         clean_date(&mut updated);
-        let articles = positions
+        let count = self.feed.articles.len();
+        let positions = positions
             .iter()
-            .filter_map(|&position| self.feed.articles.get(position))
+            .copied()
+            .filter(|&position| position < count)
             .collect();
-        self.view(title, updated, articles)
+        self.view(title, updated, positions)
     }
 
-    fn view<'a>(
-        &'a self,
+    /// A document of the articles at `positions`, each less than the number of articles.
+    fn view(
+        &self,
         title: Option<Text>,
         updated: Option<Timestamp>,
-        articles: Vec<&'a Article>,
-    ) -> Prepared<'a> {
+        positions: Vec<usize>,
+    ) -> Prepared<'_> {
+        let articles: Vec<&Article> = positions
+            .iter()
+            .map(|&position| &self.feed.articles[position])
+            .collect();
         let known_updated = updated
             .or_else(|| newest_article_date(&articles))
             .or(self.now);
         Prepared {
             feed: &self.feed,
+            cleaned: self,
             title,
+            positions,
             articles,
             self_url: self.self_url.as_deref(),
             base_url: self.base_url.as_deref(),
             known_updated,
         }
+    }
+
+    fn atom_ids(&self) -> &[String] {
+        self.atom_ids.get_or_init(|| {
+            (self.feed.articles.iter())
+                .map(|article| iri_id(&article.id))
+                .collect()
+        })
+    }
+
+    fn plain_summaries(&self) -> &[Option<String>] {
+        self.plain_summaries.get_or_init(|| {
+            (self.feed.articles.iter())
+                .map(|article| {
+                    (article.summary.as_ref())
+                        .map(Text::to_plain)
+                        .filter(|summary| !summary.is_empty())
+                })
+                .collect()
+        })
     }
 }
 
@@ -109,9 +148,13 @@ pub(super) struct Prepared<'a> {
     /// (see [`Prepared::title`], [`Prepared::known_updated`]); the document's articles
     /// are [`Prepared::articles`], not this feed's.
     pub(super) feed: &'a Feed,
+    /// What the document is cut from, for what its articles share with other documents.
+    cleaned: &'a Cleaned,
     /// The document's title, cleaned.
     title: Option<Text>,
-    /// The document's articles, cleaned.
+    /// The positions of the document's articles in the feed, each in range.
+    positions: Vec<usize>,
+    /// The document's articles, cleaned: the feed's at `positions`.
     articles: Vec<&'a Article>,
     /// The URL the output will be published at, if given and safe.
     pub(super) self_url: Option<&'a str>,
@@ -125,6 +168,22 @@ impl<'a> Prepared<'a> {
     /// The document's articles, in order.
     pub(super) fn articles(&self) -> &[&'a Article] {
         &self.articles
+    }
+
+    /// The Atom id ([`iri_id`]) of each of [`Prepared::articles`], in order; worked out
+    /// once for every document of the feed.
+    pub(super) fn atom_ids(&self) -> impl Iterator<Item = &'a str> {
+        let ids = self.cleaned.atom_ids();
+        self.positions
+            .iter()
+            .map(|&position| ids[position].as_str())
+    }
+
+    /// The summary of each of [`Prepared::articles`] as plain text, `None` when it has
+    /// none or it is blank; worked out once for every document of the feed.
+    pub(super) fn plain_summaries(&self) -> impl Iterator<Item = Option<&'a str>> {
+        let summaries = self.cleaned.plain_summaries();
+        (self.positions.iter()).map(|&position| summaries[position].as_deref())
     }
 
     /// The feed's title, or [`UNTITLED_FEED`].

@@ -50,7 +50,10 @@ pub(super) fn assemble(
         error: None,
     };
     if let Some(dir) = &options.output_dir {
-        match output::write_formats(&assembled.built.feed, &meta.formats, dir, &meta.name) {
+        // Cleaned once for the feed and every tag feed: a tag feed's articles are the
+        // feed's, and clean the same.
+        let clean = output::clean(&assembled.built.feed);
+        match output::write_formats(&clean, &meta.formats, dir, &meta.name) {
             Ok(written) => assembled.files = written,
             Err(error) => {
                 assembled.error = Some(format!(
@@ -60,7 +63,9 @@ pub(super) fn assemble(
             }
         }
         if meta.per_tag && assembled.error.is_none() {
-            match output::write_per_tag(meta, &assembled.built.tags, dir, options.now) {
+            let built = &assembled.built;
+            let articles = &built.feed.articles;
+            match output::write_per_tag(meta, &clean, articles, &built.tags, dir, options.now) {
                 Ok(written) => assembled.files.extend(written),
                 Err(error) => {
                     assembled.error = Some(format!(

@@ -1,5 +1,7 @@
 //! Writes a built feed's files: one per format, and with `per-tag` one per tag and
 //! format plus an index, each written atomically (a temporary file renamed over the old).
+//! The feed is cleaned once ([`clean`]); its tag feeds are written from that
+//! ([`emit::CleanFeed::write_part`]), never cleaning an article again.
 
 use std::fs;
 use std::io;
@@ -9,9 +11,9 @@ use chrono::{DateTime, Utc};
 
 use super::atomic::write_if_changed;
 use crate::config::FeedMeta;
-use crate::emit::{self, EmitOptions, OutputFormat};
+use crate::emit::{CleanFeed, EmitOptions, FeedPart, OutputFormat};
 use crate::fetch::map_bounded;
-use crate::model::{Article, Feed, Generator, Text};
+use crate::model::{Article, Feed, Generator, Text, Timestamp};
 use crate::pipeline::TagFeed;
 
 /// The file extension of a format: `rss`, `atom`, `json`.
@@ -32,16 +34,12 @@ pub fn compose_feed(
     articles: Vec<Article>,
     now: DateTime<Utc>,
 ) -> Feed {
-    let newest = articles
-        .iter()
-        .filter_map(|article| article.updated.max(article.published))
-        .max();
     Feed {
         title: Some(Text::plain(title)),
         link: meta.link.as_ref().map(ToString::to_string),
         id: Some(meta.feed_id()),
         description: meta.description.clone().map(Text::plain),
-        updated: Some(newest.unwrap_or_else(|| now.fixed_offset())),
+        updated: Some(newest_or(&articles, now)),
         generator: Some(Generator {
             name: "feedmill".to_owned(),
             uri: None,
@@ -50,6 +48,21 @@ pub fn compose_feed(
         articles,
         ..Feed::default()
     }
+}
+
+/// The newest article's date (the later of updated and published), else `now`: a
+/// composed feed's `updated`.
+fn newest_or<'a>(articles: impl IntoIterator<Item = &'a Article>, now: DateTime<Utc>) -> Timestamp {
+    articles
+        .into_iter()
+        .filter_map(|article| article.updated.max(article.published))
+        .max()
+        .unwrap_or_else(|| now.fixed_offset())
+}
+
+/// `feed` cleaned for writing, once for the feed and all its tag feeds.
+pub(super) fn clean(feed: &Feed) -> CleanFeed {
+    CleanFeed::new(feed, &EmitOptions::default())
 }
 
 /// A file written, with its [`stamp`].
@@ -69,17 +82,26 @@ fn stamp(path: &Path) -> io::Result<String> {
 
 /// Writes `feed` in every format of `meta` under `dir` as `STEM.EXT`; returns the files.
 pub(super) fn write_formats(
-    feed: &Feed,
+    feed: &CleanFeed,
     formats: &[OutputFormat],
+    dir: &Path,
+    stem: &str,
+) -> io::Result<Vec<Written>> {
+    let documents = feed
+        .write_formats(formats)
+        .map_err(|error| io::Error::other(error.to_string()))?;
+    write_documents(formats, documents, dir, stem)
+}
+
+/// Writes `documents`, one per format of `formats`, under `dir` as `STEM.EXT`.
+fn write_documents(
+    formats: &[OutputFormat],
+    documents: Vec<Vec<u8>>,
     dir: &Path,
     stem: &str,
 ) -> io::Result<Vec<Written>> {
     fs::create_dir_all(dir)?;
     let mut written = Vec::new();
-    // Cleaning the feed (sanitizing every article's HTML) is most of the cost; once for
-    // all formats.
-    let documents = emit::write_formats(feed, formats, &EmitOptions::default())
-        .map_err(|error| io::Error::other(error.to_string()))?;
     for (&format, bytes) in formats.iter().zip(documents) {
         let path = dir.join(format!("{stem}.{}", extension(format)));
         write_if_changed(&path, &bytes)?;
@@ -92,8 +114,14 @@ pub(super) fn write_formats(
 /// Writes one feed per tag under `DIR/NAME/tags/` (`SLUG.EXT`) and an `index.html`
 /// listing them; removes tag files of earlier runs whose tag is gone. Returns the files
 /// written.
+///
+/// `feed` is the feed [`clean`]ed, `articles` its articles as composed (the tags'
+/// positions point into them): each tag feed has the bytes [`compose_feed`] of its
+/// articles would write.
 pub(super) fn write_per_tag(
     meta: &FeedMeta,
+    feed: &CleanFeed,
+    articles: &[Article],
     tags: &[TagFeed],
     output_dir: &Path,
     now: DateTime<Utc>,
@@ -102,8 +130,15 @@ pub(super) fn write_per_tag(
     // Tag feeds are independent: written on every core, their disk flushes overlapping.
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
     let results = map_bounded(tags, workers, |tag| {
-        let feed = compose_feed(meta, &tag_title(meta, tag), tag.articles.clone(), now);
-        write_formats(&feed, &meta.formats, &dir, &tag.slug)
+        let part = FeedPart {
+            title: Some(Text::plain(tag_title(meta, tag))),
+            updated: Some(newest_or(tag.articles(articles), now)),
+            positions: &tag.positions,
+        };
+        let documents = feed
+            .write_part(&part, &meta.formats)
+            .map_err(|error| io::Error::other(error.to_string()))?;
+        write_documents(&meta.formats, documents, &dir, &tag.slug)
     });
     let mut written = Vec::new();
     for paths in results {
@@ -180,7 +215,7 @@ fn tag_index_html(meta: &FeedMeta, tags: &[TagFeed]) -> String {
         html.push_str(&format!(
             "<li>{} ({} articles):",
             escape(&tag.label),
-            tag.articles.len()
+            tag.positions.len()
         ));
         for &format in &meta.formats {
             let ext = extension(format);
@@ -206,4 +241,73 @@ pub fn media_type(format: OutputFormat) -> &'static str {
 
 fn escape(text: &str) -> String {
     crate::model::escape_html(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::emit;
+    use crate::model::Tag;
+    use crate::pipeline::{TagAliases, split_by_tag};
+
+    fn article(link: &str, published: Option<&str>, tags: &[&str]) -> Article {
+        Article {
+            id: format!("https://world.example{link}"),
+            title: Some(Text::plain(format!("Story {link} <b>"))),
+            link: Some(link.to_owned()),
+            published: published.map(|at| DateTime::parse_from_rfc3339(at).unwrap()),
+            summary: Some(Text::html(
+                "<p onclick=\"x()\">Read <a href=\"more\">more</a></p><script>y()</script>\
+                 <img src=\"../img/a.png\">",
+            )),
+            tags: tags.iter().map(|term| Tag::new(*term)).collect(),
+            ..Article::default()
+        }
+    }
+
+    #[test]
+    fn tag_feeds_have_the_bytes_their_own_composed_feeds_write() {
+        let definition = crate::config::validate(
+            Path::new("feeds/world.toml"),
+            "[feed]\ntitle = \"World\"\nname = \"world\"\nlink = \"https://world.example/news/\"\n\
+             per-tag = true\nformats = [\"rss\", \"atom\", \"json\"]\n\n\
+             [[source]]\nname = \"wire\"\nurl = \"https://wire.example/feed.xml\"\n",
+        )
+        .expect("a valid definition");
+        let meta = &definition.feed;
+        let now = DateTime::parse_from_rfc3339("2026-11-25T08:00:00Z")
+            .unwrap()
+            .to_utc();
+        let articles = vec![
+            article(
+                "/a/1",
+                Some("2026-11-24T09:00:00+09:00"),
+                &["Seoul", "Trade"],
+            ),
+            article("/b/2", None, &["Undated"]),
+            article("c/3", Some("2026-11-20T09:00:00-05:00"), &["trade"]),
+        ];
+        let tags = split_by_tag(&articles, &TagAliases::default());
+        assert_eq!(tags.len(), 3);
+        let feed = compose_feed(meta, &meta.title, articles, now);
+        let dir = tempfile::tempdir().unwrap();
+        write_per_tag(meta, &clean(&feed), &feed.articles, &tags, dir.path(), now).unwrap();
+        for tag in &tags {
+            let articles = tag.articles(&feed.articles).cloned().collect();
+            let own = compose_feed(meta, &tag_title(meta, tag), articles, now);
+            let expected = emit::write_formats(&own, &meta.formats, &EmitOptions::default());
+            for (format, bytes) in meta.formats.iter().zip(expected.unwrap()) {
+                let name = format!("{}.{}", tag.slug, extension(*format));
+                let path = dir.path().join("world/tags").join(name);
+                let written = fs::read_to_string(&path).unwrap();
+                assert_eq!(
+                    written,
+                    String::from_utf8(bytes).unwrap(),
+                    "{}",
+                    path.display()
+                );
+                assert!(!written.contains("onclick") && !written.contains("y()"));
+            }
+        }
+    }
 }

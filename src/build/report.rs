@@ -23,7 +23,8 @@ pub struct BuiltFeed {
     pub name: String,
     /// The feed, articles newest first.
     pub feed: Feed,
-    /// One group per tag (empty unless the definition asks for per-tag feeds).
+    /// One group per tag, by positions in `feed.articles` (empty unless the definition
+    /// asks for per-tag feeds).
     pub tags: Vec<TagFeed>,
 }
 

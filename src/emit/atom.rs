@@ -10,7 +10,7 @@ use atom_syndication::{
     Category, Content, Entry, Feed, Generator, Link, Person, Text as AtomText, WriteConfig,
 };
 
-use super::prepare::{Prepared, fallback_article_title, iri_id};
+use super::prepare::{Prepared, fallback_article_title};
 use super::syntax::is_absolute_iri;
 use super::{EmitError, OutputFormat, finish_xml};
 use crate::model::{self, Article, Tag, Text, TextKind};
@@ -35,7 +35,7 @@ pub(super) fn write(prepared: &Prepared) -> Result<Vec<u8>, EmitError> {
 fn feed(prepared: &Prepared) -> Feed {
     let feed = &prepared.feed;
     let mut authors: Vec<Person> = feed.authors.iter().map(person).collect();
-    if authors.is_empty() && feed.articles.iter().any(|a| a.authors.is_empty()) {
+    if authors.is_empty() && prepared.articles().iter().any(|a| a.authors.is_empty()) {
         authors.push(Person {
             name: UNKNOWN_PERSON.to_owned(),
             ..Person::default()
@@ -56,10 +56,9 @@ fn feed(prepared: &Prepared) -> Feed {
         logo: feed.image.as_ref().map(|image| image.url.clone()),
         rights: feed.rights.as_ref().map(text),
         subtitle: feed.description.as_ref().map(text),
-        entries: feed
-            .articles
-            .iter()
-            .map(|article| entry(article, prepared))
+        entries: (prepared.articles().iter())
+            .zip(prepared.atom_ids())
+            .map(|(article, id)| entry(article, id, prepared))
             .collect(),
         lang: feed.language.clone(),
         ..Feed::default()
@@ -80,7 +79,8 @@ fn feed_links(prepared: &Prepared) -> Vec<Link> {
     links
 }
 
-fn entry(article: &Article, prepared: &Prepared) -> Entry {
+/// The entry for `article`, whose Atom id is `id`.
+fn entry(article: &Article, id: &str, prepared: &Prepared) -> Entry {
     let mut links = Vec::new();
     if let Some(href) = &article.link {
         links.push(link(href, "alternate", None));
@@ -93,7 +93,7 @@ fn entry(article: &Article, prepared: &Prepared) -> Entry {
             .title
             .as_ref()
             .map_or_else(|| AtomText::plain(fallback_article_title(article)), text),
-        id: iri_id(&article.id),
+        id: id.to_owned(),
         updated: prepared.article_updated(article),
         authors: article.authors.iter().map(person).collect(),
         categories: article.tags.iter().map(category).collect(),

@@ -11,7 +11,8 @@ use url::Url;
 
 use super::sanitize::{clean_html, strip_invalid_xml_chars};
 use super::syntax::{
-    is_email, is_link_relation, is_media_type, is_uri, is_writable_date, language_tag,
+    is_email, is_link_relation, is_media_type, is_uri, is_uri_shaped, is_writable_date,
+    language_tag,
 };
 use crate::model::{Article, Enclosure, Feed, Link, Person, Tag, Text, TextKind, Timestamp};
 
@@ -25,40 +26,64 @@ const DANGEROUS_SCHEMES: [&str; 3] = ["javascript", "vbscript", "data"];
 /// output happens to be published, not where its author meant) and one whose scheme runs
 /// code (`javascript:`, `vbscript:`, `data:`).
 pub(super) fn safe_url(raw: &str, base: Option<&Url>) -> Option<String> {
+    checked_url(raw, base).map(|(written, _)| written)
+}
+
+/// [`safe_url`], with the parsed URL when the result is `raw` as written (trimmed): then
+/// that parse is what parsing the result gives, and need not be done again.
+fn checked_url(raw: &str, base: Option<&Url>) -> Option<(String, Option<Url>)> {
     let raw = strip_invalid_xml_chars(raw.trim());
     if raw.is_empty() {
         return None;
     }
-    let absolute = match Url::parse(&raw) {
-        Ok(url) => url,
-        Err(url::ParseError::RelativeUrlWithoutBase) => base?.join(&raw).ok()?,
+    let (absolute, parsed_as_written) = match Url::parse(&raw) {
+        Ok(url) => (url, true),
+        Err(url::ParseError::RelativeUrlWithoutBase) => (base?.join(&raw).ok()?, false),
         Err(_) => return None,
     };
     if DANGEROUS_SCHEMES.contains(&absolute.scheme()) {
         return None;
     }
-    let written = if is_uri(&raw) {
-        raw.into_owned()
-    } else {
-        String::from(absolute)
-    };
-    is_uri(&written).then_some(written)
+    // `is_uri` is its shape check plus a parse; `raw` parsed already, so the shape
+    // decides (the common case: a URL written absolute and clean, parsed once).
+    if parsed_as_written && is_uri_shaped(&raw) {
+        return Some((raw.into_owned(), Some(absolute)));
+    }
+    let written = String::from(absolute);
+    is_uri(&written).then_some((written, None))
 }
 
 /// `raw` parsed, if it is an absolute `http` or `https` URL: the only kind we resolve
 /// relative URLs against.
 pub(super) fn web_url(raw: &str) -> Option<Url> {
-    Url::parse(raw)
-        .ok()
-        .filter(|url| matches!(url.scheme(), "http" | "https"))
+    Url::parse(raw).ok().filter(is_web)
 }
 
-pub(super) fn clean_feed(feed: &mut Feed, base_url: Option<Url>) {
-    clean_url(&mut feed.self_link, None);
-    let document_base = feed.self_link.as_deref().and_then(web_url).or(base_url);
-    clean_url(&mut feed.link, document_base.as_ref());
-    let base = feed.link.as_deref().and_then(web_url).or(document_base);
-    let base = base.as_ref();
+fn is_web(url: &Url) -> bool {
+    matches!(url.scheme(), "http" | "https")
+}
+
+/// Cleans `url` as [`clean_url`] does and returns what [`web_url`] gives for the result,
+/// without parsing it again when the cleaning parsed it already.
+fn clean_base_url(url: &mut Option<String>, base: Option<&Url>) -> Option<Url> {
+    let (written, parsed) = url
+        .as_deref()
+        .and_then(|raw| checked_url(raw, base))
+        .unzip();
+    *url = written;
+    match parsed.flatten() {
+        Some(parsed) => Some(parsed).filter(is_web),
+        None => url.as_deref().and_then(web_url),
+    }
+}
+
+/// Cleans `feed` in place, resolving relative URLs against its own links, else
+/// `base_url`; returns the base its texts and articles were resolved against. How an
+/// article cleans depends on that base alone.
+pub(super) fn clean_feed(feed: &mut Feed, base_url: Option<Url>) -> Option<Url> {
+    let document_base = clean_base_url(&mut feed.self_link, None).or(base_url);
+    let feed_base = clean_base_url(&mut feed.link, document_base.as_ref()).or(document_base);
+    let base = feed_base.as_ref();
 
     clean_links(&mut feed.links, base);
     clean_string(&mut feed.id);
@@ -85,11 +110,11 @@ pub(super) fn clean_feed(feed: &mut Feed, base_url: Option<Url>) {
     for article in &mut feed.articles {
         clean_article(article, base);
     }
+    feed_base
 }
 
 fn clean_article(article: &mut Article, feed_base: Option<&Url>) {
-    clean_url(&mut article.link, feed_base);
-    let article_base = article.link.as_deref().and_then(web_url);
+    let article_base = clean_base_url(&mut article.link, feed_base);
     let base = article_base.as_ref().or(feed_base);
 
     strip_in_place(&mut article.id);
@@ -123,7 +148,9 @@ fn clean_article(article: &mut Article, feed_base: Option<&Url>) {
     }
 }
 
-fn clean_text(text: &mut Option<Text>, base: Option<&Url>) {
+/// Sanitizes an HTML text (relative URLs resolved against `base`), strips characters XML
+/// cannot carry, and drops a text left blank.
+pub(super) fn clean_text(text: &mut Option<Text>, base: Option<&Url>) {
     *text = text.take().and_then(|text| {
         let value = match text.kind {
             TextKind::Html => strip_invalid_xml_chars(&clean_html(&text.value, base)).into_owned(),
@@ -138,7 +165,7 @@ fn clean_text(text: &mut Option<Text>, base: Option<&Url>) {
 
 /// Drops a date RFC 822 or RFC 3339 cannot write: chrono would panic writing the one and
 /// write a five-digit year into the other.
-fn clean_date(date: &mut Option<Timestamp>) {
+pub(super) fn clean_date(date: &mut Option<Timestamp>) {
     *date = date.filter(is_writable_date);
 }
 

@@ -5,6 +5,8 @@
 //! `content_text` (plain text goes out as both; falling back to the summary, the title, then empty text), and dates
 //! are RFC 3339 with their original offset. Entry point: [`write()`].
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 
 use super::prepare::Prepared;
@@ -54,11 +56,11 @@ struct JsonItem<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     title: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    content_html: Option<String>,
+    content_html: Option<Cow<'a, str>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     content_text: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    summary: Option<String>,
+    summary: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     image: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -110,23 +112,27 @@ struct JsonAttachment<'a> {
     duration_in_seconds: Option<u64>,
 }
 
-fn document(prepared: &Prepared) -> JsonFeed<'_> {
+fn document<'a>(prepared: &'a Prepared<'a>) -> JsonFeed<'a> {
     let feed = &prepared.feed;
     JsonFeed {
         version: VERSION,
         title: prepared.title().value,
         home_page_url: feed.link.as_deref(),
-        feed_url: prepared.self_url.as_deref(),
+        feed_url: prepared.self_url,
         description: feed.description.as_ref().map(|d| d.value.as_str()),
         icon: feed.image.as_ref().map(|image| image.url.as_str()),
         favicon: feed.icon.as_deref(),
         language: feed.language.as_deref(),
         authors: feed.authors.iter().map(author).collect(),
-        items: feed.articles.iter().map(item).collect(),
+        items: (prepared.articles().iter())
+            .zip(prepared.plain_summaries())
+            .map(|(article, summary)| item(article, summary))
+            .collect(),
     }
 }
 
-fn item(article: &Article) -> JsonItem<'_> {
+/// The item for `article`, whose summary as plain text is `summary`.
+fn item<'a>(article: &'a Article, summary: Option<&'a str>) -> JsonItem<'a> {
     static EMPTY: Text = Text {
         kind: TextKind::Plain,
         value: String::new(),
@@ -139,9 +145,12 @@ fn item(article: &Article) -> JsonItem<'_> {
     // Plain text goes out both ways: readers that only show `content_html` (most of
     // them) still get it, escaped.
     let (content_html, content_text) = match content.kind {
-        TextKind::Html => (Some(content.value.clone()), None),
+        TextKind::Html => (Some(Cow::Borrowed(content.value.as_str())), None),
         TextKind::Plain if content.value.is_empty() => (None, Some(content.value.as_str())),
-        TextKind::Plain => (Some(content.to_html()), Some(content.value.as_str())),
+        TextKind::Plain => (
+            Some(Cow::Owned(content.to_html())),
+            Some(content.value.as_str()),
+        ),
     };
     JsonItem {
         id: &article.id,
@@ -154,11 +163,7 @@ fn item(article: &Article) -> JsonItem<'_> {
         title: article.title.as_ref().map(|title| title.value.as_str()),
         content_html,
         content_text,
-        summary: article
-            .summary
-            .as_ref()
-            .map(Text::to_plain)
-            .filter(|summary| !summary.is_empty()),
+        summary,
         image: article.image.as_deref(),
         date_published: article.published.as_ref().map(rfc3339),
         date_modified: article.updated.as_ref().map(rfc3339),
@@ -214,6 +219,7 @@ fn attachment(enclosure: &model::Enclosure, duration_seconds: Option<u64>) -> Js
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::emit::prepare::Cleaned;
 
     #[test]
     fn an_item_without_content_uses_its_summary_then_its_title_as_content() {
@@ -222,16 +228,22 @@ mod tests {
             title: Some(Text::plain("t")),
             ..Article::default()
         };
-        let written = item(&with_summary);
-        assert_eq!(written.content_html.as_deref(), Some("<p>s</p>"));
-        assert_eq!(written.summary.as_deref(), Some("s"));
-
         let with_title = Article {
             title: Some(Text::plain("t")),
             ..Article::default()
         };
-        assert_eq!(item(&with_title).content_text, Some("t"));
-        assert_eq!(item(&Article::default()).content_text, Some(""));
+        let feed = model::Feed {
+            articles: vec![with_summary, with_title, Article::default()],
+            ..model::Feed::default()
+        };
+        let cleaned = Cleaned::new(&feed, &crate::emit::EmitOptions::default());
+        let prepared = cleaned.whole();
+        let items = document(&prepared).items;
+        assert_eq!(items[0].content_html.as_deref(), Some("<p>s</p>"));
+        assert_eq!(items[0].summary, Some("s"));
+        assert_eq!(items[1].content_text, Some("t"));
+        assert_eq!(items[1].summary, None);
+        assert_eq!(items[2].content_text, Some(""));
     }
 
     #[test]

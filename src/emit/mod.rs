@@ -4,7 +4,9 @@
 //! sanitized (no script, event handlers or `javascript:` URLs) with relative URLs made
 //! absolute, URL fields hold absolute URIs or nothing, and characters XML cannot carry
 //! never reach the output.
-//! Entry point: [`write()`]. Subscription lists are written as OPML by [`opml::write_opml`].
+//! Entry point: [`write()`]; [`CleanFeed`] cleans a feed once to write it, and parts of
+//! its articles (per-tag feeds), in several formats. Subscription lists are written as
+//! OPML by [`opml::write_opml`].
 
 mod atom;
 mod clean;
@@ -18,8 +20,8 @@ mod syntax;
 use std::borrow::Cow;
 use std::fmt;
 
-use crate::model::{Feed, Timestamp};
-use prepare::Prepared;
+use crate::model::{Feed, Text, Timestamp};
+use prepare::{Cleaned, Prepared};
 use sanitize::strip_invalid_xml_chars;
 
 /// The formats [`write()`] produces.
@@ -83,12 +85,7 @@ pub fn write(
     format: OutputFormat,
     options: &EmitOptions,
 ) -> Result<Vec<u8>, EmitError> {
-    let prepared = Prepared::new(feed, options);
-    match format {
-        OutputFormat::Rss => rss::write(&prepared),
-        OutputFormat::Atom => atom::write(&prepared),
-        OutputFormat::Json => json::write(&prepared),
-    }
+    write_prepared(&Cleaned::new(feed, options).whole(), format)
 }
 
 /// Writes `feed` in each of `formats`, in that order: the same bytes as [`write()`]
@@ -102,15 +99,103 @@ pub fn write_formats(
     formats: &[OutputFormat],
     options: &EmitOptions,
 ) -> Result<Vec<Vec<u8>>, EmitError> {
-    let prepared = Prepared::new(feed, options);
-    formats
-        .iter()
-        .map(|format| match format {
-            OutputFormat::Rss => rss::write(&prepared),
-            OutputFormat::Atom => atom::write(&prepared),
-            OutputFormat::Json => json::write(&prepared),
-        })
-        .collect()
+    CleanFeed::new(feed, options).write_formats(formats)
+}
+
+/// A feed cleaned once (see the module docs), to be written whole and in parts, in any
+/// format, without cleaning again: cleaning (sanitizing every article's HTML, parsing
+/// every URL) costs far more than writing.
+///
+/// ```
+/// use feedmill::emit::{CleanFeed, EmitOptions, FeedPart, OutputFormat};
+/// use feedmill::model::{Article, Feed, Text};
+///
+/// let feed = Feed {
+///     title: Some(Text::plain("News")),
+///     link: Some("https://news.example/".into()),
+///     articles: vec![
+///         Article { id: "https://news.example/a".into(), ..Article::default() },
+///         Article { id: "https://news.example/b".into(), ..Article::default() },
+///     ],
+///     ..Feed::default()
+/// };
+/// let clean = CleanFeed::new(&feed, &EmitOptions::default());
+/// let whole = clean.write_formats(&[OutputFormat::Json])?;
+/// let part = FeedPart { title: Some(Text::plain("News — b")), updated: None, positions: &[1] };
+/// let only_b = clean.write_part(&part, &[OutputFormat::Json])?;
+/// let only_b = String::from_utf8(only_b[0].clone()).unwrap();
+/// assert!(only_b.contains("News — b") && !only_b.contains("news.example/a"));
+/// # assert_ne!(whole, vec![only_b.into_bytes()]);
+/// # Ok::<(), feedmill::emit::EmitError>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct CleanFeed {
+    cleaned: Cleaned,
+}
+
+/// Some of a [`CleanFeed`]'s articles, written as a feed of their own: the feed with
+/// this title, this `updated` and only these articles. [`CleanFeed::write_part`] gives
+/// the bytes [`write_formats`] gives for that feed.
+#[derive(Debug, Clone)]
+pub struct FeedPart<'a> {
+    /// The part's title, in place of the feed's.
+    pub title: Option<Text>,
+    /// When the part last changed, in place of the feed's `updated` (`None`: its newest
+    /// article's date, else [`EmitOptions::now`]).
+    pub updated: Option<Timestamp>,
+    /// The positions of its articles in the feed's `articles`, in the order to write
+    /// them; a position past the end is skipped.
+    pub positions: &'a [usize],
+}
+
+impl CleanFeed {
+    /// Cleans `feed` for writing with `options`.
+    pub fn new(feed: &Feed, options: &EmitOptions) -> Self {
+        CleanFeed {
+            cleaned: Cleaned::new(feed, options),
+        }
+    }
+
+    /// Writes the whole feed in each of `formats`, in that order: the bytes
+    /// [`write_formats`] gives.
+    ///
+    /// # Errors
+    ///
+    /// As [`write()`].
+    pub fn write_formats(&self, formats: &[OutputFormat]) -> Result<Vec<Vec<u8>>, EmitError> {
+        let prepared = self.cleaned.whole();
+        formats
+            .iter()
+            .map(|&format| write_prepared(&prepared, format))
+            .collect()
+    }
+
+    /// Writes `part` in each of `formats`, in that order.
+    ///
+    /// # Errors
+    ///
+    /// As [`write()`].
+    pub fn write_part(
+        &self,
+        part: &FeedPart<'_>,
+        formats: &[OutputFormat],
+    ) -> Result<Vec<Vec<u8>>, EmitError> {
+        let prepared = self
+            .cleaned
+            .part(part.title.clone(), part.updated, part.positions);
+        formats
+            .iter()
+            .map(|&format| write_prepared(&prepared, format))
+            .collect()
+    }
+}
+
+fn write_prepared(prepared: &Prepared<'_>, format: OutputFormat) -> Result<Vec<u8>, EmitError> {
+    match format {
+        OutputFormat::Rss => rss::write(prepared),
+        OutputFormat::Atom => atom::write(prepared),
+        OutputFormat::Json => json::write(prepared),
+    }
 }
 
 impl EmitError {
@@ -124,7 +209,7 @@ impl EmitError {
 
 /// Finishes a serialized XML document: removes any character XML cannot carry.
 ///
-/// Every string was already cleaned by [`Prepared::new`]; this last pass guarantees it for
+/// Every string was already cleaned by [`Cleaned::new`]; this last pass guarantees it for
 /// the whole document, including fields added to the model later. The serializers never
 /// write such characters as markup, so removing them here equals removing them from
 /// each string.
@@ -136,5 +221,7 @@ fn finish_xml(bytes: Vec<u8>, format: OutputFormat) -> Result<Vec<u8>, EmitError
     })
 }
 
+#[cfg(test)]
+mod part_tests;
 #[cfg(test)]
 mod tests;

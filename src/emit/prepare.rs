@@ -2,12 +2,19 @@
 //! (sanitized HTML, safe absolute URLs, XML-safe text), plus the fallbacks the formats
 //! share for values they require and the feed lacks (ids, titles, dates), which are
 //! deterministic and never read the wall clock.
-//! Entry point: [`Prepared::new`].
+//!
+//! A feed is cleaned once ([`Cleaned::new`]); each document written from it is a
+//! [`Prepared`] view: the whole feed, or a part of its articles under a title and date
+//! of its own ([`Cleaned::part`]), so per-tag feeds never clean an article again.
+//! Entry points: [`Cleaned::new`], then [`Cleaned::whole`] or [`Cleaned::part`].
+
+use std::sync::OnceLock;
 
 use chrono::{DateTime, Utc};
+use url::Url;
 
 use super::EmitOptions;
-use super::clean::{clean_feed, safe_url, web_url};
+use super::clean::{clean_date, clean_feed, clean_text, safe_url, web_url};
 use super::syntax::{is_absolute_iri, is_writable_date};
 use crate::model::{Article, Feed, Text, Timestamp};
 
@@ -18,42 +25,170 @@ const UNTITLED_ARTICLE: &str = "Untitled";
 /// How many characters of an article's text become its title when it has none.
 const TITLE_EXCERPT_CHARS: usize = 80;
 
-/// A feed ready to write: cleaned, plus the fallbacks the writers share.
-#[derive(Debug)]
-pub(super) struct Prepared {
+/// A feed cleaned for writing with some options: what every [`Prepared`] borrows.
+#[derive(Debug, Clone)]
+pub(super) struct Cleaned {
     /// The feed with HTML sanitized, URLs absolute and safe, strings XML-clean and an id
     /// on every article. Content equal to the summary is removed.
-    pub(super) feed: Feed,
-    /// The URL the output will be published at, if given and safe.
-    pub(super) self_url: Option<String>,
+    feed: Feed,
+    /// The base relative URLs in the feed's texts were resolved against (for a part's
+    /// title).
+    base: Option<Url>,
+    /// [`EmitOptions::self_url`], if given and safe.
+    self_url: Option<String>,
     /// [`EmitOptions::base_url`], if given and safe.
     base_url: Option<String>,
-    /// See [`Prepared::known_updated`].
-    known_updated: Option<Timestamp>,
+    /// [`EmitOptions::now`], if a date every format can write.
+    now: Option<Timestamp>,
+    /// Each article's Atom id ([`iri_id`]), worked out on first use: the same in every
+    /// document written from the feed.
+    atom_ids: OnceLock<Vec<String>>,
+    /// Each article's summary as plain text, `None` when it has none or it is blank;
+    /// worked out on first use.
+    plain_summaries: OnceLock<Vec<Option<String>>>,
 }
 
-impl Prepared {
+impl Cleaned {
     /// Cleans `feed` for writing with `options`.
     pub(super) fn new(feed: &Feed, options: &EmitOptions) -> Self {
         let base_url = options.base_url.as_deref().and_then(|u| safe_url(u, None));
         let mut feed = feed.clone();
-        clean_feed(&mut feed, base_url.as_deref().and_then(web_url));
-        let known_updated = feed
-            .updated
-            .or_else(|| newest_article_date(&feed))
-            .or(options.now.filter(is_writable_date));
-        Prepared {
+        let base = clean_feed(&mut feed, base_url.as_deref().and_then(web_url));
+        Cleaned {
             feed,
+            base,
             self_url: options.self_url.as_deref().and_then(|u| safe_url(u, None)),
             base_url,
+            now: options.now.filter(is_writable_date),
+            atom_ids: OnceLock::new(),
+            plain_summaries: OnceLock::new(),
+        }
+    }
+
+    /// The whole feed, ready to write.
+    pub(super) fn whole(&self) -> Prepared<'_> {
+        let positions = (0..self.feed.articles.len()).collect();
+        self.view(self.feed.title.clone(), self.feed.updated, positions)
+    }
+
+    /// The feed with `title` and `updated` in place of its own and only the articles at
+    /// `positions` (in that order; positions past the end are skipped): what cleaning
+    /// that feed would give, since the feed-level fields that decide how an article
+    /// cleans (its links, the base URL) are the same.
+    pub(super) fn part(
+        &self,
+        title: Option<Text>,
+        updated: Option<Timestamp>,
+        positions: &[usize],
+    ) -> Prepared<'_> {
+        let mut title = title;
+        clean_text(&mut title, self.base.as_ref());
+        let mut updated = updated;
+        clean_date(&mut updated);
+        let count = self.feed.articles.len();
+        let positions = positions
+            .iter()
+            .copied()
+            .filter(|&position| position < count)
+            .collect();
+        self.view(title, updated, positions)
+    }
+
+    /// A document of the articles at `positions`, each less than the number of articles.
+    fn view(
+        &self,
+        title: Option<Text>,
+        updated: Option<Timestamp>,
+        positions: Vec<usize>,
+    ) -> Prepared<'_> {
+        let articles: Vec<&Article> = positions
+            .iter()
+            .map(|&position| &self.feed.articles[position])
+            .collect();
+        let known_updated = updated
+            .or_else(|| newest_article_date(&articles))
+            .or(self.now);
+        Prepared {
+            feed: &self.feed,
+            cleaned: self,
+            title,
+            positions,
+            articles,
+            self_url: self.self_url.as_deref(),
+            base_url: self.base_url.as_deref(),
             known_updated,
         }
     }
 
+    fn atom_ids(&self) -> &[String] {
+        self.atom_ids.get_or_init(|| {
+            (self.feed.articles.iter())
+                .map(|article| iri_id(&article.id))
+                .collect()
+        })
+    }
+
+    fn plain_summaries(&self) -> &[Option<String>] {
+        self.plain_summaries.get_or_init(|| {
+            (self.feed.articles.iter())
+                .map(|article| {
+                    (article.summary.as_ref())
+                        .map(Text::to_plain)
+                        .filter(|summary| !summary.is_empty())
+                })
+                .collect()
+        })
+    }
+}
+
+/// One document to write, cleaned, plus the fallbacks the writers share.
+#[derive(Debug)]
+pub(super) struct Prepared<'a> {
+    /// The cleaned feed, for its feed-level fields other than the title and `updated`
+    /// (see [`Prepared::title`], [`Prepared::known_updated`]); the document's articles
+    /// are [`Prepared::articles`], not this feed's.
+    pub(super) feed: &'a Feed,
+    /// What the document is cut from, for what its articles share with other documents.
+    cleaned: &'a Cleaned,
+    /// The document's title, cleaned.
+    title: Option<Text>,
+    /// The positions of the document's articles in the feed, each in range.
+    positions: Vec<usize>,
+    /// The document's articles, cleaned: the feed's at `positions`.
+    articles: Vec<&'a Article>,
+    /// The URL the output will be published at, if given and safe.
+    pub(super) self_url: Option<&'a str>,
+    /// [`EmitOptions::base_url`], if given and safe.
+    base_url: Option<&'a str>,
+    /// See [`Prepared::known_updated`].
+    known_updated: Option<Timestamp>,
+}
+
+impl<'a> Prepared<'a> {
+    /// The document's articles, in order.
+    pub(super) fn articles(&self) -> &[&'a Article] {
+        &self.articles
+    }
+
+    /// The Atom id ([`iri_id`]) of each of [`Prepared::articles`], in order; worked out
+    /// once for every document of the feed.
+    pub(super) fn atom_ids(&self) -> impl Iterator<Item = &'a str> {
+        let ids = self.cleaned.atom_ids();
+        self.positions
+            .iter()
+            .map(|&position| ids[position].as_str())
+    }
+
+    /// The summary of each of [`Prepared::articles`] as plain text, `None` when it has
+    /// none or it is blank; worked out once for every document of the feed.
+    pub(super) fn plain_summaries(&self) -> impl Iterator<Item = Option<&'a str>> {
+        let summaries = self.cleaned.plain_summaries();
+        (self.positions.iter()).map(|&position| summaries[position].as_deref())
+    }
+
     /// The feed's title, or [`UNTITLED_FEED`].
     pub(super) fn title(&self) -> Text {
-        self.feed
-            .title
+        self.title
             .clone()
             .unwrap_or_else(|| Text::plain(UNTITLED_FEED))
     }
@@ -61,8 +196,7 @@ impl Prepared {
     /// The feed's title as plain text, or [`UNTITLED_FEED`] when it has none or it is
     /// markup without text (an HTML title holding only an image).
     pub(super) fn plain_title(&self) -> String {
-        self.feed
-            .title
+        self.title
             .as_ref()
             .map(Text::to_plain)
             .filter(|title| !title.trim().is_empty())
@@ -72,14 +206,14 @@ impl Prepared {
     /// A link for the feed as a whole: its home page, else the output's or the source's
     /// own URL, else the base URL, else the site of its first linked article.
     pub(super) fn any_link(&self) -> Option<String> {
-        let feed = &self.feed;
+        let feed = self.feed;
         feed.link
             .clone()
-            .or_else(|| self.self_url.clone())
+            .or_else(|| self.self_url.map(str::to_owned))
             .or_else(|| feed.self_link.clone())
-            .or_else(|| self.base_url.clone())
+            .or_else(|| self.base_url.map(str::to_owned))
             .or_else(|| {
-                feed.articles
+                self.articles
                     .iter()
                     .filter_map(|article| article.link.as_deref().and_then(web_url))
                     .map(|url| url.join("/").map_or_else(|_| url.to_string(), String::from))
@@ -91,14 +225,14 @@ impl Prepared {
     /// else the output URL, else the home page, else a `urn:uuid:` derived from title and
     /// description.
     pub(super) fn feed_id(&self) -> String {
-        let feed = &self.feed;
+        let feed = self.feed;
         feed.id
             .as_deref()
             .map(iri_id)
-            .or_else(|| self.self_url.clone())
+            .or_else(|| self.self_url.map(str::to_owned))
             .or_else(|| feed.link.clone())
             .unwrap_or_else(|| {
-                let title = feed.title.as_ref().map_or("", |t| t.value.as_str());
+                let title = self.title.as_ref().map_or("", |t| t.value.as_str());
                 let description = feed.description.as_ref().map_or("", |t| t.value.as_str());
                 crate::model::derived_urn(&["feed", title, description])
             })
@@ -128,8 +262,8 @@ impl Prepared {
 }
 
 /// The latest date any article carries (its updated, else its published date).
-fn newest_article_date(feed: &Feed) -> Option<Timestamp> {
-    feed.articles
+fn newest_article_date(articles: &[&Article]) -> Option<Timestamp> {
+    articles
         .iter()
         .filter_map(|article| article.updated.or(article.published))
         .max()
@@ -211,7 +345,8 @@ mod tests {
             base_url: Some("https://example.com/".into()),
             ..EmitOptions::default()
         };
-        let prepared = Prepared::new(&feed, &options);
+        let cleaned = Cleaned::new(&feed, &options);
+        let prepared = cleaned.whole();
         let [with_link, without] = &prepared.feed.articles[..] else {
             panic!("two articles expected");
         };
@@ -241,22 +376,24 @@ mod tests {
             now: Some(at("2030-01-01T00:00:00Z")),
             ..EmitOptions::default()
         };
-        let newest = Prepared::new(&feed, &options).updated();
+        let newest = Cleaned::new(&feed, &options).whole().updated();
         assert_eq!(newest.to_rfc3339(), "2024-02-01T00:00:00+09:00");
 
         feed.updated = Some(at("2023-05-05T05:05:05-04:00"));
         assert_eq!(
-            Prepared::new(&feed, &options).updated(),
+            Cleaned::new(&feed, &options).whole().updated(),
             feed.updated.unwrap()
         );
 
         feed.updated = None;
         feed.articles.clear();
         assert_eq!(
-            Prepared::new(&feed, &options).updated(),
+            Cleaned::new(&feed, &options).whole().updated(),
             options.now.unwrap()
         );
-        let epoch = Prepared::new(&feed, &EmitOptions::default()).updated();
+        let epoch = Cleaned::new(&feed, &EmitOptions::default())
+            .whole()
+            .updated();
         assert_eq!(epoch.timestamp(), 0);
     }
 
@@ -277,7 +414,8 @@ mod tests {
             }],
             ..Feed::default()
         };
-        let prepared = Prepared::new(&feed, &EmitOptions::default());
+        let cleaned = Cleaned::new(&feed, &EmitOptions::default());
+        let prepared = cleaned.whole();
         assert_eq!(prepared.feed.updated, None);
         assert_eq!(prepared.feed.articles[0].published, None);
         assert_eq!(prepared.feed.articles[0].updated, None);
@@ -295,7 +433,8 @@ mod tests {
             }],
             ..Feed::default()
         };
-        let prepared = Prepared::new(&feed, &EmitOptions::default());
+        let cleaned = Cleaned::new(&feed, &EmitOptions::default());
+        let prepared = cleaned.whole();
         assert_eq!(prepared.feed.articles[0].content, None);
         assert!(prepared.feed.articles[0].summary.is_some());
     }

@@ -59,8 +59,8 @@ fn channel(prepared: &Prepared) -> Channel {
             .filter(|image| is_web_uri(&image.url))
             .map(|image| channel_image(image, &title, &link)),
         dublin_core_ext: dublin_core(creators, None, None),
-        items: feed
-            .articles
+        items: prepared
+            .articles()
             .iter()
             .map(|article| item(article, feed.language.as_deref()))
             .collect(),
@@ -330,6 +330,7 @@ fn extra_enclosures(extra: Vec<Enclosure>) -> ExtensionMap {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::emit::prepare::Cleaned;
 
     fn person(name: Option<&str>, email: Option<&str>) -> Person {
         Person {
@@ -417,7 +418,7 @@ mod tests {
             }],
             ..model::Feed::default()
         };
-        let channel = channel(&Prepared::new(&feed, &crate::emit::EmitOptions::default()));
+        let channel = channel(&Cleaned::new(&feed, &crate::emit::EmitOptions::default()).whole());
         assert_eq!(channel.title, "Untitled feed");
         assert_eq!(channel.description, "Untitled feed");
         assert!(channel.image.is_none(), "an RSS image must be http(s)");

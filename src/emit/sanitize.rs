@@ -116,11 +116,24 @@ fn split_attributes(text: &str) -> Vec<(&str, Option<&str>)> {
 /// Removes the characters XML 1.0 cannot carry: C0 controls other than tab, line feed and
 /// carriage return, and U+FFFE/U+FFFF. (Lone surrogates cannot occur in a Rust string.)
 pub(crate) fn strip_invalid_xml_chars(text: &str) -> Cow<'_, str> {
-    if text.chars().all(is_xml_char) {
+    if !has_invalid_xml_char(text.as_bytes()) {
         Cow::Borrowed(text)
     } else {
         Cow::Owned(text.chars().filter(|&ch| is_xml_char(ch)).collect())
     }
+}
+
+/// Whether UTF-8 `bytes` hold a character [`is_xml_char`] refuses, read byte by byte
+/// (every string and whole documents go through here): a C0 control is one byte below
+/// 0x20, and U+FFFE/U+FFFF are `EF BF BE`/`EF BF BF`; neither byte pattern occurs
+/// inside another character's encoding.
+fn has_invalid_xml_char(bytes: &[u8]) -> bool {
+    bytes.iter().enumerate().any(|(idx, &byte)| match byte {
+        b'\t' | b'\n' | b'\r' => false,
+        0..0x20 => true,
+        0xEF => matches!(bytes.get(idx + 1..idx + 3), Some([0xBF, 0xBE | 0xBF])),
+        _ => false,
+    })
 }
 
 fn is_xml_char(ch: char) -> bool {
@@ -405,6 +418,39 @@ mod tests {
     fn control_characters_and_nonchars_are_stripped_but_whitespace_is_kept() {
         let text = "a\u{0}b\u{8}c\td\ne\rf\u{fffe}g\u{ffff}h\u{1b}ü";
         assert_eq!(strip_invalid_xml_chars(text), "abc\td\ne\rfghü");
+    }
+
+    #[test]
+    fn the_byte_check_agrees_with_the_character_check() {
+        let samples = [
+            "",
+            "plain",
+            "\u{fffd}\u{fffe}",
+            "\u{fffc}\u{fffd}",
+            "\u{efbf}\u{f000}",
+            "x\u{ffff}",
+            "\u{1f}",
+            " \u{7f}\u{80}\u{9f}",
+            "한국어 🎉",
+            "tab\tnl\ncr\r",
+            "\u{ef}\u{bf}\u{be}",
+            "end\u{fffe}",
+        ];
+        for text in samples {
+            assert_eq!(
+                has_invalid_xml_char(text.as_bytes()),
+                !text.chars().all(is_xml_char),
+                "{text:?}"
+            );
+        }
+        for code in (0..0x3_0000).filter_map(char::from_u32) {
+            let text = format!("a{code}b");
+            assert_eq!(
+                has_invalid_xml_char(text.as_bytes()),
+                !is_xml_char(code),
+                "{code:?}"
+            );
+        }
     }
 
     #[test]

@@ -13,12 +13,18 @@ use crate::model::Timestamp;
 /// a scheme, no character a URI may not hold, every `%` a two-digit escape and at most
 /// one `#`.
 pub(super) fn is_uri(value: &str) -> bool {
-    value.is_ascii() && is_absolute_iri(value)
+    is_uri_shaped(value) && Url::parse(value).is_ok()
+}
+
+/// [`is_uri`] without its last check, that the `url` crate parses the value: for a
+/// caller that parsed it already.
+pub(super) fn is_uri_shaped(value: &str) -> bool {
+    value.is_ascii() && is_absolute_iri_shaped(value)
 }
 
 /// An absolute `http` or `https` URI with a host, as an RSS enclosure or image needs.
 pub(super) fn is_web_uri(value: &str) -> bool {
-    is_uri(value)
+    is_uri_shaped(value)
         && Url::parse(value).is_ok_and(|url| {
             matches!(url.scheme(), "http" | "https")
                 && url.host_str().is_some_and(|host| !host.is_empty())
@@ -27,10 +33,13 @@ pub(super) fn is_web_uri(value: &str) -> bool {
 
 /// An absolute IRI (RFC 3987), as an Atom `id` must be.
 pub(super) fn is_absolute_iri(value: &str) -> bool {
-    has_scheme(value)
-        && !value.chars().any(is_forbidden_in_iri)
-        && has_sound_escapes(value)
-        && Url::parse(value).is_ok()
+    is_absolute_iri_shaped(value) && Url::parse(value).is_ok()
+}
+
+/// [`is_absolute_iri`] without the parse: a scheme, no forbidden character, sound
+/// escapes.
+fn is_absolute_iri_shaped(value: &str) -> bool {
+    has_scheme(value) && !value.chars().any(is_forbidden_in_iri) && has_sound_escapes(value)
 }
 
 fn is_forbidden_in_iri(ch: char) -> bool {

@@ -1,5 +1,6 @@
 //! Per-tag feeds: one list of articles for each distinct tag, with a label to show and a
-//! slug to name its output by.
+//! slug to name its output by. A list holds the articles' positions in the slice split,
+//! not copies: a feed's tags share its articles.
 
 use std::collections::{HashMap, HashSet};
 
@@ -9,8 +10,8 @@ use crate::model::{Article, Tag};
 /// The scheme that marks a tag as the article's section (as page readers set it).
 pub const SECTION_SCHEME: &str = "section";
 
-/// The articles that carry one tag.
-#[derive(Debug, Clone, PartialEq)]
+/// The articles that carry one tag, by their positions in the articles it was split from.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TagFeed {
     /// The tag as shown: its alias's canonical label, else the first article's label or
     /// term for it, trimmed.
@@ -21,20 +22,31 @@ pub struct TagFeed {
     /// True when every article carries this tag as a section (scheme
     /// [`SECTION_SCHEME`]), so callers can leave sections out or treat them apart.
     pub section: bool,
-    /// The articles with the tag, in the order given.
-    pub articles: Vec<Article>,
+    /// The positions of the articles with the tag in the slice [`split_by_tag`] was
+    /// given, in its order.
+    pub positions: Vec<usize>,
+}
+
+impl TagFeed {
+    /// The articles with the tag, taken from `from`, the slice this feed was split from
+    /// (positions past its end are skipped).
+    pub fn articles<'a>(&'a self, from: &'a [Article]) -> impl Iterator<Item = &'a Article> {
+        self.positions
+            .iter()
+            .filter_map(|&position| from.get(position))
+    }
 }
 
 /// Splits `articles` into one [`TagFeed`] per distinct tag key
 /// ([`TagAliases::tag_key`]: aliases, case, width and spacing ignored), sorted by label
 /// (transliterated to ASCII and ignoring case, so "Économie" sorts among the e's; then
-/// as written). An article is in each of its tags' feeds once, in
-/// the order given; articles without tags are in none. Slugs are made unique in that
+/// as written). An article is in each of its tags' feeds once (by its position in
+/// `articles`), in the order given; articles without tags are in none. Slugs are made unique in that
 /// order: a repeated slug gets `-2`, `-3` … appended.
 pub fn split_by_tag(articles: &[Article], aliases: &TagAliases) -> Vec<TagFeed> {
     let mut feeds: Vec<TagFeed> = Vec::new();
     let mut feed_of_key: HashMap<String, usize> = HashMap::new();
-    for article in articles {
+    for (position, article) in articles.iter().enumerate() {
         let mut seen_in_article = HashSet::new();
         for tag in &article.tags {
             let key = aliases.tag_key(tag);
@@ -46,14 +58,14 @@ pub fn split_by_tag(articles: &[Article], aliases: &TagAliases) -> Vec<TagFeed> 
                     label: display_label(tag, aliases),
                     slug: String::new(),
                     section: true,
-                    articles: Vec::new(),
+                    positions: Vec::new(),
                 });
                 feeds.len() - 1
             });
             let feed = &mut feeds[idx];
             feed.section &= tag.scheme.as_deref() == Some(SECTION_SCHEME);
             if seen_in_article.insert(key) {
-                feed.articles.push(article.clone());
+                feed.positions.push(position);
             }
         }
     }
@@ -153,11 +165,14 @@ mod tests {
         }
     }
 
-    fn summary(feeds: &[TagFeed]) -> Vec<(String, String, bool, Vec<String>)> {
+    fn summary(
+        feeds: &[TagFeed],
+        articles: &[Article],
+    ) -> Vec<(String, String, bool, Vec<String>)> {
         feeds
             .iter()
             .map(|feed| {
-                let ids = feed.articles.iter().map(|a| a.id.clone()).collect();
+                let ids = feed.articles(articles).map(|a| a.id.clone()).collect();
                 (feed.label.clone(), feed.slug.clone(), feed.section, ids)
             })
             .collect()
@@ -191,7 +206,7 @@ mod tests {
         ];
         let feeds = split_by_tag(&articles, &aliases);
         assert_eq!(
-            summary(&feeds),
+            summary(&feeds, &articles),
             [
                 row("Économie", "economie", false, &["c"]),
                 row("missiles", "missiles", false, &["a", "c"]),
@@ -209,7 +224,7 @@ mod tests {
         ];
         let feeds = split_by_tag(&articles, &TagAliases::default());
         assert_eq!(
-            summary(&feeds),
+            summary(&feeds, &articles),
             [
                 row("Politics", "politics", false, &["a", "b"]),
                 row("Sports", "sports", true, &["a", "b"]),
@@ -315,6 +330,24 @@ mod tests {
             79,
             "cut, without a dash at the end"
         );
+    }
+
+    #[test]
+    fn feeds_hold_positions_into_the_articles_split() {
+        let articles = vec![
+            article("a", vec![tag("x")]),
+            article("b", Vec::new()),
+            article("c", vec![tag("x"), tag("X")]),
+        ];
+        let feeds = split_by_tag(&articles, &TagAliases::default());
+        assert_eq!(feeds.len(), 1);
+        assert_eq!(feeds[0].positions, [0, 2]);
+        let ids: Vec<&str> = feeds[0]
+            .articles(&articles)
+            .map(|a| a.id.as_str())
+            .collect();
+        assert_eq!(ids, ["a", "c"]);
+        assert_eq!(feeds[0].articles(&articles[..2]).count(), 1, "past the end");
     }
 
     #[test]

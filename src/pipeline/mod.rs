@@ -16,7 +16,8 @@
 //!   `published` wins; tags unite; `merged_from` lists the sources. Output is newest
 //!   first ([`sort_newest_first`]). Linear in the articles plus the similar pairs:
 //!   hash maps for URLs and ids, an inverted index of rare title words for titles.
-//! - [`split_by_tag`] gives one [`TagFeed`] per tag key, with a unique [`slug()`].
+//! - [`split_by_tag`] gives one [`TagFeed`] per tag key, with a unique [`slug()`] and the
+//!   positions of its articles (not copies).
 //!
 //! Entry points, in the order a feed's build calls them: [`FilterRules::apply`] per
 //! source, [`merge`], [`FilterRules::apply`] for the feed, [`split_by_tag`].
@@ -50,6 +51,9 @@
 //! let feeds = split_by_tag(&merged, &aliases);
 //! let slugs: Vec<&str> = feeds.iter().map(|feed| feed.slug.as_str()).collect();
 //! assert_eq!(slugs, ["north-korea", "seoul"]);
+//! // A tag feed holds positions in `merged`, not copies.
+//! assert_eq!(feeds[0].positions, [0]);
+//! assert_eq!(feeds[0].articles(&merged).count(), 1);
 //! ```
 
 mod by_tag;

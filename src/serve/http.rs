@@ -187,7 +187,8 @@ fn render(
         }
         Some((Part::Tag, slug)) => {
             let tag = published.built.tags.iter().find(|tag| tag.slug == slug)?;
-            (crate::build::tag_title(meta, tag), tag.articles.clone())
+            let articles = tag.articles(&published.built.feed.articles).cloned();
+            (crate::build::tag_title(meta, tag), articles.collect())
         }
         Some((Part::Archive, number)) => {
             let page: usize = number.parse().ok().filter(|n| (1..=pages).contains(n))?;
@@ -352,7 +353,7 @@ pub(super) async fn index(
                     "<li><a href=\"/feeds/{file}/tags/{}.atom{suffix}\">{}</a> ({})</li>",
                     escape_html(&tag.slug),
                     escape_html(&tag.label),
-                    tag.articles.len()
+                    tag.positions.len()
                 );
             }
             body.push_str("</ul></details>\n");

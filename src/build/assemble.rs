@@ -11,7 +11,7 @@ use super::output::{self, Written};
 use super::report::BuiltFeed;
 use crate::config::FeedDefinition;
 use crate::model::Article;
-use crate::pipeline::{self, SourceArticles};
+use crate::pipeline::{self, MergePool};
 
 /// One definition's output as assembled.
 pub(super) struct Assembled {
@@ -23,16 +23,16 @@ pub(super) struct Assembled {
     pub error: Option<String>,
 }
 
-/// Merges `inputs` into `definition`'s feed and (with an output directory) writes it in
+/// Merges the sources in `pool` into `definition`'s feed and (with an output directory) writes it in
 /// every format, with its per-tag feeds when asked for.
 pub(super) fn assemble(
     definition: &FeedDefinition,
-    inputs: Vec<SourceArticles>,
+    pool: MergePool,
     options: &BuildOptions,
 ) -> Assembled {
     let meta = &definition.feed;
     let now = options.now.fixed_offset();
-    let mut merged = pipeline::merge(inputs, &meta.dedup, &definition.aliases);
+    let mut merged = pipeline::merge_pool(pool, &meta.dedup, &definition.aliases);
     for article in &mut merged {
         if let Some(link) = &article.link
             && let Cow::Owned(clean) = pipeline::without_tracking(link)

@@ -40,7 +40,7 @@ use chrono::{DateTime, Utc};
 use crate::config::{FeedDefinition, SourceDefinition, SourceLocation};
 use crate::fetch::Fetcher;
 use crate::model::{Article, SourceRef};
-use crate::pipeline::SourceArticles;
+use crate::pipeline::{MergePool, SourceArticles};
 use crate::store::{BuiltOutput, Store, StoreError};
 use fingerprint::Fingerprint;
 
@@ -174,11 +174,11 @@ struct Run<'a> {
     sources: Vec<Vec<SourceReport>>,
 }
 
-/// A definition handed to a worker: its position, fingerprint and inputs.
+/// A definition handed to a worker: its position, fingerprint and its sources' articles.
 struct Job {
     index: usize,
     fingerprint: Option<String>,
-    inputs: Vec<SourceArticles>,
+    pool: MergePool,
 }
 
 impl<'a> Run<'a> {
@@ -208,8 +208,8 @@ impl<'a> Run<'a> {
                 loop {
                     let next = job_queue.lock().unwrap_or_else(|e| e.into_inner()).recv();
                     let Ok(mut job) = next else { return };
-                    let inputs = std::mem::take(&mut job.inputs);
-                    let assembled = assemble::assemble(&definitions[job.index], inputs, options);
+                    let pool = std::mem::take(&mut job.pool);
+                    let assembled = assemble::assemble(&definitions[job.index], pool, options);
                     if done.send((job, assembled)).is_err() {
                         return;
                     }
@@ -268,6 +268,7 @@ impl<'a> Run<'a> {
         let now = options.now.fixed_offset();
         let mut print = Fingerprint::start(definition, retention, options.output_dir.as_deref());
         let mut inputs = Vec::new();
+        let mut stored_keys = 0;
         for (source_index, source) in definition.sources.iter().enumerate() {
             if let SourceLocation::Feed(name) = &source.location {
                 let articles = self.built.get(name).cloned().unwrap_or_default();
@@ -300,6 +301,7 @@ impl<'a> Run<'a> {
                     print.stored_source(source, &item.stored);
                 }
                 self.sources[index].push(item.report);
+                stored_keys += item.stored.len();
                 inputs.push(Input::Stored(source, item.source_ref));
             }
         }
@@ -310,10 +312,17 @@ impl<'a> Run<'a> {
             self.done(index, feed, report, Some(fingerprint.clone()));
             return Ok(None);
         }
-        // Only now, and one definition at a time, are the stored articles read.
-        let mut articles = Vec::with_capacity(inputs.len());
+        // Only now, when a worker is free to merge them, are the stored articles read,
+        // straight into one pool sized for all of them.
+        let ready: usize = (inputs.iter())
+            .map(|input| match input {
+                Input::Ready(articles) => articles.articles.len(),
+                Input::Stored(..) => 0,
+            })
+            .sum();
+        let mut pool = MergePool::with_capacity(inputs.len(), ready + stored_keys);
         for input in inputs {
-            articles.push(match input {
+            pool.add(match input {
                 Input::Ready(articles) => articles,
                 Input::Stored(source, source_ref) => {
                     let mut articles =
@@ -329,7 +338,7 @@ impl<'a> Run<'a> {
         Ok(Some(Job {
             index,
             fingerprint,
-            inputs: articles,
+            pool,
         }))
     }
 

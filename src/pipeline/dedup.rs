@@ -57,7 +57,20 @@ pub fn merge(
     options: &DedupOptions,
     aliases: &TagAliases,
 ) -> Vec<Article> {
-    let pool = Pool::new(sources, aliases);
+    let total = sources.iter().map(|source| source.articles.len()).sum();
+    let mut pool = MergePool::with_capacity(sources.len(), total);
+    for source in sources {
+        pool.add(source);
+    }
+    merge_pool(pool, options, aliases)
+}
+
+/// [`merge`] of the sources gathered in `pool`.
+pub fn merge_pool(pool: MergePool, options: &DedupOptions, aliases: &TagAliases) -> Vec<Article> {
+    let mut pool = pool;
+    for article in &mut pool.articles {
+        aliases.apply(article);
+    }
     let mut sets = DisjointSets::new(pool.articles.len());
     if options.by_url {
         link_by_key(&mut sets, pool.articles.iter().map(url_keys));
@@ -70,7 +83,7 @@ pub fn merge(
     if options.by_title {
         pool.link_titles(options, &mut sets);
     }
-    let Pool {
+    let MergePool {
         refs,
         articles,
         source_of,
@@ -89,8 +102,12 @@ pub fn merge(
     merged
 }
 
-/// Every source's articles in one list, in definition then document order.
-struct Pool {
+/// Every source's articles in one list, in definition then document order: what
+/// [`merge_pool`] merges. Gathering sources here one by one, with the total reserved,
+/// holds each article once (a list per source and then one for all would hold the
+/// largest merges twice over).
+#[derive(Debug, Default)]
+pub struct MergePool {
     /// The sources, in definition order.
     refs: Vec<SourceRef>,
     articles: Vec<Article>,
@@ -98,29 +115,39 @@ struct Pool {
     source_of: Vec<usize>,
 }
 
-impl Pool {
-    /// Flattens `sources`, applying aliases and filling each article's empty `source`.
-    fn new(sources: Vec<SourceArticles>, aliases: &TagAliases) -> Pool {
-        // Sized once: with tens of thousands of articles, growing by doubling would
-        // hold up to twice the room, and both copies while moving.
-        let total = sources.iter().map(|source| source.articles.len()).sum();
-        let mut pool = Pool {
-            refs: Vec::with_capacity(sources.len()),
-            articles: Vec::with_capacity(total),
-            source_of: Vec::with_capacity(total),
-        };
-        for (source_idx, SourceArticles { source, articles }) in sources.into_iter().enumerate() {
-            for mut article in articles {
-                aliases.apply(&mut article);
-                if article.source.is_none() {
-                    article.source = Some(source.clone());
-                }
-                pool.articles.push(article);
-                pool.source_of.push(source_idx);
-            }
-            pool.refs.push(source);
+impl MergePool {
+    /// An empty pool with room for `sources` sources of `articles` articles in all.
+    pub fn with_capacity(sources: usize, articles: usize) -> MergePool {
+        MergePool {
+            refs: Vec::with_capacity(sources),
+            articles: Vec::with_capacity(articles),
+            source_of: Vec::with_capacity(articles),
         }
-        pool
+    }
+
+    /// Adds the next source (in definition order), filling each article's empty
+    /// `source` with it.
+    pub fn add(&mut self, source: SourceArticles) {
+        let SourceArticles { source, articles } = source;
+        let index = self.refs.len();
+        for mut article in articles {
+            if article.source.is_none() {
+                article.source = Some(source.clone());
+            }
+            self.articles.push(article);
+            self.source_of.push(index);
+        }
+        self.refs.push(source);
+    }
+
+    /// How many articles the pool holds.
+    pub fn len(&self) -> usize {
+        self.articles.len()
+    }
+
+    /// Whether the pool holds no article.
+    pub fn is_empty(&self) -> bool {
+        self.articles.is_empty()
     }
 
     /// Unions the articles whose titles are near-identical within the window.

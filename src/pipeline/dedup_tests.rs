@@ -2,7 +2,7 @@ use std::time::Duration;
 
 use chrono::DateTime;
 
-use super::{SourceArticles, merge};
+use super::{MergePool, SourceArticles, merge, merge_pool};
 use crate::model::{Article, Enclosure, IdOrigin, Person, SourceRef, Tag, Text, Timestamp};
 use crate::pipeline::{DedupOptions, TagAliases};
 
@@ -85,6 +85,60 @@ fn same_story_via_feed_and_page_with_tracking_and_amp_links_is_one_article() {
     assert_eq!(merged.len(), 1);
     assert_eq!(merged[0].id, "https://news.example/2026/03/kim-visit");
     assert_eq!(names(&merged[0]), ["feed", "page", "amp"]);
+}
+
+#[test]
+fn a_pool_gathered_source_by_source_merges_as_the_sources_given_together() {
+    let sources = || {
+        vec![
+            from(
+                "wire",
+                vec![
+                    article(
+                        "tag:wire.example,2026:1",
+                        Some("https://a.example/1"),
+                        "Kim visits the border town",
+                        Some("2026-03-02T10:00:00Z"),
+                    ),
+                    article(
+                        "2",
+                        Some("https://a.example/2"),
+                        "Rain all week in the capital",
+                        Some("2026-03-01T09:00:00Z"),
+                    ),
+                ],
+            ),
+            from(
+                "paper",
+                vec![
+                    article(
+                        "tag:wire.example,2026:1",
+                        None,
+                        "Kim visits border town",
+                        Some("2026-03-02T11:00:00Z"),
+                    ),
+                    article(
+                        "2",
+                        Some("https://b.example/2"),
+                        "Markets close higher again",
+                        None,
+                    ),
+                ],
+            ),
+        ]
+    };
+    let (options, aliases) = (DedupOptions::default(), TagAliases::default());
+    let mut pool = MergePool::with_capacity(0, 0);
+    for source in sources() {
+        pool.add(source);
+    }
+    assert_eq!(pool.len(), 4);
+    let pooled = merge_pool(pool, &options, &aliases);
+    let together = merge(sources(), &options, &aliases);
+    assert_eq!(pooled, together);
+    assert_eq!(pooled.len(), 3);
+    assert_eq!(names(&pooled[0]), ["wire", "paper"]);
+    assert_eq!(pooled[0].source, Some(source("wire")));
 }
 
 #[test]

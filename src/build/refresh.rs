@@ -20,7 +20,7 @@ use crate::config::{FeedDefinition, SourceDefinition, SourceLocation};
 use crate::fetch::{FetchError, Fetched, Fetcher, Request, Response, backoff_delay, map_bounded};
 use crate::model::{Article, SourceRef};
 use crate::source::page::enrich::enrich_all;
-use crate::store::{ArticleKey, Store, StoreError, article_hash};
+use crate::store::{ArticleKey, EncodedArticles, Store, StoreError};
 
 /// One source after its refresh.
 pub(super) struct Refreshed {
@@ -47,6 +47,14 @@ enum Loaded {
     /// New bytes, read.
     Read {
         read: Result<Box<SourceRead>, String>,
+        etag: Option<String>,
+        last_modified: Option<String>,
+    },
+    /// New bytes, read, and articles ready to store: what [`prepare`] makes of a read
+    /// without enrichment, before the store is taken.
+    Ready {
+        articles: EncodedArticles<'static>,
+        warnings: Vec<String>,
         etag: Option<String>,
         last_modified: Option<String>,
     },
@@ -134,9 +142,9 @@ pub(super) fn refresh_all(
     }
     let started = std::time::Instant::now();
     // Fetch, parse and record on the same worker: each body and each parsed feed is
-    // dropped as soon as the store has it, and parsing overlaps the fetches still in
-    // flight and the recording of other sources (one at a time: the store is one
-    // connection).
+    // dropped as soon as the store has it, and parsing, hashing and encoding overlap the
+    // fetches still in flight and the recording of other sources (one at a time: the
+    // store is one connection, held only for its reads and writes).
     let mut finished: Vec<Option<Refreshed>> = jobs.iter().map(|_| None).collect();
     {
         let shared_store = Mutex::new(&mut *store);
@@ -146,7 +154,7 @@ pub(super) fn refresh_all(
             options.max_concurrent,
             |(index, _), response| {
                 let job = &jobs[*index];
-                let loaded = load_response(job, response, fetcher, now);
+                let loaded = prepare(job, load_response(job, response, fetcher, now));
                 let mut store = shared_store.lock().unwrap_or_else(PoisonError::into_inner);
                 finish(job, Some(loaded), &mut store, fetcher, options)
             },
@@ -157,17 +165,13 @@ pub(super) fn refresh_all(
     }
     tracing::debug!(requests = requests.len(), elapsed = ?started.elapsed(), "fetched, parsed and recorded");
 
-    // Read local files, then parse them on a bounded set of threads.
+    // Read local files, then parse them (and hash and encode their articles) on a
+    // bounded set of threads.
     let mut to_parse: Vec<(usize, Body)> = Vec::new();
     for (index, job) in jobs.iter().enumerate() {
         if let SourceLocation::File(path) = &job.source.location {
             match fs::read(path) {
                 Ok(bytes) => {
-                    loaded[index] = Some(Loaded::Read {
-                        read: Err(String::new()),
-                        etag: None,
-                        last_modified: None,
-                    });
                     let url = fs::canonicalize(path)
                         .ok()
                         .and_then(|absolute| Url::from_file_path(absolute).ok());
@@ -194,12 +198,16 @@ pub(super) fn refresh_all(
         }
     }
     let parsed = map_bounded(&to_parse, options.max_concurrent, |(index, body)| {
-        parse(jobs[*index].source, body, fetcher, now)
+        let job = &jobs[*index];
+        let read = Loaded::Read {
+            read: parse(job.source, body, fetcher, now),
+            etag: None,
+            last_modified: None,
+        };
+        prepare(job, read)
     });
     for ((index, _), read) in to_parse.iter().zip(parsed) {
-        if let Some(Loaded::Read { read: slot, .. }) = &mut loaded[*index] {
-            *slot = read;
-        }
+        loaded[*index] = Some(read);
     }
 
     tracing::debug!(parsed = to_parse.len(), elapsed = ?started.elapsed(), "parsed");
@@ -263,6 +271,31 @@ fn load_response(
     }
 }
 
+/// Does a read's work that needs no store (ids, content hashes, JSON) unless the source
+/// is enriched, which changes its articles with the store's help.
+fn prepare(job: &Job<'_>, loaded: Loaded) -> Loaded {
+    match loaded {
+        Loaded::Read {
+            read: Ok(read),
+            etag,
+            last_modified,
+        } if job.source.enrich.is_none() => {
+            let SourceRead { feed, warnings } = *read;
+            let mut articles = feed.articles;
+            for article in &mut articles {
+                article.ensure_id();
+            }
+            Loaded::Ready {
+                articles: EncodedArticles::new(articles),
+                warnings: warnings.iter().map(ToString::to_string).collect(),
+                etag,
+                last_modified,
+            }
+        }
+        other => other,
+    }
+}
+
 /// Reads one source's bytes (following a listing's next pages through `fetcher`).
 fn parse(
     source: &SourceDefinition,
@@ -301,18 +334,17 @@ fn finish(
                 article.ensure_id();
             }
             warnings.extend(enrich(job, &mut feed.articles, store, fetcher, now)?);
-            // Articles first: validators saved without them would make the next run's
-            // `304 Not Modified` stand for articles the store never got (a run killed
-            // between the two calls).
-            store.remember_articles(&job.key, &feed.articles, now)?;
-            store.record_success(
-                &job.key,
-                etag.as_deref(),
-                last_modified.as_deref(),
-                &feed,
-                now,
-            )?;
-            SourceStatus::Ok
+            let articles = EncodedArticles::new(feed.articles);
+            record_read(job, articles, etag, last_modified, store, now)?
+        }
+        Some(Loaded::Ready {
+            articles,
+            warnings: read_warnings,
+            etag,
+            last_modified,
+        }) => {
+            warnings.extend(read_warnings);
+            record_read(job, articles, etag, last_modified, store, now)?
         }
         Some(Loaded::Unchanged) => {
             store.record_unchanged(&job.key, now)?;
@@ -367,6 +399,23 @@ fn finish(
         },
         stored,
     })
+}
+
+/// Records a source's articles and then its validators.
+fn record_read(
+    job: &Job<'_>,
+    articles: EncodedArticles<'_>,
+    etag: Option<String>,
+    last_modified: Option<String>,
+    store: &mut Store,
+    now: DateTime<Utc>,
+) -> Result<SourceStatus, StoreError> {
+    // Articles first: validators saved without them would make the next run's
+    // `304 Not Modified` stand for articles the store never got (a run killed between
+    // the two calls).
+    store.remember_encoded(&job.key, articles, now)?;
+    store.record_success(&job.key, etag.as_deref(), last_modified.as_deref(), now)?;
+    Ok(SourceStatus::Ok)
 }
 
 /// The oldest `last_seen` an article within `retention` of `now` has.
@@ -449,19 +498,18 @@ fn enrich(
     let mut misses = Vec::new();
     let mut inputs = Vec::new();
     for (index, article) in articles.iter_mut().enumerate() {
-        let hash = article_hash(article);
-        match store.cached_enrichment(&job.key, &article.id, &hash)? {
+        match store.cached_enrichment(&job.key, article)? {
             Some(enriched) => *article = enriched,
             None => {
                 misses.push(index);
-                inputs.push((article.clone(), hash));
+                inputs.push(article.clone());
             }
         }
     }
     if misses.is_empty() {
         return Ok(Vec::new());
     }
-    let mut to_enrich: Vec<Article> = inputs.iter().map(|(article, _)| article.clone()).collect();
+    let mut to_enrich: Vec<Article> = inputs.clone();
     let local_root = match &job.source.location {
         SourceLocation::File(path) => path.parent().and_then(|dir| {
             fs::canonicalize(if dir.as_os_str().is_empty() {
@@ -485,11 +533,11 @@ fn enrich(
         job.source.enrich_max_concurrent,
         &options,
     );
-    for ((index, enriched), (original, hash)) in misses.into_iter().zip(to_enrich).zip(inputs) {
+    for ((index, enriched), original) in misses.into_iter().zip(to_enrich).zip(inputs) {
         // An article enrichment could not improve (its page failed) is tried again next
         // run rather than cached.
         if enriched != original {
-            store.save_enrichment(&job.key, &original.id, &hash, &enriched, now)?;
+            store.save_enrichment(&job.key, &original, &enriched, now)?;
         }
         articles[index] = enriched;
     }

@@ -1,12 +1,46 @@
 //! Per-article history of a source: when each article was first and last seen, and its
 //! content hash.
 
+use std::borrow::Cow;
+
 use chrono::{DateTime, Utc};
 use rusqlite::OptionalExtension;
 
 use super::error::Failure;
+use super::hash::same_content;
 use super::{RowKind, Store, StoreError, article_hash, from_millis, to_millis};
 use crate::model::Article;
+
+/// Articles made ready to store: each one's [`article_hash`] and JSON text, computed
+/// without the store, so a caller sharing the store behind a lock can do this work
+/// before taking it ([`Store::remember_encoded`] then only writes).
+#[derive(Debug)]
+pub struct EncodedArticles<'a> {
+    articles: Cow<'a, [Article]>,
+    hashes: Vec<String>,
+    /// The JSON of each article, or the first encoding failure, reported by the store
+    /// (which names itself and the source) when the articles are remembered.
+    json: Result<Vec<String>, serde_json::Error>,
+}
+
+impl<'a> EncodedArticles<'a> {
+    /// Hashes and encodes `articles` (borrowed or owned).
+    pub fn new(articles: impl Into<Cow<'a, [Article]>>) -> EncodedArticles<'a> {
+        let articles = articles.into();
+        let hashes = articles.iter().map(article_hash).collect();
+        let json = articles.iter().map(serde_json::to_string).collect();
+        EncodedArticles {
+            articles,
+            hashes,
+            json,
+        }
+    }
+
+    /// The articles, in the order given.
+    pub fn articles(&self) -> &[Article] {
+        &self.articles
+    }
+}
 
 /// What the store knew about one article passed to [`Store::remember_articles`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,10 +80,29 @@ impl Store {
         articles: &[Article],
         at: DateTime<Utc>,
     ) -> Result<Vec<Seen>, StoreError> {
+        self.remember_encoded(key, EncodedArticles::new(articles), at)
+    }
+
+    /// [`Store::remember_articles`] for articles already hashed and encoded.
+    ///
+    /// A stored hash that an older feedmill wrote (SHA-256) counts as unchanged when it
+    /// describes the same content; the current hash replaces it.
+    pub fn remember_encoded(
+        &mut self,
+        key: &str,
+        encoded: EncodedArticles<'_>,
+        at: DateTime<Utc>,
+    ) -> Result<Vec<Seen>, StoreError> {
         let result = (|| -> Result<Vec<Seen>, Failure> {
+            let EncodedArticles {
+                articles,
+                hashes,
+                json,
+            } = encoded;
+            let json = json?;
             let at_millis = to_millis(at);
             let tx = self.conn.transaction()?;
-            let mut seen = Vec::with_capacity(articles.len());
+            let mut seen = Vec::with_capacity(json.len());
             {
                 let mut select = tx.prepare_cached(
                     "SELECT first_seen, content_hash FROM article
@@ -63,9 +116,8 @@ impl Store {
                         last_seen = excluded.last_seen, position = excluded.position,
                         content_hash = excluded.content_hash, article = excluded.article",
                 )?;
-                for (position, article) in articles.iter().enumerate() {
-                    let hash = article_hash(article);
-                    let json = serde_json::to_string(article)?;
+                let rows = articles.iter().zip(&hashes).zip(&json);
+                for (position, ((article, hash), json)) in rows.enumerate() {
                     let before = select
                         .query_row([key, article.id.as_str()], |row| {
                             Ok((row.get::<_, i64>(0)?, row.get::<_, String>(1)?))
@@ -80,7 +132,7 @@ impl Store {
                         Some((first_seen, old_hash)) => Seen {
                             first_seen: from_millis(*first_seen).unwrap_or(at),
                             is_new: false,
-                            changed: *old_hash != hash,
+                            changed: !same_content(old_hash, hash, article),
                         },
                     });
                     let position = i64::try_from(position).unwrap_or(i64::MAX);

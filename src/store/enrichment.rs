@@ -5,29 +5,50 @@ use chrono::{DateTime, Utc};
 use rusqlite::OptionalExtension;
 
 use super::error::Failure;
-use super::{RowKind, Store, StoreError, to_millis};
+use super::hash::same_content;
+use super::{RowKind, Store, StoreError, article_hash, to_millis};
 use crate::model::Article;
 
 impl Store {
-    /// The enriched article saved for `article_id` of source `key`, if it was made from
-    /// an article whose [`article_hash`](super::article_hash) was `input_hash`; `None`
+    /// The enriched article saved for `original` (by its id) of source `key`, if it was
+    /// made from an article with the same [`article_hash`] as `original`; `None`
     /// otherwise (a cache miss). A saved result that cannot be read back is a miss and is
-    /// counted in [`Store::take_skipped`].
+    /// counted in [`Store::take_skipped`]. A hit on a hash an older feedmill saved
+    /// (SHA-256) is a hit, and the current hash replaces it.
     pub fn cached_enrichment(
         &self,
         key: &str,
-        article_id: &str,
-        input_hash: &str,
+        original: &Article,
     ) -> Result<Option<Article>, StoreError> {
+        let article_id = original.id.as_str();
+        let hash = article_hash(original);
         let result = (|| -> Result<Option<String>, Failure> {
-            Ok(self
+            let saved = self
                 .conn
                 .prepare_cached(
-                    "SELECT enriched FROM enrichment
-                     WHERE source_key = ?1 AND article_id = ?2 AND input_hash = ?3",
+                    "SELECT input_hash, enriched FROM enrichment
+                     WHERE source_key = ?1 AND article_id = ?2",
                 )?
-                .query_row([key, article_id, input_hash], |row| row.get(0))
-                .optional()?)
+                .query_row([key, article_id], |row| {
+                    Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?))
+                })
+                .optional()?;
+            let Some((input_hash, json)) = saved else {
+                return Ok(None);
+            };
+            if input_hash == hash {
+                return Ok(Some(json));
+            }
+            if !same_content(&input_hash, &hash, original) {
+                return Ok(None);
+            }
+            self.conn
+                .prepare_cached(
+                    "UPDATE enrichment SET input_hash = ?3
+                     WHERE source_key = ?1 AND article_id = ?2",
+                )?
+                .execute([key, article_id, hash.as_str()])?;
+            Ok(Some(json))
         })();
         let action = || format!("reading the enrichment of `{article_id}` of source `{key}`");
         let Some(json) = self.context(result, action)? else {
@@ -47,17 +68,17 @@ impl Store {
         }
     }
 
-    /// Saves `enriched` as the enrichment of `article_id` of source `key`, made at `at`
-    /// from an article whose [`article_hash`](super::article_hash) is `input_hash`. It
-    /// replaces any earlier result for that article.
+    /// Saves `enriched` as the enrichment of `original` (by its id) of source `key`,
+    /// made at `at`, keyed by the [`article_hash`] of `original`. It replaces any earlier
+    /// result for that article.
     pub fn save_enrichment(
         &mut self,
         key: &str,
-        article_id: &str,
-        input_hash: &str,
+        original: &Article,
         enriched: &Article,
         at: DateTime<Utc>,
     ) -> Result<(), StoreError> {
+        let article_id = original.id.as_str();
         let result = (|| -> Result<(), Failure> {
             let json = serde_json::to_string(enriched)?;
             self.conn
@@ -72,7 +93,7 @@ impl Store {
                 .execute(rusqlite::params![
                     key,
                     article_id,
-                    input_hash,
+                    article_hash(original),
                     json,
                     to_millis(at)
                 ])?;
@@ -90,56 +111,39 @@ mod tests {
 
     use super::*;
     use crate::model::{Tag, Text};
-    use crate::store::article_hash;
+
+    fn plain(id: &str) -> Article {
+        Article {
+            id: id.into(),
+            title: Some(Text::plain("A")),
+            ..Article::default()
+        }
+    }
 
     #[test]
     fn the_cache_hits_only_when_the_input_hash_matches() {
         let mut store = Store::open_in_memory().unwrap();
-        let plain = Article {
-            id: "a".into(),
-            title: Some(Text::plain("A")),
-            ..Article::default()
-        };
+        let plain = plain("a");
         let mut enriched = plain.clone();
         enriched.tags.push(Tag::new("politics"));
         enriched.content = Some(Text::html("<p>Full text</p>"));
-        let input_hash = article_hash(&plain);
         let at = Utc.with_ymd_and_hms(2026, 3, 1, 0, 0, 0).unwrap();
+        assert_eq!(store.cached_enrichment("k", &plain).unwrap(), None);
+        store.save_enrichment("k", &plain, &enriched, at).unwrap();
         assert_eq!(
-            store.cached_enrichment("k", "a", &input_hash).unwrap(),
-            None
-        );
-        store
-            .save_enrichment("k", "a", &input_hash, &enriched, at)
-            .unwrap();
-        assert_eq!(
-            store.cached_enrichment("k", "a", &input_hash).unwrap(),
+            store.cached_enrichment("k", &plain).unwrap(),
             Some(enriched.clone())
         );
         let mut edited = plain.clone();
         edited.title = Some(Text::plain("A, edited"));
-        assert_eq!(
-            store
-                .cached_enrichment("k", "a", &article_hash(&edited))
-                .unwrap(),
-            None
-        );
-        assert_eq!(
-            store.cached_enrichment("other", "a", &input_hash).unwrap(),
-            None
-        );
-        assert_eq!(
-            store.cached_enrichment("k", "b", &input_hash).unwrap(),
-            None
-        );
+        assert_eq!(store.cached_enrichment("k", &edited).unwrap(), None);
+        assert_eq!(store.cached_enrichment("other", &plain).unwrap(), None);
+        let mut other_id = plain.clone();
+        other_id.id = "b".into();
+        assert_eq!(store.cached_enrichment("k", &other_id).unwrap(), None);
         // A new result for the edited article replaces the old one.
-        store
-            .save_enrichment("k", "a", &article_hash(&edited), &edited, at)
-            .unwrap();
-        assert_eq!(
-            store.cached_enrichment("k", "a", &input_hash).unwrap(),
-            None
-        );
+        store.save_enrichment("k", &edited, &edited, at).unwrap();
+        assert_eq!(store.cached_enrichment("k", &plain).unwrap(), None);
     }
 
     #[test]
@@ -147,13 +151,13 @@ mod tests {
         let mut store = Store::open_in_memory().unwrap();
         let at = Utc.with_ymd_and_hms(2026, 3, 1, 0, 0, 0).unwrap();
         store
-            .save_enrichment("k", "a", "h", &Article::default(), at)
+            .save_enrichment("k", &plain("a"), &Article::default(), at)
             .unwrap();
         store
             .conn
             .execute("UPDATE enrichment SET enriched = 'null'", [])
             .unwrap();
-        assert_eq!(store.cached_enrichment("k", "a", "h").unwrap(), None);
+        assert_eq!(store.cached_enrichment("k", &plain("a")).unwrap(), None);
         assert_eq!(store.take_skipped()[0].kind, RowKind::Enrichment);
     }
 }

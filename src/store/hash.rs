@@ -1,10 +1,17 @@
 //! The content hash of an article: what tells a changed article from one seen before.
+//!
+//! The hash is XXH3-128 (`xxhash-rust`): it only has to tell an edited article from the
+//! same one seen again, not resist someone forging a collision, and it costs a small
+//! fraction of SHA-256 in software. Stores written before it hold SHA-256 hashes (64 hex
+//! digits); [`same_content`] recognizes those, so an upgrade does not make every stored
+//! article look changed.
 
 use sha2::{Digest, Sha256};
+use xxhash_rust::xxh3::xxh3_128;
 
 use crate::model::{Article, Enclosure, Link, Person, Tag, Text, TextKind, Timestamp};
 
-/// The SHA-256 of an article's content-bearing fields, as 64 lowercase hex digits.
+/// The XXH3-128 hash of an article's content-bearing fields, as 32 lowercase hex digits.
 ///
 /// Hashed, in this order: `title`, `link`, `links`, `published`, `updated` (as written,
 /// offset included), `authors`, `summary`, `content`, `tags`, `enclosures`, `comments`,
@@ -18,6 +25,35 @@ use crate::model::{Article, Enclosure, Link, Person, Tag, Text, TextKind, Timest
 /// caller computes it on an article before enrichment to key
 /// [`Store::cached_enrichment`](super::Store::cached_enrichment).
 pub fn article_hash(article: &Article) -> String {
+    format!("{:032x}", xxh3_128(&encode(article)))
+}
+
+/// The hash feedmill stored before [`article_hash`]: SHA-256 of the same encoding, as 64
+/// lowercase hex digits.
+pub(super) fn legacy_article_hash(article: &Article) -> String {
+    let digest = Sha256::digest(encode(article));
+    let mut hex = String::with_capacity(2 * digest.len());
+    for byte in digest.iter() {
+        hex.push(char::from(HEX_DIGITS[usize::from(byte >> 4)]));
+        hex.push(char::from(HEX_DIGITS[usize::from(byte & 0x0f)]));
+    }
+    hex
+}
+
+/// Whether `stored`, a hash the store holds for an article, describes `article`, whose
+/// [`article_hash`] is `hash`: the same hash, or a SHA-256 hash an older feedmill
+/// stored for the same content (only then is SHA-256 computed).
+pub(super) fn same_content(stored: &str, hash: &str, article: &Article) -> bool {
+    stored == hash || (is_legacy(stored) && stored == legacy_article_hash(article))
+}
+
+/// Whether `hash` has the form of the SHA-256 hashes older stores hold.
+fn is_legacy(hash: &str) -> bool {
+    hash.len() == 64
+}
+
+/// The encoding the hash is taken over (see [`article_hash`] for the fields).
+fn encode(article: &Article) -> Vec<u8> {
     // Destructured so that a new model field fails to compile here until it is placed.
     let Article {
         id: _,
@@ -59,17 +95,12 @@ pub fn article_hash(article: &Article) -> String {
     encoder.text(rights.as_ref());
     encoder.opt_u64(*duration_seconds);
     encoder.opt_bool(*explicit);
-    let digest = Sha256::digest(&encoder.0);
-    let mut hex = String::with_capacity(2 * digest.len());
-    for byte in digest.iter() {
-        hex.push(char::from(HEX_DIGITS[usize::from(byte >> 4)]));
-        hex.push(char::from(HEX_DIGITS[usize::from(byte & 0x0f)]));
-    }
-    hex
+    encoder.0
 }
 
 /// Changes whenever the choice of fields or their encoding does (every stored hash then
-/// differs once, so every article reads as changed on the next run).
+/// differs once, so every article reads as changed on the next run). The switch from
+/// SHA-256 to XXH3 kept it: [`same_content`] relies on the encoding being the same.
 const ENCODING_VERSION: u8 = 1;
 
 const HEX_DIGITS: &[u8; 16] = b"0123456789abcdef";
@@ -216,9 +247,9 @@ mod tests {
     }
 
     #[test]
-    fn the_hash_is_64_hex_digits_and_stable() {
+    fn the_hash_is_32_hex_digits_and_stable() {
         let hash = article_hash(&article());
-        assert_eq!(hash.len(), 64);
+        assert_eq!(hash.len(), 32);
         assert!(
             hash.bytes()
                 .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
@@ -264,12 +295,28 @@ mod tests {
 
     #[test]
     fn the_encoding_is_pinned_so_stored_hashes_stay_comparable() {
-        // Computed outside Rust from the encoding described on `Encoder`. A change here
-        // makes every stored article read as changed once: bump `ENCODING_VERSION`.
+        // Computed outside Rust (`xxhsum -H2`, `sha256sum`) over the encoding described
+        // on `Encoder`. A change here makes every stored article read as changed once:
+        // bump `ENCODING_VERSION`.
+        assert_eq!(article_hash(&article()), "e1ad4ead5b7fcb1d8868d49e907dd7e4");
         assert_eq!(
-            article_hash(&article()),
+            legacy_article_hash(&article()),
             "7942fe61fc11f216947bab78fd1c680185f2f1d298fcb432726980e7b6f3eea5"
         );
+    }
+
+    #[test]
+    fn a_stored_sha256_hash_of_the_same_content_is_the_same_content() {
+        let hash = article_hash(&article());
+        let legacy = legacy_article_hash(&article());
+        assert!(same_content(&hash, &hash, &article()));
+        assert!(same_content(&legacy, &hash, &article()));
+        let mut edited = article();
+        edited.title = Some(Text::plain("Edited"));
+        let edited_hash = article_hash(&edited);
+        assert!(!same_content(&hash, &edited_hash, &edited));
+        assert!(!same_content(&legacy, &edited_hash, &edited));
+        assert!(!same_content("", &hash, &article()));
     }
 
     #[test]

@@ -1,6 +1,6 @@
-//! Remembers what earlier runs saw, in one SQLite file: per source the HTTP validators,
-//! the failure streak and the last good parsed copy; per article of a source when it was
-//! first and last seen and its content hash; cached enrichment results; which articles
+//! Remembers what earlier runs saw, in one SQLite file: per source the HTTP validators
+//! and the failure streak; per article of a source its value, when it was first and last
+//! seen and its content hash; cached enrichment results; which articles
 //! each output has emitted; how each output was last built.
 //!
 //! Policy: the store depends only on [`crate::model`]. Every call is one transaction, so
@@ -24,7 +24,7 @@ pub use outputs::EmittedArticle;
 mod schema;
 mod sources;
 
-pub use articles::{ArticleKey, Seen, StoredArticle};
+pub use articles::{ArticleKey, EncodedArticles, Seen, StoredArticle};
 pub use built::BuiltOutput;
 pub use error::StoreError;
 pub use hash::article_hash;
@@ -70,8 +70,6 @@ pub struct SkippedRow {
 /// The kinds of rows a read can skip.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RowKind {
-    /// A source's last good parsed copy.
-    LastGood,
     /// An article remembered by [`Store::remember_articles`].
     Article,
     /// An enrichment result saved by [`Store::save_enrichment`].
@@ -83,7 +81,6 @@ pub enum RowKind {
 impl fmt::Display for SkippedRow {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let what = match self.kind {
-            RowKind::LastGood => "last good copy",
             RowKind::Article => "article",
             RowKind::Enrichment => "enrichment of article",
             RowKind::Built => "build record",

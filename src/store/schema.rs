@@ -19,7 +19,7 @@ pub(super) const APPLICATION_ID: i32 = 0x4664_4d6c;
 ///
 /// `article` and `enrichment` rows carry whole articles (kilobytes with full text), so
 /// they are rowid tables with a unique index; `WITHOUT ROWID` suits only small rows.
-const MIGRATIONS: &[&str] = &[
+pub(super) const MIGRATIONS: &[&str] = &[
     // Version 1.
     "CREATE TABLE source (
         key                  TEXT PRIMARY KEY NOT NULL,
@@ -84,6 +84,11 @@ const MIGRATIONS: &[&str] = &[
         files       TEXT NOT NULL,
         built_at    INTEGER NOT NULL
     );",
+    // Version 4: no copy of each source's last parsed feed. Nothing read it back, and it
+    // held every article a second time (the `article` rows hold them). The freed pages
+    // are reused by later writes; `VACUUM` gives them back to the file system.
+    "ALTER TABLE source DROP COLUMN last_good;
+    ALTER TABLE source DROP COLUMN last_good_at;",
 ];
 
 /// The schema version this build reads and writes.

@@ -1,12 +1,12 @@
-//! Per-source state: HTTP validators, the outcome of the last attempts and the last good
-//! parsed copy.
+//! Per-source state: HTTP validators and the outcome of the last attempts. A source's
+//! articles are in `articles.rs`; the parsed feed itself is not kept (stores before
+//! schema version 4 kept a copy nothing read back, twice the size of its articles).
 
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, Row};
 
 use super::error::Failure;
-use super::{RowKind, Store, StoreError, from_millis, to_millis};
-use crate::model::Feed;
+use super::{Store, StoreError, from_millis, to_millis};
 
 /// What the store knows about one source.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -48,45 +48,37 @@ impl Store {
     }
 
     /// Records a successful fetch of `key` at `at`: keeps the response's validators (a
-    /// missing one is forgotten) and `feed` as the last good copy, articles included, and
-    /// ends any failure streak.
+    /// missing one is forgotten) and ends any failure streak. Remember the response's
+    /// articles first ([`Store::remember_articles`]): validators describe the copy the
+    /// store holds, and the next `304 Not Modified` stands for it.
     pub fn record_success(
         &mut self,
         key: &str,
         etag: Option<&str>,
         last_modified: Option<&str>,
-        feed: &Feed,
         at: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         let result = (|| -> Result<(), Failure> {
-            let json = serde_json::to_string(feed)?;
             self.conn
                 .prepare_cached(
                     "INSERT INTO source (key, etag, last_modified, last_attempt, last_success,
-                        consecutive_failures, last_good, last_good_at)
-                     VALUES (?1, ?2, ?3, ?4, ?4, 0, ?5, ?4)
+                        consecutive_failures)
+                     VALUES (?1, ?2, ?3, ?4, ?4, 0)
                      ON CONFLICT (key) DO UPDATE SET
                         etag = excluded.etag, last_modified = excluded.last_modified,
                         last_attempt = excluded.last_attempt,
                         last_success = excluded.last_success,
                         last_error = NULL, failing_since = NULL, consecutive_failures = 0,
-                        retry_at = NULL,
-                        last_good = excluded.last_good, last_good_at = excluded.last_good_at",
+                        retry_at = NULL",
                 )?
-                .execute(rusqlite::params![
-                    key,
-                    etag,
-                    last_modified,
-                    to_millis(at),
-                    json
-                ])?;
+                .execute(rusqlite::params![key, etag, last_modified, to_millis(at)])?;
             Ok(())
         })();
         self.context(result, || format!("recording a success of source `{key}`"))
     }
 
     /// Records that `key` answered "not modified" (HTTP 304) at `at`: a success that
-    /// keeps the validators and the last good copy, and ends any failure streak.
+    /// keeps the validators, and ends any failure streak.
     pub fn record_unchanged(&mut self, key: &str, at: DateTime<Utc>) -> Result<(), StoreError> {
         let result = (|| -> Result<(), Failure> {
             self.conn
@@ -109,7 +101,7 @@ impl Store {
 
     /// Records a failed attempt on `key` at `at`: the streak grows by one, `failing_since`
     /// is set on its first failure, `retry_at` replaces the previous one, and the
-    /// validators and last good copy are kept. Returns the record as it now is.
+    /// validators are kept. Returns the record as it now is.
     pub fn record_failure(
         &mut self,
         key: &str,
@@ -136,32 +128,6 @@ impl Store {
         })();
         self.context(result, || format!("recording a failure of source `{key}`"))
     }
-
-    /// The last good parsed copy of `key`, as given to [`Store::record_success`]; `None`
-    /// when there is none, or when it cannot be read back (then it is counted in
-    /// [`Store::take_skipped`]).
-    pub fn last_good(&self, key: &str) -> Result<Option<Feed>, StoreError> {
-        let result = (|| -> Result<Option<String>, Failure> {
-            Ok(self
-                .conn
-                .prepare_cached("SELECT last_good FROM source WHERE key = ?1")?
-                .query_row([key], |row| row.get::<_, Option<String>>(0))
-                .optional()?
-                .flatten())
-        })();
-        let Some(json) =
-            self.context(result, || format!("reading the last good copy of `{key}`"))?
-        else {
-            return Ok(None);
-        };
-        match serde_json::from_str(&json) {
-            Ok(feed) => Ok(Some(feed)),
-            Err(error) => {
-                self.skip(RowKind::LastGood, key, None, error.to_string());
-                Ok(None)
-            }
-        }
-    }
 }
 
 /// Reads the [`RECORD_COLUMNS`] of a row; a time out of range reads as `None`.
@@ -187,48 +153,25 @@ mod tests {
     use chrono::TimeZone;
 
     use super::*;
-    use crate::model::{Article, Text};
 
     fn at(hour: u32) -> DateTime<Utc> {
         Utc.with_ymd_and_hms(2026, 3, 1, hour, 0, 0).unwrap()
     }
 
-    fn feed() -> Feed {
-        Feed {
-            title: Some(Text::plain("Example")),
-            link: Some("https://example.com/".into()),
-            updated: chrono::DateTime::parse_from_rfc3339("2026-03-01T09:00:00+09:00").ok(),
-            articles: vec![
-                Article {
-                    id: "https://example.com/1".into(),
-                    title: Some(Text::html("One &amp; two")),
-                    ..Article::default()
-                },
-                Article {
-                    id: "https://example.com/2".into(),
-                    ..Article::default()
-                },
-            ],
-            ..Feed::default()
-        }
-    }
-
     #[test]
-    fn an_unknown_source_has_no_record_and_no_last_good_copy() {
+    fn an_unknown_source_has_no_record() {
         let store = Store::open_in_memory().unwrap();
         assert_eq!(store.source("nope").unwrap(), None);
-        assert_eq!(store.last_good("nope").unwrap(), None);
     }
 
     #[test]
-    fn a_success_keeps_validators_and_the_last_good_copy_equal_to_the_feed() {
+    fn a_success_keeps_validators() {
         let mut store = Store::open_in_memory().unwrap();
         store
             .record_success(
                 "k",
                 Some("\"abc\""),
                 Some("Sun, 01 Mar 2026 08:00:00 GMT"),
-                &feed(),
                 at(8),
             )
             .unwrap();
@@ -243,15 +186,12 @@ mod tests {
                 ..SourceRecord::default()
             }
         );
-        assert_eq!(store.last_good("k").unwrap(), Some(feed()));
     }
 
     #[test]
     fn failures_build_a_streak_that_keeps_validators_and_a_success_ends_it() {
         let mut store = Store::open_in_memory().unwrap();
-        store
-            .record_success("k", Some("e1"), None, &feed(), at(1))
-            .unwrap();
+        store.record_success("k", Some("e1"), None, at(1)).unwrap();
         let first = store
             .record_failure("k", "server answered 503", at(2), Some(at(3)))
             .unwrap();
@@ -267,13 +207,8 @@ mod tests {
         assert_eq!(second.last_success, Some(at(1)));
         assert_eq!(second.last_attempt, Some(at(4)));
         assert_eq!(store.source("k").unwrap(), Some(second));
-        assert_eq!(store.last_good("k").unwrap(), Some(feed()));
 
-        let mut newer = feed();
-        newer.articles.truncate(1);
-        store
-            .record_success("k", None, Some("lm"), &newer, at(5))
-            .unwrap();
+        store.record_success("k", None, Some("lm"), at(5)).unwrap();
         let record = store.source("k").unwrap().unwrap();
         assert_eq!(record.consecutive_failures, 0);
         assert_eq!(record.failing_since, None);
@@ -284,7 +219,6 @@ mod tests {
             "a response without an ETag drops the old one"
         );
         assert_eq!(record.last_modified.as_deref(), Some("lm"));
-        assert_eq!(store.last_good("k").unwrap(), Some(newer));
     }
 
     #[test]
@@ -293,14 +227,14 @@ mod tests {
         let record = store.record_failure("k", "dns", at(1), None).unwrap();
         assert_eq!(record.consecutive_failures, 1);
         assert_eq!(record.failing_since, Some(at(1)));
-        assert_eq!(store.last_good("k").unwrap(), None);
+        assert_eq!(record.last_success, None);
     }
 
     #[test]
-    fn not_modified_is_a_success_that_keeps_validators_and_copy() {
+    fn not_modified_is_a_success_that_keeps_validators() {
         let mut store = Store::open_in_memory().unwrap();
         store
-            .record_success("k", Some("e1"), Some("lm"), &feed(), at(1))
+            .record_success("k", Some("e1"), Some("lm"), at(1))
             .unwrap();
         store
             .record_failure("k", "503", at(2), Some(at(3)))
@@ -313,35 +247,5 @@ mod tests {
         assert_eq!(record.consecutive_failures, 0);
         assert_eq!(record.failing_since, None);
         assert_eq!(record.retry_at, None);
-        assert_eq!(store.last_good("k").unwrap(), Some(feed()));
-    }
-
-    #[test]
-    fn a_damaged_last_good_copy_reads_as_none_and_is_counted() {
-        let mut store = Store::open_in_memory().unwrap();
-        store
-            .record_success("k", None, None, &feed(), at(1))
-            .unwrap();
-        store
-            .conn
-            .execute(
-                "UPDATE source SET last_good = '{\"title\": 7' WHERE key = 'k'",
-                [],
-            )
-            .unwrap();
-        assert_eq!(store.last_good("k").unwrap(), None);
-        let skipped = store.take_skipped();
-        assert_eq!(skipped.len(), 1);
-        assert_eq!(skipped[0].kind, RowKind::LastGood);
-        assert!(
-            skipped[0].to_string().contains("source `k`"),
-            "{}",
-            skipped[0]
-        );
-        assert_eq!(store.skipped_count(), 0);
-        assert!(
-            store.source("k").unwrap().is_some(),
-            "the rest of the record reads"
-        );
     }
 }

@@ -6,7 +6,7 @@ use chrono::{Duration, TimeZone};
 use rusqlite::Connection;
 
 use super::*;
-use crate::model::{Article, Feed, Tag, Text};
+use crate::model::{Article, Tag, Text};
 
 fn at(day: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 3, day, 12, 0, 0).unwrap()
@@ -27,17 +27,10 @@ fn article(id: &str) -> Article {
 fn a_reopened_file_store_keeps_everything() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("state/nested/feedmill.sqlite");
-    let feed = Feed {
-        title: Some(Text::plain("Feed")),
-        articles: vec![article("a")],
-        ..Feed::default()
-    };
     {
         let mut store = Store::open(&path).unwrap();
         assert_eq!(store.path(), path);
-        store
-            .record_success("k", Some("e"), None, &feed, at(1))
-            .unwrap();
+        store.record_success("k", Some("e"), None, at(1)).unwrap();
         store
             .record_failure("k", "503", at(2), Some(at(3)))
             .unwrap();
@@ -45,7 +38,7 @@ fn a_reopened_file_store_keeps_everything() {
             .remember_articles("k", &[article("a"), article("b")], at(1))
             .unwrap();
         store
-            .save_enrichment("k", "a", "h", &article("a"), at(1))
+            .save_enrichment("k", &article("a"), &article("a"), at(1))
             .unwrap();
         store.mark_emitted("out", &["a".to_owned()], at(1)).unwrap();
     }
@@ -54,7 +47,6 @@ fn a_reopened_file_store_keeps_everything() {
     assert_eq!(record.etag.as_deref(), Some("e"));
     assert_eq!(record.consecutive_failures, 1);
     assert_eq!(record.retry_at, Some(at(3)));
-    assert_eq!(store.last_good("k").unwrap(), Some(feed));
     let seen = store
         .remember_articles("k", &[article("b")], at(2))
         .unwrap();
@@ -62,13 +54,118 @@ fn a_reopened_file_store_keeps_everything() {
     assert!(!seen[0].is_new && !seen[0].changed);
     assert_eq!(store.articles_seen_since("k", at(1)).unwrap().len(), 2);
     assert_eq!(
-        store.cached_enrichment("k", "a", "h").unwrap(),
+        store.cached_enrichment("k", &article("a")).unwrap(),
         Some(article("a"))
     );
     assert_eq!(
         store.mark_emitted("out", &["a".to_owned()], at(2)).unwrap(),
         0
     );
+}
+
+/// A store as feedmill wrote it at schema version 3: a source with its last good copy,
+/// an article and an enrichment keyed by SHA-256 hashes.
+fn write_version_3_store(path: &std::path::Path, stored: &Article, enriched: &Article) {
+    let conn = Connection::open(path).unwrap();
+    conn.pragma_update(None, "application_id", schema::APPLICATION_ID)
+        .unwrap();
+    for sql in &schema::MIGRATIONS[..3] {
+        conn.execute_batch(sql).unwrap();
+    }
+    conn.pragma_update(None, "user_version", 3).unwrap();
+    let legacy = hash::legacy_article_hash(stored);
+    let stored_json = serde_json::to_string(stored).unwrap();
+    conn.execute(
+        "INSERT INTO source (key, etag, last_attempt, last_success, consecutive_failures,
+            last_good, last_good_at)
+         VALUES ('k', 'e1', ?1, ?1, 0, ?2, ?1)",
+        rusqlite::params![
+            to_millis(at(1)),
+            format!("{{\"articles\": [{stored_json}]}}")
+        ],
+    )
+    .unwrap();
+    conn.execute(
+        "INSERT INTO article (source_key, article_id, first_seen, last_seen, position,
+            content_hash, article)
+         VALUES ('k', ?1, ?2, ?2, 0, ?3, ?4)",
+        rusqlite::params![stored.id, to_millis(at(1)), legacy, stored_json],
+    )
+    .unwrap();
+    conn.execute(
+        "INSERT INTO enrichment (source_key, article_id, input_hash, enriched, saved_at)
+         VALUES ('k', ?1, ?2, ?3, ?4)",
+        rusqlite::params![
+            stored.id,
+            legacy,
+            serde_json::to_string(enriched).unwrap(),
+            to_millis(at(1))
+        ],
+    )
+    .unwrap();
+}
+
+#[test]
+fn an_upgraded_store_keeps_its_records_and_sees_no_article_as_changed() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.sqlite");
+    let stored = article("a");
+    let mut enriched = stored.clone();
+    enriched.content = Some(Text::html("<p>Full text</p>"));
+    write_version_3_store(&path, &stored, &enriched);
+
+    let mut store = Store::open(&path).unwrap();
+    let version: i64 = store
+        .conn
+        .query_row("PRAGMA user_version", [], |row| row.get(0))
+        .unwrap();
+    assert_eq!(version, schema::SCHEMA_VERSION);
+    let record = store.source("k").unwrap().unwrap();
+    assert_eq!(record.etag.as_deref(), Some("e1"));
+    assert_eq!(record.last_success, Some(at(1)));
+
+    // The enrichment saved under the SHA-256 hash still hits, and is re-keyed.
+    assert_eq!(
+        store.cached_enrichment("k", &stored).unwrap(),
+        Some(enriched.clone())
+    );
+    let input_hash: String = store
+        .conn
+        .query_row("SELECT input_hash FROM enrichment", [], |row| row.get(0))
+        .unwrap();
+    assert_eq!(input_hash, article_hash(&stored));
+    assert_eq!(
+        store.cached_enrichment("k", &stored).unwrap(),
+        Some(enriched)
+    );
+
+    // The same article seen again is not changed; its hash is now the current one.
+    let seen = store
+        .remember_articles("k", std::slice::from_ref(&stored), at(2))
+        .unwrap();
+    assert_eq!(
+        seen,
+        vec![Seen {
+            first_seen: at(1),
+            is_new: false,
+            changed: false
+        }]
+    );
+    let keys = store.article_keys_seen_since("k", at(1)).unwrap();
+    assert_eq!(keys[0].content_hash, article_hash(&stored));
+
+    // An edit made while the store still held the SHA-256 hash is a change.
+    drop(store);
+    let path = dir.path().join("old-then-edited.sqlite");
+    write_version_3_store(&path, &stored, &stored);
+    let mut store = Store::open(&path).unwrap();
+    let mut edited = stored.clone();
+    edited.title = Some(Text::plain("Edited"));
+    let seen = store
+        .remember_articles("k", &[edited.clone()], at(2))
+        .unwrap();
+    assert!(!seen[0].is_new && seen[0].changed);
+    assert_eq!(store.cached_enrichment("k", &edited).unwrap(), None);
 }
 
 #[test]
@@ -171,10 +268,10 @@ fn prune_forgets_old_articles_enrichments_and_emitted_marks() {
         .remember_articles("k", &[article("kept")], at(10))
         .unwrap();
     store
-        .save_enrichment("k", "old", "h1", &article("old"), at(1))
+        .save_enrichment("k", &article("old"), &article("old"), at(1))
         .unwrap();
     store
-        .save_enrichment("k", "kept", "h2", &article("kept"), at(1))
+        .save_enrichment("k", &article("kept"), &article("kept"), at(1))
         .unwrap();
     store
         .mark_emitted("out", &["old".to_owned(), "kept".to_owned()], at(1))
@@ -187,10 +284,10 @@ fn prune_forgets_old_articles_enrichments_and_emitted_marks() {
     let left = store.articles_seen_since("k", at(1)).unwrap();
     assert_eq!(left.len(), 1);
     assert_eq!(left[0].article.id, "kept");
-    assert_eq!(store.cached_enrichment("k", "old", "h1").unwrap(), None);
+    assert_eq!(store.cached_enrichment("k", &article("old")).unwrap(), None);
     assert!(
         store
-            .cached_enrichment("k", "kept", "h2")
+            .cached_enrichment("k", &article("kept"))
             .unwrap()
             .is_some(),
         "an old result for an article still seen stays cached"

@@ -4,6 +4,8 @@
 //! Policy: the first value of a field wins; fallbacks fill only what is still empty;
 //! a date that cannot be parsed is dropped with a warning.
 
+use std::borrow::Cow;
+
 use url::Url;
 
 use super::capture::{Attributes, Finished, attribute, attribute_values};
@@ -372,8 +374,8 @@ impl Builder {
                 };
                 let link = Link {
                     href: resolve_url(base, href),
-                    rel: Some(rel.map_or_else(|| "alternate".to_owned(), str::to_ascii_lowercase)),
-                    media_type: media_type.map(str::to_owned),
+                    rel: Some(rel.map_or(Cow::Borrowed("alternate"), Link::shared_rel)),
+                    media_type: media_type.map(Link::shared_media_type),
                     title: title.map(str::to_owned),
                     hreflang: hreflang.map(str::to_owned),
                     length: length.and_then(|l| l.parse().ok()),

@@ -137,7 +137,7 @@ fn add_other_links(links: &mut Vec<Link>, from: &[model::Link], skip: &[&str]) {
             href: other.href.clone(),
             rel: rel.to_owned(),
             hreflang: other.hreflang.clone(),
-            mime_type: other.media_type.clone(),
+            mime_type: other.media_type.as_deref().map(str::to_owned),
             title: other.title.clone(),
             length: other.length.map(|length| length.to_string()),
         });

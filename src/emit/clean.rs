@@ -182,6 +182,18 @@ fn clean_string(value: &mut Option<String>) {
     }
 }
 
+/// [`clean_string`] for a value that may be a shared constant (link relations, media types).
+fn clean_shared(value: &mut Option<Cow<'static, str>>) {
+    if let Some(inner) = value
+        && let Cow::Owned(stripped) = strip_invalid_xml_chars(inner)
+    {
+        *inner = Cow::Owned(stripped);
+    }
+    if value.as_deref().is_some_and(|v| v.trim().is_empty()) {
+        *value = None;
+    }
+}
+
 fn strip_in_place(value: &mut String) {
     if let Cow::Owned(stripped) = strip_invalid_xml_chars(value) {
         *value = stripped;
@@ -220,9 +232,10 @@ fn clean_links(links: &mut Vec<Link>, base: Option<&Url>) {
             return false;
         };
         link.href = href;
-        clean_string(&mut link.rel);
+        clean_shared(&mut link.rel);
         link.rel = link.rel.take().filter(|rel| is_link_relation(rel));
-        clean_media_type(&mut link.media_type);
+        clean_shared(&mut link.media_type);
+        link.media_type = link.media_type.take().filter(|kind| is_media_type(kind));
         clean_string(&mut link.title);
         clean_language(&mut link.hreflang);
         true

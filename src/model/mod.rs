@@ -15,6 +15,8 @@ pub use text::{
     Text, TextKind, escape_html, is_void_element, replace_references, resolve_html_reference,
 };
 
+use std::borrow::Cow;
+
 use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
 
@@ -125,16 +127,74 @@ pub enum IdOrigin {
 pub struct Link {
     /// Target URL, absolute where a base was known.
     pub href: String,
-    /// Relation such as `alternate`, `self`, `related`, `enclosure`.
-    pub rel: Option<String>,
-    /// Media type of the target.
-    pub media_type: Option<String>,
+    /// Relation such as `alternate`, `self`, `related`, `enclosure`; the common ones
+    /// are shared constants, not a copy per link (see [`Link::shared_rel`]).
+    pub rel: Option<Cow<'static, str>>,
+    /// Media type of the target; common ones shared (see [`Link::shared_media_type`]).
+    pub media_type: Option<Cow<'static, str>>,
     /// Human-readable title of the link.
     pub title: Option<String>,
     /// Language of the target.
     pub hreflang: Option<String>,
     /// Size of the target in bytes.
     pub length: Option<u64>,
+}
+
+/// Link relations common enough in feeds to be shared rather than copied per link.
+const COMMON_RELS: [&str; 12] = [
+    "alternate",
+    "self",
+    "related",
+    "enclosure",
+    "via",
+    "replies",
+    "edit",
+    "hub",
+    "next",
+    "previous",
+    "first",
+    "last",
+];
+
+/// Media types common enough in feeds to be shared rather than copied per link.
+const COMMON_MEDIA_TYPES: [&str; 12] = [
+    "text/html",
+    "application/atom+xml",
+    "application/rss+xml",
+    "application/xhtml+xml",
+    "application/feed+json",
+    "application/json",
+    "text/plain",
+    "audio/mpeg",
+    "video/mp4",
+    "image/jpeg",
+    "image/png",
+    "image/gif",
+];
+
+impl Link {
+    /// A relation in ASCII lowercase, as links keep it: one of the common ones shared,
+    /// any other copied.
+    pub fn shared_rel(rel: &str) -> Cow<'static, str> {
+        match COMMON_RELS
+            .iter()
+            .find(|common| common.eq_ignore_ascii_case(rel))
+        {
+            Some(common) => Cow::Borrowed(common),
+            None => Cow::Owned(rel.to_ascii_lowercase()),
+        }
+    }
+
+    /// A media type as written: one of the common ones shared, any other copied.
+    pub fn shared_media_type(media_type: &str) -> Cow<'static, str> {
+        match COMMON_MEDIA_TYPES
+            .iter()
+            .find(|common| **common == media_type)
+        {
+            Some(common) => Cow::Borrowed(common),
+            None => Cow::Owned(media_type.to_owned()),
+        }
+    }
 }
 
 /// A person: an author or contributor.
@@ -232,4 +292,47 @@ pub struct SourceRef {
     pub url: Option<String>,
     /// Home page of the source feed.
     pub link: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use std::borrow::Cow;
+
+    use super::Link;
+
+    #[test]
+    fn common_relations_are_shared_and_lowercased_others_copied() {
+        assert!(matches!(
+            Link::shared_rel("Alternate"),
+            Cow::Borrowed("alternate")
+        ));
+        assert!(matches!(Link::shared_rel("self"), Cow::Borrowed("self")));
+        let other = Link::shared_rel("License");
+        assert!(matches!(other, Cow::Owned(_)));
+        assert_eq!(other, "license");
+    }
+
+    #[test]
+    fn common_media_types_are_shared_others_kept_as_written() {
+        assert!(matches!(
+            Link::shared_media_type("text/html"),
+            Cow::Borrowed("text/html")
+        ));
+        let other = Link::shared_media_type("Text/HTML");
+        assert!(matches!(other, Cow::Owned(_)));
+        assert_eq!(other, "Text/HTML");
+    }
+
+    #[test]
+    fn shared_values_survive_a_serde_round_trip() {
+        let link = Link {
+            href: "https://example.com/".into(),
+            rel: Some(Link::shared_rel("related")),
+            media_type: Some(Link::shared_media_type("audio/x-custom")),
+            ..Link::default()
+        };
+        let json = serde_json::to_string(&link).expect("serializable");
+        let back: Link = serde_json::from_str(&json).expect("deserializable");
+        assert_eq!(back, link);
+    }
 }

@@ -159,7 +159,7 @@ impl Links {
 fn link(rel: &str, href: String) -> Link {
     Link {
         href,
-        rel: Some(rel.to_owned()),
+        rel: Some(rel.to_owned().into()),
         ..Link::default()
     }
 }

@@ -4,6 +4,8 @@
 //! Policy: the first value of a field wins; fallbacks fill only what is still empty;
 //! a date that cannot be parsed is dropped with a warning.
 
+use std::borrow::Cow;
+
 use url::Url;
 
 use super::capture::{Attributes, Finished, attribute, attribute_values};
@@ -47,6 +49,8 @@ pub(super) struct Builder {
     root_language: Option<String>,
     /// The transport's `Content-Language`, used when the document states no language.
     default_language: Option<String>,
+    /// The text buffer of the last date read, emptied, for the next date to read into.
+    spare: String,
 }
 
 impl Builder {
@@ -56,6 +60,16 @@ impl Builder {
         Builder {
             default_language,
             ..Builder::default()
+        }
+    }
+
+    /// An empty buffer for a field's text: for a date, the last date's buffer (dates
+    /// are short and alike, so one buffer serves a whole document's dates).
+    pub fn buffer_for(&mut self, field: Field) -> String {
+        if is_date(field) {
+            std::mem::take(&mut self.spare)
+        } else {
+            String::new()
         }
     }
 
@@ -210,11 +224,15 @@ impl Builder {
         } else {
             (Text::default(), value.value)
         };
-        let date = match field {
-            Field::Published | Field::Updated | Field::Created | Field::DcDate => {
-                self.date(&plain, field_element_name(field))
-            }
-            _ => None,
+        let (date, plain) = if is_date(field) {
+            let date = self.date(&plain, field_element_name(field));
+            // A date keeps nothing of its text: the buffer serves the next date.
+            let mut buffer = plain;
+            buffer.clear();
+            self.spare = buffer;
+            (date, String::new())
+        } else {
+            (None, plain)
         };
         let in_article = self.article.is_some();
         let (target, pending) = match self.article.as_mut() {
@@ -372,8 +390,8 @@ impl Builder {
                 };
                 let link = Link {
                     href: resolve_url(base, href),
-                    rel: Some(rel.map_or_else(|| "alternate".to_owned(), str::to_ascii_lowercase)),
-                    media_type: media_type.map(str::to_owned),
+                    rel: Some(rel.map_or(Cow::Borrowed("alternate"), Link::shared_rel)),
+                    media_type: media_type.map(Link::shared_media_type),
                     title: title.map(str::to_owned),
                     hreflang: hreflang.map(str::to_owned),
                     length: length.and_then(|l| l.parse().ok()),
@@ -469,6 +487,14 @@ impl Builder {
     }
 }
 
+/// True for the fields read as dates, whose text is not kept once parsed.
+fn is_date(field: Field) -> bool {
+    matches!(
+        field,
+        Field::Published | Field::Updated | Field::Created | Field::DcDate
+    )
+}
+
 /// The value as plain text, moved out when it already is.
 fn into_plain(text: Text) -> String {
     match text.kind {
@@ -511,6 +537,38 @@ fn own_text(markup: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::own_text;
+    use crate::source::feed::{ReadOptions, read};
+
+    #[test]
+    fn each_date_is_read_on_its_own_though_dates_share_a_buffer() {
+        let xml = "<feed xmlns='http://www.w3.org/2005/Atom'>\
+            <entry><id>a</id><published>2024-03-30T18:04:11Z</published>\
+            <updated>2024-03-31T08:00:00+02:00</updated></entry>\
+            <entry><id>b</id><published>2025-01-02T03:04:05-05:00</published></entry></feed>";
+        let outcome = read(xml.as_bytes(), &ReadOptions::default()).expect("a feed");
+        let dates: Vec<_> = outcome
+            .feed
+            .articles
+            .iter()
+            .map(|a| {
+                (
+                    a.published.map(|d| d.to_rfc3339()),
+                    a.updated.map(|d| d.to_rfc3339()),
+                )
+            })
+            .collect();
+        assert_eq!(
+            dates,
+            [
+                (
+                    Some("2024-03-30T18:04:11+00:00".to_owned()),
+                    Some("2024-03-31T08:00:00+02:00".to_owned())
+                ),
+                (Some("2025-01-02T03:04:05-05:00".to_owned()), None),
+            ]
+        );
+        assert!(outcome.warnings.is_empty());
+    }
 
     #[test]
     fn a_plain_field_keeps_its_own_text_and_drops_child_elements() {

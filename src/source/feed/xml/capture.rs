@@ -146,12 +146,15 @@ fn html_name<'a>(raw_name: &'a str, local: &'a str, ns: Ns) -> &'a str {
 }
 
 impl Capture {
+    /// A capture of `field`, collecting its text into `buffer` (empty; passed in so that
+    /// a buffer a finished field did not keep is used again).
     pub fn new(
         field: Field,
         ns: Ns,
         depth: usize,
         attributes: &Attributes<'_>,
         base: Option<Rc<Url>>,
+        buffer: String,
     ) -> Self {
         Capture {
             field,
@@ -159,7 +162,7 @@ impl Capture {
             declared: declared(field, ns, attributes),
             attributes: kept_attributes(attributes),
             base,
-            text: String::new(),
+            text: buffer,
             markup: None,
             close_written: false,
         }

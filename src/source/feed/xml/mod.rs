@@ -10,6 +10,7 @@ mod capture;
 mod elements;
 mod markup;
 mod names;
+mod runs;
 mod state;
 mod target;
 mod values;
@@ -53,21 +54,41 @@ pub(super) fn read(text: &str, options: &ReadOptions) -> Result<ReadOutcome, Rea
     // XML 1.0 reads `\r\n` and `\r` as `\n`. Without any `\r` in the document there is
     // nothing to normalize, and the per-event scan for one can be skipped.
     let has_cr = memchr::memchr(b'\r', text.as_bytes()).is_some();
+    // Bytes of character data read by `runs` rather than by the reader, which does not
+    // count them in its positions.
+    let mut skipped = 0usize;
+    // True when the reader would next read text: after any event but text or an error.
+    let mut at_text = false;
     loop {
+        // Inside a field, text, references and CDATA are read straight from the document
+        // (`runs`), then the reader goes on from the markup after them. Documents with
+        // `\r` take the reader's way, which normalizes line ends.
+        if at_text && !has_cr && too_deep == 0 && state.capture.is_some() {
+            let remaining = *reader.get_ref();
+            let from = text.len() - remaining.len();
+            let offset = reader.buffer_position() as usize + skipped;
+            let taken = runs::read_run(&mut state, text.get(from..).unwrap_or_default(), offset);
+            if taken > 0 {
+                *reader.get_mut() = remaining.get(taken..).unwrap_or_default();
+                skipped += taken;
+            }
+        }
         // Outside a field, whitespace between elements means nothing: the reader skips it
         // instead of reporting it as an event of its own. Inside one, every character
         // counts. Offsets (for warnings' lines) stay those of the events as they would be
         // without the skipping: a text starts before its leading whitespace, the rest after.
         let trimming = state.capture.is_none();
         reader.config_mut().trim_text_start = trimming;
-        let before = reader.buffer_position() as usize;
+        let before = reader.buffer_position() as usize + skipped;
         let position = if trimming {
             before + xml_whitespace_len(text.as_bytes().get(before..).unwrap_or_default())
         } else {
             before
         };
         state.offset = position;
-        match reader.read_event() {
+        let event = reader.read_event();
+        at_text = !matches!(event, Ok(Event::Text(_)) | Err(_));
+        match event {
             Ok(Event::Start(_)) if too_deep > 0 || state.depth() >= MAX_XML_NESTING => {
                 if too_deep == 0 {
                     state.warn(
@@ -102,16 +123,16 @@ pub(super) fn read(text: &str, options: &ReadOptions) -> Result<ReadOutcome, Rea
             Ok(Event::Decl(_) | Event::PI(_) | Event::Comment(_)) => {}
             Ok(Event::Eof) => break,
             Err(error) => {
-                let at = reader.error_position() as usize;
+                let at = reader.error_position() as usize + skipped;
                 n_errors += 1;
-                let eof = reader.buffer_position() as usize >= text.len();
+                let eof = reader.buffer_position() as usize + skipped >= text.len();
                 let kind = if eof {
                     WarningKind::Truncated
                 } else {
                     WarningKind::Syntax
                 };
                 state.warn_at(kind, format!("malformed XML: {error}"), at);
-                let stuck = reader.buffer_position() as usize == position;
+                let stuck = reader.buffer_position() as usize + skipped == position;
                 if eof || stuck || n_errors > MAX_SYNTAX_ERRORS {
                     break;
                 }

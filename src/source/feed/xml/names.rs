@@ -119,8 +119,11 @@ impl Scopes {
             .bindings
             .iter()
             .rev()
-            .find(|(bound, _)| bound == prefix)
-        {
+            // Most lookups are for the default namespace (`""`): equal lengths first,
+            // which also spares a call to compare two empty strings.
+            .find(|(bound, _)| {
+                bound.len() == prefix.len() && (prefix.is_empty() || bound == prefix)
+            }) {
             Some((_, ns)) => (*ns, true),
             None if prefix.is_empty() => (Ns::Rss, true),
             None => (

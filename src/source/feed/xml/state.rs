@@ -287,7 +287,8 @@ impl<'t> State<'t> {
             Action::Field(field) => {
                 let base = self.bases.last().cloned();
                 let depth = self.stack.len();
-                self.capture = Some(Capture::new(field, ns, depth, attributes, base));
+                let buffer = self.builder.buffer_for(field);
+                self.capture = Some(Capture::new(field, ns, depth, attributes, base, buffer));
             }
             Action::Attributes(element) => {
                 let base = self.bases.last().cloned();

@@ -156,7 +156,7 @@ impl Target<'_> {
                 if !article.enclosures.iter().any(|e| e.url == link.href) {
                     article.enclosures.push(Enclosure {
                         url: link.href.clone(),
-                        media_type: link.media_type.clone(),
+                        media_type: link.media_type.as_deref().map(str::to_owned),
                         length: link.length,
                     });
                 }

@@ -20,7 +20,7 @@ pub(super) fn set_if_none<T>(slot: &mut Option<T>, value: T) {
 pub(super) fn alternate(href: String) -> Link {
     Link {
         href,
-        rel: Some("alternate".to_owned()),
+        rel: Some("alternate".into()),
         ..Link::default()
     }
 }

@@ -173,7 +173,7 @@ impl<'a> Run<'a> {
                 };
                 article.links.push(Link {
                     href: href.clone(),
-                    rel: Some("alternate".to_owned()),
+                    rel: Some("alternate".into()),
                     ..Link::default()
                 });
                 article.link = Some(href);

@@ -219,8 +219,11 @@ fn combine<'s>(
 ) -> Option<Article> {
     let mut merged = members.next()?;
     let mut n_members = 1;
+    // The plain-text length of the content kept so far, once some member has content
+    // to compare (stripping HTML is the costly part of combining).
+    let mut content_len = None;
     for other in members {
-        fill_gaps(&mut merged, other);
+        fill_gaps(&mut merged, other, &mut content_len);
         n_members += 1;
     }
     if n_members > 1 {
@@ -237,7 +240,7 @@ fn combine<'s>(
 
 /// Takes from `other` what `merged` lacks; dates widen; tags are appended (the caller
 /// removes repeated keys once).
-fn fill_gaps(merged: &mut Article, other: Article) {
+fn fill_gaps(merged: &mut Article, other: Article, content_len: &mut Option<usize>) {
     fn gap<T>(mine: &mut Option<T>, theirs: Option<T>) {
         if mine.is_none() {
             *mine = theirs;
@@ -260,8 +263,12 @@ fn fill_gaps(merged: &mut Article, other: Article) {
     gap_list(&mut merged.authors, other.authors);
     gap_list(&mut merged.enclosures, other.enclosures);
     gap_list(&mut merged.links, other.links);
-    if plain_len(other.content.as_ref()) > plain_len(merged.content.as_ref()) {
-        merged.content = other.content;
+    if let Some(theirs) = other.content.as_ref().map(plain_len) {
+        let mine = *content_len.get_or_insert_with(|| merged.content.as_ref().map_or(0, plain_len));
+        if theirs > mine {
+            merged.content = other.content;
+            *content_len = Some(theirs);
+        }
     }
     merged.published = earliest(merged.published, other.published);
     merged.updated = match (merged.updated, other.updated) {
@@ -278,8 +285,8 @@ fn earliest(mine: Option<Timestamp>, theirs: Option<Timestamp>) -> Option<Timest
     }
 }
 
-fn plain_len(text: Option<&Text>) -> usize {
-    text.map_or(0, |text| text.to_plain().chars().count())
+fn plain_len(text: &Text) -> usize {
+    text.to_plain().chars().count()
 }
 
 /// Union-find over article indices, with path halving and union by size.

@@ -367,15 +367,14 @@ fn similarity(edits: usize, longer: usize) -> f64 {
 /// A lower bound of the edit distance from character counts (by bucket): each edit
 /// changes at most one count up and one down.
 fn bag_distance(a: &[u8; 64], b: &[u8; 64]) -> usize {
-    let (mut surplus, mut deficit) = (0usize, 0usize);
+    // Saturating byte differences, summed wide: the loop vectorizes (it runs for every
+    // candidate pair, most of which it rejects).
+    let (mut surplus, mut deficit) = (0u32, 0u32);
     for (x, y) in a.iter().zip(b) {
-        if x > y {
-            surplus += usize::from(x - y);
-        } else {
-            deficit += usize::from(y - x);
-        }
+        surplus += u32::from(x.saturating_sub(*y));
+        deficit += u32::from(y.saturating_sub(*x));
     }
-    surplus.max(deficit)
+    surplus.max(deficit) as usize
 }
 
 #[cfg(test)]

@@ -43,6 +43,8 @@ pub(super) fn assemble(
     let mut articles = meta.filter.apply(merged, now, &definition.aliases);
     pipeline::sort_newest_first(&mut articles);
     articles.truncate(meta.limit);
+    // A merge of tens of thousands of articles leaves its room behind otherwise.
+    articles.shrink_to_fit();
     let built = compose(definition, articles, options);
     let mut assembled = Assembled {
         built,

@@ -15,12 +15,15 @@
 //! "Same story" is transitive (union-find). The whole merge is linear in the number of
 //! articles plus the candidate pairs title blocking finds.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
+
+use xxhash_rust::xxh3::xxh3_128;
 
 use super::order::{article_date, sort_newest_first};
 use super::title::{TitleInput, link_similar_titles};
 use super::{DedupOptions, TagAliases, canonical_url};
-use crate::model::{Article, IdOrigin, SourceRef, Text, Timestamp};
+use crate::model::{Article, IdOrigin, SourceRef, Text, TextKind, Timestamp};
 
 /// Stated ids shorter than this, or made only of digits, are compared within their
 /// source only.
@@ -89,15 +92,14 @@ pub fn merge_pool(pool: MergePool, options: &DedupOptions, aliases: &TagAliases)
         source_of,
     } = pool;
     let mut slots: Vec<Option<Article>> = articles.into_iter().map(Some).collect();
-    let mut merged: Vec<Article> = sets
-        .groups()
-        .into_iter()
-        .filter_map(|group| {
-            let members = group.iter().filter_map(|idx| slots[*idx].take());
-            let sources = group.iter().map(|idx| &refs[source_of[*idx]]);
-            combine(members, sources, aliases)
-        })
-        .collect();
+    let groups = sets.groups();
+    // Sized once: growing by doubling would hold up to twice the room, beside `slots`.
+    let mut merged: Vec<Article> = Vec::with_capacity(groups.len());
+    merged.extend(groups.into_iter().filter_map(|group| {
+        let members = group.iter().filter_map(|idx| slots[*idx].take());
+        let sources = group.iter().map(|idx| &refs[source_of[*idx]]);
+        combine(members, sources, aliases)
+    }));
     sort_newest_first(&mut merged);
     merged
 }
@@ -152,8 +154,14 @@ impl MergePool {
 
     /// Unions the articles whose titles are near-identical within the window.
     fn link_titles(&self, options: &DedupOptions, sets: &mut DisjointSets) {
-        let plain_titles: Vec<Option<String>> = (self.articles.iter())
-            .map(|article| article.title.as_ref().map(Text::to_plain))
+        // Plain titles are borrowed; only HTML ones are stripped into new strings.
+        let plain_titles: Vec<Option<Cow<'_, str>>> = (self.articles.iter())
+            .map(|article| {
+                article.title.as_ref().map(|title| match title.kind {
+                    TextKind::Plain => Cow::Borrowed(title.value.as_str()),
+                    TextKind::Html => Cow::Owned(title.to_plain()),
+                })
+            })
             .collect();
         let inputs: Vec<TitleInput<'_>> = (self.articles.iter().zip(&plain_titles))
             .zip(&self.source_of)
@@ -197,15 +205,17 @@ fn id_key(article: &Article, source: usize) -> Option<String> {
     })
 }
 
-/// Unions every two articles that share a key.
+/// Unions every two articles that share a key. Keys are held as 128-bit hashes
+/// (XXH3), not strings: with tens of thousands of articles the strings would be tens
+/// of megabytes, and two distinct keys sharing a hash is not a practical concern.
 fn link_by_key<K>(sets: &mut DisjointSets, keys_per_article: impl Iterator<Item = K>)
 where
     K: IntoIterator<Item = String>,
 {
-    let mut first_with: HashMap<String, usize> = HashMap::new();
+    let mut first_with: HashMap<u128, usize> = HashMap::new();
     for (idx, keys) in keys_per_article.enumerate() {
         for key in keys {
-            let first = *first_with.entry(key).or_insert(idx);
+            let first = *first_with.entry(xxh3_128(key.as_bytes())).or_insert(idx);
             sets.union(first, idx);
         }
     }

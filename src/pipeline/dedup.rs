@@ -91,15 +91,19 @@ pub fn merge_pool(pool: MergePool, options: &DedupOptions, aliases: &TagAliases)
         articles,
         source_of,
     } = pool;
+    // Each story is combined into the slot of its first member (groups come in order
+    // of their first member), so the merged list reuses the pool's room instead of
+    // holding a second list beside it.
     let mut slots: Vec<Option<Article>> = articles.into_iter().map(Some).collect();
-    let groups = sets.groups();
-    // Sized once: growing by doubling would hold up to twice the room, beside `slots`.
-    let mut merged: Vec<Article> = Vec::with_capacity(groups.len());
-    merged.extend(groups.into_iter().filter_map(|group| {
+    for group in sets.groups() {
         let members = group.iter().filter_map(|idx| slots[*idx].take());
         let sources = group.iter().map(|idx| &refs[source_of[*idx]]);
-        combine(members, sources, aliases)
-    }));
+        let story = combine(members, sources, aliases);
+        if let Some(&first) = group.first() {
+            slots[first] = story;
+        }
+    }
+    let mut merged: Vec<Article> = slots.into_iter().flatten().collect();
     sort_newest_first(&mut merged);
     merged
 }

@@ -34,6 +34,7 @@
 use std::collections::{HashMap, HashSet};
 
 use rapidfuzz::distance::levenshtein::{self, Args};
+use xxhash_rust::xxh3::xxh3_128;
 
 use super::dedup::DisjointSets;
 use super::text::fold_words;
@@ -126,8 +127,10 @@ struct Member {
 /// The titles that can be matched, each once, in order of first appearance.
 fn distinct_titles(inputs: &[TitleInput<'_>]) -> Vec<Title> {
     let mut word_ids: HashMap<String, u32> = HashMap::new();
-    let mut title_ids: HashMap<String, usize> = HashMap::new();
-    let mut titles: Vec<Title> = Vec::new();
+    // Folded titles are looked up by 128-bit hash (XXH3): keying by the strings would
+    // hold each one twice.
+    let mut title_ids: HashMap<u128, usize> = HashMap::new();
+    let mut titles: Vec<Title> = Vec::with_capacity(inputs.len());
     for (index, input) in inputs.iter().enumerate() {
         let (Some(title), Some(date)) = (input.title, input.date) else {
             continue;
@@ -138,7 +141,8 @@ fn distinct_titles(inputs: &[TitleInput<'_>]) -> Vec<Title> {
             date,
         };
         let folded = fold_words(title);
-        if let Some(&id) = title_ids.get(&folded) {
+        let key = xxh3_128(folded.as_bytes());
+        if let Some(&id) = title_ids.get(&key) {
             let title = &mut titles[id];
             title.members.push(member);
             title.first_date = title.first_date.min(date);
@@ -174,7 +178,7 @@ fn distinct_titles(inputs: &[TitleInput<'_>]) -> Vec<Title> {
             let bucket = &mut histogram[(ch as u32 % 64) as usize];
             *bucket = bucket.saturating_add(1);
         }
-        title_ids.insert(folded.clone(), titles.len());
+        title_ids.insert(key, titles.len());
         titles.push(Title {
             folded,
             chars,

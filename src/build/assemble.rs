@@ -23,8 +23,8 @@ pub(super) struct Assembled {
     pub error: Option<String>,
 }
 
-/// Merges the sources in `pool` into `definition`'s feed and (with an output directory) writes it in
-/// every format, with its per-tag feeds when asked for.
+/// Merges the sources in `pool` into `definition`'s feed and (with an output
+/// directory) writes it in every format, with its per-tag feeds when asked for.
 pub(super) fn assemble(
     definition: &FeedDefinition,
     pool: MergePool,

@@ -69,8 +69,11 @@ pub fn merge(
 }
 
 /// [`merge`] of the sources gathered in `pool`.
-pub fn merge_pool(pool: MergePool, options: &DedupOptions, aliases: &TagAliases) -> Vec<Article> {
-    let mut pool = pool;
+pub fn merge_pool(
+    mut pool: MergePool,
+    options: &DedupOptions,
+    aliases: &TagAliases,
+) -> Vec<Article> {
     for article in &mut pool.articles {
         aliases.apply(article);
     }

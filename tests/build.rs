@@ -9,14 +9,10 @@ mod support;
 
 use std::fs;
 use std::path::PathBuf;
-use std::time::Duration;
 
 use building::*;
 use chrono::{DateTime, TimeZone, Utc};
-use feedmill::build::{self, BuildOptions, SourceStatus};
-use feedmill::config;
-use feedmill::fetch::{FetchOptions, Fetcher};
-use feedmill::store::Store;
+use feedmill::build::SourceStatus;
 use serde_json::Value;
 use support::{Response, TestServer};
 
@@ -352,23 +348,7 @@ fn a_feed_can_read_another_generated_feed() {
             &[],
         )]),
     );
-    let loaded = config::load(&[run.dir.path().to_path_buf()], None).expect("valid definitions");
-    let mut store = Store::open(&run.dir.path().join("state.sqlite")).expect("store");
-    let fetcher = Fetcher::new(&FetchOptions::default()).expect("fetcher");
-    let options = BuildOptions {
-        now: at(25, 8),
-        output_dir: Some(run.public()),
-        max_concurrent: 2,
-        default_retention: Duration::from_secs(86400),
-    };
-    let report = build::run(
-        &loaded.definitions,
-        &mut store,
-        &fetcher,
-        &options,
-        &mut |_| {},
-    )
-    .expect("run");
+    let (_, report) = run.build_dir(at(25, 8));
     assert!(report.all_ok(), "{report:?}");
     assert_eq!(titles(&run.items("world")), ["From Asia"]);
     assert_eq!(titles(&run.items("asia")), ["From Asia"]);
@@ -414,25 +394,9 @@ fn outputs_built_side_by_side_keep_definition_order_and_wait_for_the_feeds_they_
             &story(&format!("Other story {n}"), n),
         );
     }
-    let loaded = config::load(&[run.dir.path().to_path_buf()], None).expect("valid definitions");
-    let mut store = Store::open(&run.dir.path().join("state.sqlite")).expect("store");
-    let fetcher = Fetcher::new(&FetchOptions::default()).expect("fetcher");
-    let options = BuildOptions {
-        now: at(25, 8),
-        output_dir: Some(run.public()),
-        max_concurrent: 2,
-        default_retention: Duration::from_secs(86400),
-    };
-    let report = build::run(
-        &loaded.definitions,
-        &mut store,
-        &fetcher,
-        &options,
-        &mut |_| {},
-    )
-    .expect("run");
+    let (definitions, report) = run.build_dir(at(25, 8));
     assert!(report.all_ok(), "{report:?}");
-    let given: Vec<&str> = (loaded.definitions.iter())
+    let given: Vec<&str> = (definitions.iter())
         .map(|definition| definition.feed.name.as_str())
         .collect();
     let reported: Vec<&str> = report.outputs.iter().map(|o| o.feed.as_str()).collect();

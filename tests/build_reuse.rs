@@ -3,16 +3,12 @@
 //! filters or files changed. Each run gets an explicit `now`.
 
 use std::fs;
-use std::time::Duration;
 
 mod building;
 mod support;
 
 use building::*;
-use feedmill::build::{self, BuildOptions, SourceStatus};
-use feedmill::config;
-use feedmill::fetch::{FetchOptions, Fetcher};
-use feedmill::store::Store;
+use feedmill::build::SourceStatus;
 use support::{Response, TestServer};
 
 /// A source answering 304 to its ETag, with two tagged stories.
@@ -148,25 +144,7 @@ fn a_feed_reading_a_generated_feed_follows_its_changes() {
         )
     };
     run.file("europe.toml", &europe(2));
-    let build_all = |now| {
-        let loaded = config::load(&[run.dir.path().to_path_buf()], None).expect("valid");
-        let mut store = Store::open(&run.dir.path().join("state.sqlite")).expect("store");
-        let fetcher = Fetcher::new(&FetchOptions::default()).expect("fetcher");
-        let options = BuildOptions {
-            now,
-            output_dir: Some(run.public()),
-            max_concurrent: 2,
-            default_retention: Duration::from_secs(30 * 86400),
-        };
-        build::run(
-            &loaded.definitions,
-            &mut store,
-            &fetcher,
-            &options,
-            &mut |_| {},
-        )
-        .expect("run")
-    };
+    let build_all = |now| run.build_dir(now).1;
     build_all(at(25, 8));
     build_all(at(25, 9));
     assert_eq!(run.items("world").len(), 2);

@@ -56,6 +56,30 @@ impl Run {
         .expect("run completes")
     }
 
+    /// Builds every definition file in the directory (not only `world.toml`), two
+    /// sources at a time; returns the definitions in the order loaded and the report.
+    pub fn build_dir(&self, now: DateTime<Utc>) -> (Vec<config::FeedDefinition>, BuildReport) {
+        let loaded =
+            config::load(&[self.dir.path().to_path_buf()], None).expect("valid definitions");
+        let mut store = Store::open(&self.dir.path().join("state.sqlite")).expect("store opens");
+        let fetcher = Fetcher::new(&FetchOptions::default()).expect("fetcher");
+        let options = BuildOptions {
+            now,
+            output_dir: Some(self.public()),
+            max_concurrent: 2,
+            default_retention: Duration::from_secs(30 * 86400),
+        };
+        let report = build::run(
+            &loaded.definitions,
+            &mut store,
+            &fetcher,
+            &options,
+            &mut |_| {},
+        )
+        .expect("run completes");
+        (loaded.definitions, report)
+    }
+
     /// The JSON Feed output's items.
     pub fn items(&self, name: &str) -> Vec<Value> {
         let text = fs::read_to_string(self.public().join(format!("{name}.json")))

@@ -456,3 +456,53 @@ fn a_source_with_a_refresh_interval_is_not_fetched_before_it_is_due() {
     );
     assert_eq!(server.requests().len(), 2);
 }
+
+#[test]
+fn a_definition_is_merged_and_written_while_another_s_source_is_still_being_fetched() {
+    // `world` reads a local file; `zz-late` (built after it) a source that answers only
+    // after a delay. The first output is on disk before that answer can have come.
+    const DELAY: std::time::Duration = std::time::Duration::from_secs(3);
+    let late = rss(&[(
+        "Late story",
+        "https://late.example.com/1",
+        "Mon, 23 Nov 2026 05:00:00 GMT",
+        &[],
+    )]);
+    let server = TestServer::start_concurrent([(
+        "/late.xml",
+        Response::ok("application/rss+xml", late).delayed(DELAY),
+    )]);
+    let run = Run::new(
+        "[feed]\ntitle = \"World\"\nname = \"world\"\n[[source]]\nname = \"own\"\nfile = \"world.xml\"\n",
+    );
+    run.file(
+        "world.xml",
+        &rss(&[(
+            "Early story",
+            "https://early.example.com/1",
+            "Mon, 23 Nov 2026 04:00:00 GMT",
+            &[],
+        )]),
+    );
+    run.file(
+        "zz-late.toml",
+        &format!(
+            "[feed]\ntitle = \"Late\"\n[[source]]\nname = \"wire\"\nurl = \"{}\"\n",
+            server.url("/late.xml")
+        ),
+    );
+    let started = std::time::SystemTime::now();
+    let (_, report) = run.build_dir(at(25, 8));
+    assert!(report.all_ok(), "{report:?}");
+    let written = |name: &str| {
+        let path = run.public().join(format!("{name}.json"));
+        let modified = fs::metadata(&path).and_then(|meta| meta.modified());
+        modified.expect("output written")
+    };
+    let early = written("world").duration_since(started).unwrap_or_default();
+    let late = written("zz-late").duration_since(started).unwrap_or_default();
+    assert!(early < DELAY, "`world` written {early:?} after the start");
+    assert!(late >= DELAY, "`zz-late` written {late:?} after the start");
+    assert_eq!(titles(&run.items("world")), ["Early story"]);
+    assert_eq!(titles(&run.items("zz-late")), ["Late story"]);
+}

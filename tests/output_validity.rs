@@ -316,11 +316,14 @@ fn hostile_feed() -> Feed {
                 image: Some("data:image/png;base64,AAAA".into()),
                 rights: Some(Text::plain("\u{2}")),
                 duration_seconds: Some(u64::MAX),
-                source: Some(SourceRef {
-                    title: Some("src".into()),
-                    url: Some("source.xml".into()),
-                    link: None,
-                }),
+                source: Some(
+                    SourceRef {
+                        title: Some("src".into()),
+                        url: Some("source.xml".into()),
+                        link: None,
+                    }
+                    .into(),
+                ),
                 ..Article::default()
             },
             Article {

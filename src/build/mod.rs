@@ -11,6 +11,7 @@
 //! filter counting back from the clock) is reused, not merged and written again.
 //! Entry point: [`run`].
 
+mod articles;
 mod assemble;
 mod atomic;
 mod fingerprint;
@@ -21,6 +22,7 @@ mod read;
 mod redact;
 mod refresh;
 mod report;
+mod schedule;
 
 pub use atomic::{write_atomically, write_atomically_new, write_if_changed};
 pub use guard::{LOCK_FILE, OutputLock, lock_output_dir};
@@ -30,19 +32,17 @@ pub use read::{Body, SourceRead, read_source};
 pub use redact::{REDACTED, is_secret_parameter, redact_url, redact_urls_in};
 pub use report::{BuildReport, BuiltFeed, OutputReport, SourceReport, SourceStatus};
 
-use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex, mpsc};
+use std::sync::Mutex;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
-use crate::config::{FeedDefinition, SourceDefinition, SourceLocation};
+use crate::config::FeedDefinition;
 use crate::fetch::Fetcher;
-use crate::model::{Article, SourceRef};
-use crate::pipeline::{MergePool, SourceArticles};
-use crate::store::{BuiltOutput, Store, StoreError};
-use fingerprint::Fingerprint;
+use crate::store::{Store, StoreError};
+use refresh::SharedStore;
+use schedule::Run;
 
 /// How much longer than the longest retention the store keeps articles.
 const PRUNE_MARGIN: Duration = Duration::from_secs(7 * 24 * 3600);
@@ -82,15 +82,17 @@ pub enum BuildError {
     },
 }
 
-/// Refreshes every source of `definitions`, then builds and writes every output.
+/// Refreshes every source of `definitions` and builds and writes every output.
 ///
 /// With an output directory, holds its lock ([`lock_output_dir`]) for the whole run:
 /// one build at a time writes there, and a killed build's temporary files are removed
-/// first. Outputs are merged and written on one worker per core, each as soon as the
-/// outputs it reads are built; the store is used from the calling thread only.
+/// first. Outputs are merged and written on one worker per core, each as soon as its
+/// sources are refreshed and the outputs it reads are built, while other sources are
+/// still being fetched; the store is shared behind a lock by the fetch workers and the
+/// calling thread.
 ///
-/// `on_source` is called once per source as it finishes (for a progress bar); it runs
-/// on the calling thread.
+/// `on_source` is called once per source as it finishes (for a progress bar), in the
+/// order they finish; it runs on the calling thread.
 pub fn run(
     definitions: &[FeedDefinition],
     store: &mut Store,
@@ -106,30 +108,14 @@ pub fn run(
         })?),
         None => None,
     };
-    let refreshed = refresh::refresh_all(definitions, store, fetcher, options, on_source)?;
-    let mut run = Run {
-        definitions,
-        options,
-        refreshed: refreshed
-            .into_iter()
-            .map(|item| ((item.definition, item.source), item))
-            .collect(),
-        built: HashMap::new(),
-        read_by_others: definitions
-            .iter()
-            .flat_map(|definition| &definition.sources)
-            .filter_map(|source| match &source.location {
-                SourceLocation::Feed(name) => Some(name.clone()),
-                _ => None,
-            })
-            .collect(),
-        fingerprints: HashMap::new(),
-        outputs: definitions.iter().map(|_| None).collect(),
-        feeds: definitions.iter().map(|_| None).collect(),
-        sources: definitions.iter().map(|_| Vec::new()).collect(),
-    };
+    let mut run = Run::new(definitions, options);
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
-    std::thread::scope(|scope| run.build_outputs(&order, store, on_source, scope, workers))?;
+    {
+        let store: SharedStore<'_> = Mutex::new(&mut *store);
+        std::thread::scope(|scope| {
+            run.refresh_and_build(&order, &store, fetcher, on_source, scope, workers)
+        })?;
+    }
     // Forget what no feed keeps any more: articles (and cached enrichment) unseen for
     // longer than the longest retention, and a little more.
     let longest = definitions
@@ -155,257 +141,6 @@ pub fn run(
         }
     }
     Ok(report)
-}
-
-/// The outputs of one run as they are built.
-struct Run<'a> {
-    definitions: &'a [FeedDefinition],
-    options: &'a BuildOptions,
-    /// Each refreshed source, by (definition, source) position.
-    refreshed: HashMap<(usize, usize), refresh::Refreshed>,
-    /// Built feeds' articles by name, for sources that read another generated feed.
-    built: HashMap<String, Vec<Article>>,
-    /// The names of the feeds some definition reads: only theirs are kept in `built`.
-    read_by_others: HashSet<String>,
-    /// Built feeds' fingerprints by name.
-    fingerprints: HashMap<String, Option<String>>,
-    outputs: Vec<Option<OutputReport>>,
-    feeds: Vec<Option<BuiltFeed>>,
-    sources: Vec<Vec<SourceReport>>,
-}
-
-/// A definition handed to a worker: its position, fingerprint and its sources' articles.
-struct Job {
-    index: usize,
-    fingerprint: Option<String>,
-    pool: MergePool,
-}
-
-impl<'a> Run<'a> {
-    /// Builds every output in `order`: reused ones on this thread, the others merged
-    /// and written by `workers` threads of `scope` while this thread reads the next
-    /// definition's articles and records what finished ones emitted.
-    fn build_outputs<'scope>(
-        &mut self,
-        order: &[usize],
-        store: &mut Store,
-        on_source: &mut dyn FnMut(&SourceReport),
-        scope: &'scope std::thread::Scope<'scope, '_>,
-        workers: usize,
-    ) -> Result<(), StoreError>
-    where
-        'a: 'scope,
-    {
-        let workers = workers.max(1);
-        let (jobs, job_queue) = mpsc::channel::<Job>();
-        let job_queue = Arc::new(Mutex::new(job_queue));
-        let (done, finished) = mpsc::channel::<(Job, assemble::Assembled)>();
-        for _ in 0..workers {
-            let job_queue = Arc::clone(&job_queue);
-            let done = done.clone();
-            let (definitions, options) = (self.definitions, self.options);
-            scope.spawn(move || {
-                loop {
-                    let next = job_queue.lock().unwrap_or_else(|e| e.into_inner()).recv();
-                    let Ok(mut job) = next else { return };
-                    let pool = std::mem::take(&mut job.pool);
-                    let assembled = assemble::assemble(&definitions[job.index], pool, options);
-                    if done.send((job, assembled)).is_err() {
-                        return;
-                    }
-                }
-            });
-        }
-        drop(done);
-        // Names of the outputs handed to a worker and not yet recorded.
-        let mut in_flight: HashSet<String> = HashSet::new();
-        let record_next = |run: &mut Self, store: &mut Store, in_flight: &mut HashSet<String>| {
-            let Ok((job, assembled)) = finished.recv() else {
-                // Every worker is gone (one panicked): the scope reports it.
-                in_flight.clear();
-                return Ok(());
-            };
-            in_flight.remove(&run.definitions[job.index].feed.name);
-            run.record(job, assembled, store)
-        };
-        for &index in order {
-            let definition = &self.definitions[index];
-            // A definition reading a generated feed waits for that feed.
-            while (definition.sources.iter()).any(|source| {
-                matches!(&source.location, SourceLocation::Feed(name) if in_flight.contains(name))
-            }) {
-                record_next(self, store, &mut in_flight)?;
-            }
-            // A definition's articles are read only when a worker is free to take
-            // them, so at most `workers` definitions are held at once.
-            while in_flight.len() >= workers {
-                record_next(self, store, &mut in_flight)?;
-            }
-            if let Some(job) = self.prepare(index, store, on_source)? {
-                in_flight.insert(definition.feed.name.clone());
-                if jobs.send(job).is_err() {
-                    break;
-                }
-            }
-        }
-        drop(jobs);
-        while !in_flight.is_empty() {
-            record_next(self, store, &mut in_flight)?;
-        }
-        Ok(())
-    }
-
-    /// Gathers definition `index`'s inputs: its output reused when nothing changed
-    /// (recorded at once, `None`), else a job with every source's articles read.
-    fn prepare(
-        &mut self,
-        index: usize,
-        store: &mut Store,
-        on_source: &mut dyn FnMut(&SourceReport),
-    ) -> Result<Option<Job>, StoreError> {
-        let (definition, options) = (&self.definitions[index], self.options);
-        let retention = retention(definition, options);
-        let now = options.now.fixed_offset();
-        let mut print = Fingerprint::start(definition, retention, options.output_dir.as_deref());
-        let mut inputs = Vec::new();
-        let mut stored_keys = 0;
-        for (source_index, source) in definition.sources.iter().enumerate() {
-            if let SourceLocation::Feed(name) = &source.location {
-                let articles = self.built.get(name).cloned().unwrap_or_default();
-                let source_report = SourceReport {
-                    feed: definition.feed.name.clone(),
-                    source: source.name.clone(),
-                    status: SourceStatus::Ok,
-                    warnings: Vec::new(),
-                    articles: articles.len(),
-                };
-                on_source(&source_report);
-                self.sources[index].push(source_report);
-                print = match (print, self.fingerprints.get(name)) {
-                    (Some(mut print), Some(Some(upstream))) => {
-                        print.generated_source(source, upstream);
-                        Some(print)
-                    }
-                    _ => None,
-                };
-                inputs.push(Input::Ready(SourceArticles {
-                    source: SourceRef {
-                        title: Some(name.clone()),
-                        url: None,
-                        link: None,
-                    },
-                    articles: source.filter.apply(articles, now, &definition.aliases),
-                }));
-            } else if let Some(item) = self.refreshed.remove(&(index, source_index)) {
-                if let Some(print) = &mut print {
-                    print.stored_source(source, &item.stored);
-                }
-                self.sources[index].push(item.report);
-                stored_keys += item.stored.len();
-                inputs.push(Input::Stored(source, item.source_ref));
-            }
-        }
-        let fingerprint = print.map(Fingerprint::finish);
-        if let Some(fingerprint) = &fingerprint
-            && let Some((feed, report)) = reuse_output(definition, fingerprint, store, options)?
-        {
-            self.done(index, feed, report, Some(fingerprint.clone()));
-            return Ok(None);
-        }
-        // Only now, when a worker is free to merge them, are the stored articles read,
-        // straight into one pool sized for all of them.
-        let ready: usize = (inputs.iter())
-            .map(|input| match input {
-                Input::Ready(articles) => articles.articles.len(),
-                Input::Stored(..) => 0,
-            })
-            .sum();
-        let mut pool = MergePool::with_capacity(inputs.len(), ready + stored_keys);
-        for input in inputs {
-            pool.add(match input {
-                Input::Ready(articles) => articles,
-                Input::Stored(source, source_ref) => {
-                    let mut articles =
-                        refresh::stored_articles(definition, source, retention, store, options)?;
-                    articles.iter_mut().for_each(Article::shrink_to_fit);
-                    SourceArticles {
-                        source: source_ref,
-                        articles,
-                    }
-                }
-            });
-        }
-        Ok(Some(Job {
-            index,
-            fingerprint,
-            pool,
-        }))
-    }
-
-    /// Records what a worker assembled: the articles emitted, and (with a fingerprint,
-    /// every file written) how it was built, for [`reuse_output`].
-    fn record(
-        &mut self,
-        job: Job,
-        assembled: assemble::Assembled,
-        store: &mut Store,
-    ) -> Result<(), StoreError> {
-        let definition = &self.definitions[job.index];
-        let meta = &definition.feed;
-        let built = assembled.built;
-        let new_articles =
-            store.remember_emitted(&meta.name, &built.feed.articles, self.options.now)?;
-        let report = OutputReport {
-            feed: meta.name.clone(),
-            articles: built.feed.articles.len(),
-            new_articles,
-            files: assembled
-                .files
-                .iter()
-                .map(|(path, _)| path.clone())
-                .collect(),
-            tags: built.tags.len(),
-            error: assembled.error,
-        };
-        match &job.fingerprint {
-            Some(fingerprint) if report.error.is_none() => {
-                let record = BuiltOutput {
-                    fingerprint: fingerprint.clone(),
-                    articles: built.feed.articles.clone(),
-                    files: assembled.files,
-                };
-                store.remember_built(&meta.name, &record, self.options.now)?;
-            }
-            _ => store.forget_built(&meta.name)?,
-        }
-        let fingerprint = job.fingerprint;
-        self.done(job.index, built, report, fingerprint);
-        Ok(())
-    }
-
-    /// Keeps a finished output for the report and for definitions reading it.
-    fn done(
-        &mut self,
-        index: usize,
-        feed: BuiltFeed,
-        report: OutputReport,
-        fingerprint: Option<String>,
-    ) {
-        let name = self.definitions[index].feed.name.clone();
-        if self.read_by_others.contains(&name) {
-            self.built.insert(name.clone(), feed.feed.articles.clone());
-        }
-        self.fingerprints.insert(name, fingerprint);
-        self.feeds[index] = Some(feed);
-        self.outputs[index] = Some(report);
-    }
-}
-
-/// One source's articles for a merge: ready (a generated feed's), or still in the
-/// store, read only when the definition has to be merged.
-enum Input<'a> {
-    Ready(SourceArticles),
-    Stored(&'a SourceDefinition, SourceRef),
 }
 
 /// How long `definition`'s articles stay after they left their source.

@@ -1,18 +1,20 @@
 //! Refreshes the sources of a run: fetch (conditionally, honouring backoff) or read each
 //! one, parse it, enrich its articles (cached in the store), record the outcome in the
 //! store (a fetched source on the worker that fetched it, as soon as it is parsed), and
-//! return the keys of the articles the store holds for it within its retention
-//! ([`stored_articles`] reads the articles themselves, when they are merged).
+//! hand each source over as soon as it is done, with the keys of the articles the store
+//! holds for it within its retention, and the articles themselves when this run's are
+//! all of them ([`source_articles`](super::articles::source_articles) reads the others
+//! from the store, when they are merged).
 
 use std::fs;
 use std::path::Path;
-use std::sync::{Mutex, PoisonError};
-use std::time::Duration;
+use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use chrono::{DateTime, Utc};
 use url::Url;
 
 use super::BuildOptions;
+use super::articles::{as_read_back, retention_start};
 use super::read::{Body, SourceRead, read_source};
 use super::redact::{redact_url, redact_urls_in};
 use super::report::{SourceReport, SourceStatus};
@@ -33,8 +35,13 @@ pub(super) struct Refreshed {
     /// The source as its merged articles name it.
     pub source_ref: SourceRef,
     /// The keys of its stored articles within the retention, in the order
-    /// [`stored_articles`] reads them.
+    /// [`stored_articles`](super::articles::stored_articles) reads them.
     pub stored: Vec<ArticleKey>,
+    /// The articles [`stored_articles`](super::articles::stored_articles) would read back
+    /// (before the source's filter), when this run stored every one of them: a source
+    /// read for the first time, or one whose older articles all left the retention.
+    /// Merged as they are, the store is not read again.
+    pub fresh: Option<Vec<Article>>,
 }
 
 /// The store key of a source: `FEED/SOURCE`.
@@ -76,14 +83,25 @@ struct Job<'a> {
     key: String,
 }
 
-/// Refreshes every source that is fetched or read (not those reading generated feeds).
+/// The store, shared by the fetch workers recording sources and the run's thread.
+pub(super) type SharedStore<'s> = Mutex<&'s mut Store>;
+
+/// Takes the shared store (a panic elsewhere while holding it leaves it usable: every
+/// store call is one transaction).
+pub(super) fn lock<'m, 's>(store: &'m SharedStore<'s>) -> MutexGuard<'m, &'s mut Store> {
+    store.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Refreshes every source that is fetched or read (not those reading generated feeds),
+/// handing each one to `deliver` as soon as it is done (on whichever thread finished
+/// it): exactly once for each of these sources, unless a store error ends the refresh.
 pub(super) fn refresh_all(
     definitions: &[FeedDefinition],
-    store: &mut Store,
+    shared_store: &SharedStore<'_>,
     fetcher: &Fetcher,
     options: &BuildOptions,
-    on_source: &mut dyn FnMut(&SourceReport),
-) -> Result<Vec<Refreshed>, StoreError> {
+    deliver: &(dyn Fn(Refreshed) + Sync),
+) -> Result<(), StoreError> {
     let now = options.now;
     let mut jobs = Vec::new();
     for (definition_index, definition) in definitions.iter().enumerate() {
@@ -104,6 +122,7 @@ pub(super) fn refresh_all(
     // others are backing off.
     let mut loaded: Vec<Option<Loaded>> = jobs.iter().map(|_| None).collect();
     let mut requests = Vec::new();
+    let store = lock(shared_store);
     for (index, job) in jobs.iter().enumerate() {
         let SourceLocation::Url(url) = &job.source.location else {
             continue;
@@ -140,31 +159,8 @@ pub(super) fn refresh_all(
         }
         requests.push((index, request));
     }
+    drop(store);
     let started = std::time::Instant::now();
-    // Fetch, parse and record on the same worker: each body and each parsed feed is
-    // dropped as soon as the store has it, and parsing, hashing and encoding overlap the
-    // fetches still in flight and the recording of other sources (one at a time: the
-    // store is one connection, held only for its reads and writes).
-    let mut finished: Vec<Option<Refreshed>> = jobs.iter().map(|_| None).collect();
-    {
-        let shared_store = Mutex::new(&mut *store);
-        let fetched = fetcher.for_each_item_bounded(
-            &requests,
-            |(_, request)| request,
-            options.max_concurrent,
-            |(index, _), response| {
-                let job = &jobs[*index];
-                let loaded = prepare(job, load_response(job, response, fetcher, now));
-                let mut store = shared_store.lock().unwrap_or_else(PoisonError::into_inner);
-                finish(job, Some(loaded), &mut store, fetcher, options)
-            },
-        );
-        for ((index, _), item) in requests.iter().zip(fetched) {
-            finished[*index] = Some(item?);
-        }
-    }
-    tracing::debug!(requests = requests.len(), elapsed = ?started.elapsed(), "fetched, parsed and recorded");
-
     // Read local files, then parse them (and hash and encode their articles) on a
     // bounded set of threads.
     let mut to_parse: Vec<(usize, Body)> = Vec::new();
@@ -212,24 +208,44 @@ pub(super) fn refresh_all(
 
     tracing::debug!(parsed = to_parse.len(), elapsed = ?started.elapsed(), "parsed");
 
-    // Record, enrich and collect the others, one source at a time, in definition order.
-    let mut refreshed = Vec::with_capacity(jobs.len());
-    for ((job, loaded), finished) in jobs.iter().zip(loaded).zip(finished) {
-        let item = match finished {
-            Some(item) => item,
-            None => finish(job, loaded, store, fetcher, options)?,
-        };
-        tracing::debug!(
-            source = %job.key,
-            status = ?item.report.status,
-            articles = item.report.articles,
-            "source refreshed"
-        );
-        on_source(&item.report);
-        refreshed.push(item);
+    // Record, enrich and hand over the sources that are not fetched first, one at a
+    // time in definition order, so that definitions made only of them are merged while
+    // the others are fetched.
+    let mut fetching = vec![false; jobs.len()];
+    for (index, _) in &requests {
+        fetching[*index] = true;
     }
-    tracing::debug!(sources = refreshed.len(), elapsed = ?started.elapsed(), "recorded");
-    Ok(refreshed)
+    for ((job, loaded), fetching) in jobs.iter().zip(loaded).zip(fetching) {
+        if !fetching {
+            deliver(finish(
+                job,
+                loaded,
+                &mut lock(shared_store),
+                fetcher,
+                options,
+            )?);
+        }
+    }
+
+    // Fetch, parse and record on the same worker: each body and each parsed feed is
+    // dropped as soon as the store has it, and parsing, hashing and encoding overlap the
+    // fetches still in flight and the recording of other sources (one at a time: the
+    // store is one connection, held only for its reads and writes).
+    let fetched = fetcher.for_each_item_bounded(
+        &requests,
+        |(_, request)| request,
+        options.max_concurrent,
+        |(index, _), response| {
+            let job = &jobs[*index];
+            let loaded = prepare(job, load_response(job, response, fetcher, now));
+            let item = finish(job, Some(loaded), &mut lock(shared_store), fetcher, options)?;
+            deliver(item);
+            Ok(())
+        },
+    );
+    fetched.into_iter().collect::<Result<(), StoreError>>()?;
+    tracing::debug!(sources = jobs.len(), requests = requests.len(), elapsed = ?started.elapsed(), "recorded");
+    Ok(())
 }
 
 /// What a fetch gave, read when it brought a body.
@@ -319,6 +335,7 @@ fn finish(
 ) -> Result<Refreshed, StoreError> {
     let now = options.now;
     let mut warnings = Vec::new();
+    let mut stored_now = None;
     let status = match loaded {
         Some(Loaded::Read {
             read: Ok(read),
@@ -335,7 +352,9 @@ fn finish(
             }
             warnings.extend(enrich(job, &mut feed.articles, store, fetcher, now)?);
             let articles = EncodedArticles::new(feed.articles);
-            record_read(job, articles, etag, last_modified, store, now)?
+            record_read(job, &articles, etag, last_modified, store, now)?;
+            stored_now = Some(articles.into_articles());
+            SourceStatus::Ok
         }
         Some(Loaded::Ready {
             articles,
@@ -344,7 +363,9 @@ fn finish(
             last_modified,
         }) => {
             warnings.extend(read_warnings);
-            record_read(job, articles, etag, last_modified, store, now)?
+            record_read(job, &articles, etag, last_modified, store, now)?;
+            stored_now = Some(articles.into_articles());
+            SourceStatus::Ok
         }
         Some(Loaded::Unchanged) => {
             store.record_unchanged(&job.key, now)?;
@@ -373,6 +394,7 @@ fn finish(
     let since = retention_start(super::retention(job.definition, options), now);
     // Only the articles' keys: their values are read when the definition is merged.
     let stored = store.article_keys_seen_since(&job.key, since)?;
+    let fresh = stored_now.and_then(|articles| as_read_back(articles, &stored, now));
     Ok(Refreshed {
         definition: job.definition_index,
         source: job.source_index,
@@ -398,60 +420,24 @@ fn finish(
             link: None,
         },
         stored,
+        fresh,
     })
 }
 
 /// Records a source's articles and then its validators.
 fn record_read(
     job: &Job<'_>,
-    articles: EncodedArticles<'_>,
+    articles: &EncodedArticles<'_>,
     etag: Option<String>,
     last_modified: Option<String>,
     store: &mut Store,
     now: DateTime<Utc>,
-) -> Result<SourceStatus, StoreError> {
+) -> Result<(), StoreError> {
     // Articles first: validators saved without them would make the next run's
     // `304 Not Modified` stand for articles the store never got (a run killed between
     // the two calls).
     store.remember_encoded(&job.key, articles, now)?;
-    store.record_success(&job.key, etag.as_deref(), last_modified.as_deref(), now)?;
-    Ok(SourceStatus::Ok)
-}
-
-/// The oldest `last_seen` an article within `retention` of `now` has.
-fn retention_start(retention: Duration, now: DateTime<Utc>) -> DateTime<Utc> {
-    chrono::Duration::from_std(retention)
-        .ok()
-        .and_then(|retention| now.checked_sub_signed(retention))
-        .unwrap_or(DateTime::<Utc>::MIN_UTC)
-}
-
-/// The articles `source` of `definition` contributes, as stored: those seen within
-/// `retention`, an undated one dated when it was first seen, the source's filter
-/// applied.
-pub(super) fn stored_articles(
-    definition: &FeedDefinition,
-    source: &SourceDefinition,
-    retention: Duration,
-    store: &Store,
-    options: &BuildOptions,
-) -> Result<Vec<Article>, StoreError> {
-    let now = options.now;
-    let since = retention_start(retention, now);
-    let stored = store.articles_seen_since(&store_key(definition, source), since)?;
-    let articles: Vec<Article> = stored
-        .into_iter()
-        .map(|stored| {
-            let mut article = stored.article;
-            if article.published.is_none() && article.updated.is_none() {
-                article.published = Some(stored.first_seen.fixed_offset());
-            }
-            article
-        })
-        .collect();
-    Ok(source
-        .filter
-        .apply(articles, now.fixed_offset(), &definition.aliases))
+    store.record_success(&job.key, etag.as_deref(), last_modified.as_deref(), now)
 }
 
 /// Records a failure, with the backoff it earns (URL sources only). The error is kept

@@ -6,6 +6,7 @@
 //! Entry point: [`clean_feed`].
 
 use std::borrow::Cow;
+use std::sync::Arc;
 
 use url::Url;
 
@@ -139,6 +140,7 @@ fn clean_article(article: &mut Article, feed_base: Option<&Url>) {
         .iter_mut()
         .chain(article.merged_from.iter_mut())
     {
+        let source = Arc::make_mut(source);
         clean_string(&mut source.title);
         clean_url(&mut source.url, feed_base);
         clean_url(&mut source.link, feed_base);

@@ -16,6 +16,7 @@ pub use text::{
 };
 
 use std::borrow::Cow;
+use std::sync::Arc;
 
 use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
@@ -101,13 +102,14 @@ pub struct Article {
     pub duration_seconds: Option<u64>,
     /// iTunes `explicit` flag, where stated.
     pub explicit: Option<bool>,
-    /// Where the article was read from.
-    pub source: Option<SourceRef>,
+    /// Where the article was read from. Shared: every article of a source names the
+    /// same one.
+    pub source: Option<Arc<SourceRef>>,
     /// Every configured source that carried this article, in the order merged; empty
     /// until the pipeline merges sources (see `pipeline`). A de-duplicated article
     /// lists each source it was found in once.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub merged_from: Vec<SourceRef>,
+    pub merged_from: Vec<Arc<SourceRef>>,
 }
 
 /// How an [`Article`]'s id was obtained. Derived ids are stable across runs, never random.

@@ -17,6 +17,7 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use xxhash_rust::xxh3::xxh3_128;
 
@@ -118,7 +119,7 @@ pub fn merge_pool(
 #[derive(Debug, Default)]
 pub struct MergePool {
     /// The sources, in definition order.
-    refs: Vec<SourceRef>,
+    refs: Vec<Arc<SourceRef>>,
     articles: Vec<Article>,
     /// The position in `refs` of each article's source.
     source_of: Vec<usize>,
@@ -138,10 +139,11 @@ impl MergePool {
     /// `source` with it.
     pub fn add(&mut self, source: SourceArticles) {
         let SourceArticles { source, articles } = source;
+        let source = Arc::new(source);
         let index = self.refs.len();
         for mut article in articles {
             if article.source.is_none() {
-                article.source = Some(source.clone());
+                article.source = Some(Arc::clone(&source));
             }
             self.articles.push(article);
             self.source_of.push(index);
@@ -231,7 +233,7 @@ where
 /// One article from a story's members (in definition order) and their sources.
 fn combine<'s>(
     mut members: impl Iterator<Item = Article>,
-    sources: impl Iterator<Item = &'s SourceRef>,
+    sources: impl Iterator<Item = &'s Arc<SourceRef>>,
     aliases: &TagAliases,
 ) -> Option<Article> {
     let mut merged = members.next()?;
@@ -249,7 +251,7 @@ fn combine<'s>(
     }
     for source in sources {
         if !merged.merged_from.contains(source) {
-            merged.merged_from.push(source.clone());
+            merged.merged_from.push(Arc::clone(source));
         }
     }
     Some(merged)

@@ -138,7 +138,7 @@ fn a_pool_gathered_source_by_source_merges_as_the_sources_given_together() {
     assert_eq!(pooled, together);
     assert_eq!(pooled.len(), 3);
     assert_eq!(names(&pooled[0]), ["wire", "paper"]);
-    assert_eq!(pooled[0].source, Some(source("wire")));
+    assert_eq!(pooled[0].source, Some(source("wire").into()));
 }
 
 #[test]
@@ -538,14 +538,17 @@ fn source_is_filled_from_the_configured_source_when_the_reader_left_it_empty() {
         ..SourceRef::default()
     };
     let with_own = Article {
-        source: Some(own.clone()),
+        source: Some(own.clone().into()),
         ..article("https://a.example/1", None, "T", None)
     };
     let without = article("https://b.example/2", None, "U", None);
     let merged = merge_default(vec![from("a", vec![with_own]), from("b", vec![without])]);
     let by_id = |id: &str| merged.iter().find(|a| a.id == id).unwrap();
-    assert_eq!(by_id("https://a.example/1").source, Some(own));
-    assert_eq!(by_id("https://b.example/2").source, Some(source("b")));
+    assert_eq!(by_id("https://a.example/1").source, Some(own.into()));
+    assert_eq!(
+        by_id("https://b.example/2").source,
+        Some(source("b").into())
+    );
 }
 
 #[test]

@@ -40,6 +40,11 @@ impl<'a> EncodedArticles<'a> {
     pub fn articles(&self) -> &[Article] {
         &self.articles
     }
+
+    /// The articles, given back once they are stored (their JSON dropped).
+    pub fn into_articles(self) -> Vec<Article> {
+        self.articles.into_owned()
+    }
 }
 
 /// What the store knew about one article passed to [`Store::remember_articles`].
@@ -80,7 +85,7 @@ impl Store {
         articles: &[Article],
         at: DateTime<Utc>,
     ) -> Result<Vec<Seen>, StoreError> {
-        self.remember_encoded(key, EncodedArticles::new(articles), at)
+        self.remember_encoded(key, &EncodedArticles::new(articles), at)
     }
 
     /// [`Store::remember_articles`] for articles already hashed and encoded.
@@ -90,7 +95,7 @@ impl Store {
     pub fn remember_encoded(
         &mut self,
         key: &str,
-        encoded: EncodedArticles<'_>,
+        encoded: &EncodedArticles<'_>,
         at: DateTime<Utc>,
     ) -> Result<Vec<Seen>, StoreError> {
         let result = (|| -> Result<Vec<Seen>, Failure> {
@@ -99,7 +104,10 @@ impl Store {
                 hashes,
                 json,
             } = encoded;
-            let json = json?;
+            let json = json.as_ref().map_err(|error| {
+                // serde_json errors are not Clone: the message is kept, by its category.
+                serde_json::Error::io(std::io::Error::other(error.to_string()))
+            })?;
             let at_millis = to_millis(at);
             let tx = self.conn.transaction()?;
             let mut seen = Vec::with_capacity(json.len());
@@ -116,7 +124,7 @@ impl Store {
                         last_seen = excluded.last_seen, position = excluded.position,
                         content_hash = excluded.content_hash, article = excluded.article",
                 )?;
-                let rows = articles.iter().zip(&hashes).zip(&json);
+                let rows = articles.iter().zip(hashes).zip(json);
                 for (position, ((article, hash), json)) in rows.enumerate() {
                     let before = select
                         .query_row([key, article.id.as_str()], |row| {

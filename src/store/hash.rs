@@ -325,11 +325,14 @@ mod tests {
         let mut other = article();
         other.id = "another-id".into();
         other.id_origin = IdOrigin::FromLink;
-        other.source = Some(SourceRef {
-            title: Some("Feed".into()),
-            ..SourceRef::default()
-        });
-        other.merged_from = vec![SourceRef::default()];
+        other.source = Some(
+            SourceRef {
+                title: Some("Feed".into()),
+                ..SourceRef::default()
+            }
+            .into(),
+        );
+        other.merged_from = vec![SourceRef::default().into()];
         assert_eq!(article_hash(&other), base);
     }
 }

@@ -5,6 +5,7 @@
 //! a date that cannot be parsed is dropped with a warning.
 
 use std::borrow::Cow;
+use std::sync::Arc;
 
 use url::Url;
 
@@ -311,10 +312,12 @@ impl Builder {
             }
             Field::Source => {
                 if let Target::Article(article) = target {
-                    article.source.get_or_insert(SourceRef {
-                        title: Some(plain).filter(|t| !t.is_empty()),
-                        url: attribute("url").map(|u| resolve_url(base.as_deref(), u)),
-                        link: None,
+                    article.source.get_or_insert_with(|| {
+                        Arc::new(SourceRef {
+                            title: Some(plain).filter(|t| !t.is_empty()),
+                            url: attribute("url").map(|u| resolve_url(base.as_deref(), u)),
+                            link: None,
+                        })
                     });
                 }
             }

@@ -500,7 +500,9 @@ fn a_definition_is_merged_and_written_while_another_s_source_is_still_being_fetc
         modified.expect("output written")
     };
     let early = written("world").duration_since(started).unwrap_or_default();
-    let late = written("zz-late").duration_since(started).unwrap_or_default();
+    let late = written("zz-late")
+        .duration_since(started)
+        .unwrap_or_default();
     assert!(early < DELAY, "`world` written {early:?} after the start");
     assert!(late >= DELAY, "`zz-late` written {late:?} after the start");
     assert_eq!(titles(&run.items("world")), ["Early story"]);

@@ -32,19 +32,18 @@ pub(super) fn assemble(
 ) -> Assembled {
     let meta = &definition.feed;
     let now = options.now.fixed_offset();
-    let mut merged = pipeline::merge_pool(pool, &meta.dedup, &definition.aliases);
-    for article in &mut merged {
-        if let Some(link) = &article.link
-            && let Cow::Owned(clean) = pipeline::without_tracking(link)
-        {
-            article.link = Some(clean);
-        }
-    }
-    let mut articles = meta.filter.apply(merged, now, &definition.aliases);
-    pipeline::sort_newest_first(&mut articles);
-    articles.truncate(meta.limit);
-    // A merge of tens of thousands of articles leaves its room behind otherwise.
-    articles.shrink_to_fit();
+    let filter = meta.filter.prepare(now, &definition.aliases);
+    let limit = meta.limit.min(meta.filter.limit.unwrap_or(usize::MAX));
+    // Merged, links cleaned, filtered, sorted and cut to the limit in one pass.
+    let articles =
+        pipeline::merge_newest(pool, &meta.dedup, &definition.aliases, limit, |article| {
+            if let Some(link) = &article.link
+                && let Cow::Owned(clean) = pipeline::without_tracking(link)
+            {
+                article.link = Some(clean);
+            }
+            filter.keeps(article)
+        });
     let built = compose(definition, articles, options);
     let mut assembled = Assembled {
         built,

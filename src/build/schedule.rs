@@ -262,7 +262,6 @@ impl<'a> Run<'a> {
         let now = options.now.fixed_offset();
         let mut print = Fingerprint::start(definition, retention, options.output_dir.as_deref());
         let mut inputs = Vec::new();
-        let mut stored_keys = 0;
         for (source_index, source) in definition.sources.iter().enumerate() {
             if let SourceLocation::Feed(name) = &source.location {
                 let articles = self.built.get(name).cloned().unwrap_or_default();
@@ -295,7 +294,6 @@ impl<'a> Run<'a> {
                     print.stored_source(source, &item.stored);
                 }
                 self.sources[index].push(item.report);
-                stored_keys += item.stored.len();
                 inputs.push(Input::Refreshed(source, item.source_ref, item.fresh));
             }
         }
@@ -307,15 +305,8 @@ impl<'a> Run<'a> {
                 return Ok(None);
             }
         }
-        // Only now, when a worker is free to merge them, are the stored articles read,
-        // straight into one pool sized for all of them.
-        let ready: usize = (inputs.iter())
-            .map(|input| match input {
-                Input::Ready(articles) => articles.articles.len(),
-                Input::Refreshed(..) => 0,
-            })
-            .sum();
-        let mut pool = MergePool::with_capacity(inputs.len(), ready + stored_keys);
+        // Only now, when a worker is free to merge them, are the stored articles read.
+        let mut pool = MergePool::with_capacity(inputs.len());
         for input in inputs {
             pool.add(match input {
                 Input::Ready(articles) => articles,

@@ -61,8 +61,7 @@ pub fn merge(
     options: &DedupOptions,
     aliases: &TagAliases,
 ) -> Vec<Article> {
-    let total = sources.iter().map(|source| source.articles.len()).sum();
-    let mut pool = MergePool::with_capacity(sources.len(), total);
+    let mut pool = MergePool::with_capacity(sources.len());
     for source in sources {
         pool.add(source);
     }
@@ -70,113 +69,210 @@ pub fn merge(
 }
 
 /// [`merge`] of the sources gathered in `pool`.
-pub fn merge_pool(
+pub fn merge_pool(pool: MergePool, options: &DedupOptions, aliases: &TagAliases) -> Vec<Article> {
+    let mut merged = Vec::new();
+    merge_stories(pool, options, aliases, |story| merged.push(story));
+    sort_newest_first(&mut merged);
+    merged
+}
+
+/// The newest `limit` stories of [`merge_pool`] that `keep` accepts (it may change them,
+/// e.g. clean their links, before judging), newest first: what filtering its result with
+/// `keep`, then cutting it to `limit`, gives. Stories are judged as they are combined and
+/// only the newest ones are held, so a merge of tens of thousands of articles for a
+/// feed of a hundred never holds a second list of them all.
+pub fn merge_newest(
+    pool: MergePool,
+    options: &DedupOptions,
+    aliases: &TagAliases,
+    limit: usize,
+    mut keep: impl FnMut(&mut Article) -> bool,
+) -> Vec<Article> {
+    let mut newest = Newest::new(limit);
+    merge_stories(pool, options, aliases, |mut story| {
+        if keep(&mut story) {
+            newest.push(story);
+        }
+    });
+    newest.finish()
+}
+
+/// The newest of a sequence of articles, at most `limit` of them, as sorting them all
+/// ([`sort_newest_first`], stable) and cutting the list would keep: those held are
+/// sorted and cut whenever they reach twice the limit.
+struct Newest {
+    limit: usize,
+    held: Vec<Article>,
+}
+
+impl Newest {
+    fn new(limit: usize) -> Self {
+        Newest {
+            limit,
+            held: Vec::new(),
+        }
+    }
+
+    fn push(&mut self, article: Article) {
+        self.held.push(article);
+        if self.held.len() >= self.limit.saturating_mul(2).max(64) {
+            self.cut();
+        }
+    }
+
+    fn cut(&mut self) {
+        // The held list is already the newest of all before it, in their sorted order,
+        // followed by later articles: a stable sort puts ties in arrival order, as one
+        // sort of everything would.
+        sort_newest_first(&mut self.held);
+        self.held.truncate(self.limit);
+    }
+
+    fn finish(mut self) -> Vec<Article> {
+        self.cut();
+        self.held.shrink_to_fit();
+        self.held
+    }
+}
+
+/// Links the articles of `pool` into stories and hands each story to `story`, in the
+/// order of its first member; each source's list is freed once its stories are out.
+fn merge_stories(
     mut pool: MergePool,
     options: &DedupOptions,
     aliases: &TagAliases,
-) -> Vec<Article> {
-    for article in &mut pool.articles {
+    mut story: impl FnMut(Article),
+) {
+    for article in pool.sources.iter_mut().flatten() {
         aliases.apply(article);
     }
-    let mut sets = DisjointSets::new(pool.articles.len());
+    let mut sets = DisjointSets::new(pool.len());
     if options.by_url {
-        link_by_key(&mut sets, pool.articles.iter().map(url_keys));
+        link_by_key(
+            &mut sets,
+            pool.articles().map(|(article, _)| url_keys(article)),
+        );
     }
     if options.by_id {
-        let keys = (pool.articles.iter().zip(&pool.source_of))
-            .map(|(article, source)| id_key(article, *source));
+        let keys = pool
+            .articles()
+            .map(|(article, source)| id_key(article, source));
         link_by_key(&mut sets, keys);
     }
     if options.by_title {
         pool.link_titles(options, &mut sets);
     }
-    let MergePool {
-        refs,
-        articles,
-        source_of,
-    } = pool;
-    // Each story is combined into the slot of its first member (groups come in order
-    // of their first member), so the merged list reuses the pool's room instead of
-    // holding a second list beside it.
-    let mut slots: Vec<Option<Article>> = articles.into_iter().map(Some).collect();
+    let MergePool { refs, sources, .. } = pool;
+    // Where each source's articles start in the numbering `sets` uses.
+    let starts: Vec<usize> = (sources.iter())
+        .scan(0, |next, articles| {
+            let start = *next;
+            *next += articles.len();
+            Some(start)
+        })
+        .collect();
+    let locate = |idx: usize| {
+        let source = starts.partition_point(|start| *start <= idx) - 1;
+        (source, idx - starts[source])
+    };
+    let mut slots: Vec<Vec<Option<Article>>> = (sources.into_iter())
+        .map(|articles| articles.into_iter().map(Some).collect())
+        .collect();
+    let mut freed = 0;
     for group in sets.groups() {
-        let members = group.iter().filter_map(|idx| slots[*idx].take());
-        let sources = group.iter().map(|idx| &refs[source_of[*idx]]);
-        let story = combine(members, sources, aliases);
-        if let Some(&first) = group.first() {
-            slots[first] = story;
+        let Some(&first) = group.first() else {
+            continue;
+        };
+        let (first_source, _) = locate(first);
+        // Every article of an earlier source belongs to a story already out.
+        for done in &mut slots[freed..first_source] {
+            *done = Vec::new();
+        }
+        freed = freed.max(first_source);
+        let members = group.iter().filter_map(|idx| {
+            let (source, at) = locate(*idx);
+            slots[source][at].take()
+        });
+        let sources = group.iter().map(|idx| &refs[locate(*idx).0]);
+        if let Some(merged) = combine(members, sources, aliases) {
+            story(merged);
         }
     }
-    let mut merged: Vec<Article> = slots.into_iter().flatten().collect();
-    sort_newest_first(&mut merged);
-    merged
 }
 
-/// Every source's articles in one list, in definition then document order: what
-/// [`merge_pool`] merges. Gathering sources here one by one, with the total reserved,
-/// holds each article once (a list per source and then one for all would hold the
-/// largest merges twice over).
+/// Every source's articles, in definition then document order: what [`merge_pool`]
+/// merges. Each source's list is kept as given (its articles are not copied into one
+/// list for all, which the largest merges would hold twice over while copying).
 #[derive(Debug, Default)]
 pub struct MergePool {
     /// The sources, in definition order.
     refs: Vec<Arc<SourceRef>>,
-    articles: Vec<Article>,
-    /// The position in `refs` of each article's source.
-    source_of: Vec<usize>,
+    /// Each source's articles, by its position in `refs`.
+    sources: Vec<Vec<Article>>,
+    /// How many articles in all.
+    len: usize,
 }
 
 impl MergePool {
-    /// An empty pool with room for `sources` sources of `articles` articles in all.
-    pub fn with_capacity(sources: usize, articles: usize) -> MergePool {
+    /// An empty pool with room for `sources` sources.
+    pub fn with_capacity(sources: usize) -> MergePool {
         MergePool {
             refs: Vec::with_capacity(sources),
-            articles: Vec::with_capacity(articles),
-            source_of: Vec::with_capacity(articles),
+            sources: Vec::with_capacity(sources),
+            len: 0,
         }
     }
 
     /// Adds the next source (in definition order), filling each article's empty
     /// `source` with it.
     pub fn add(&mut self, source: SourceArticles) {
-        let SourceArticles { source, articles } = source;
+        let SourceArticles {
+            source,
+            mut articles,
+        } = source;
         let source = Arc::new(source);
-        let index = self.refs.len();
-        for mut article in articles {
+        for article in &mut articles {
             if article.source.is_none() {
                 article.source = Some(Arc::clone(&source));
             }
-            self.articles.push(article);
-            self.source_of.push(index);
         }
+        self.len += articles.len();
+        self.sources.push(articles);
         self.refs.push(source);
     }
 
     /// How many articles the pool holds.
     pub fn len(&self) -> usize {
-        self.articles.len()
+        self.len
     }
 
     /// Whether the pool holds no article.
     pub fn is_empty(&self) -> bool {
-        self.articles.is_empty()
+        self.len == 0
+    }
+
+    /// Every article with the position of its source, in pool order.
+    fn articles(&self) -> impl Iterator<Item = (&Article, usize)> {
+        (self.sources.iter().enumerate())
+            .flat_map(|(source, articles)| articles.iter().map(move |article| (article, source)))
     }
 
     /// Unions the articles whose titles are near-identical within the window.
     fn link_titles(&self, options: &DedupOptions, sets: &mut DisjointSets) {
         // Plain titles are borrowed; only HTML ones are stripped into new strings.
-        let plain_titles: Vec<Option<Cow<'_, str>>> = (self.articles.iter())
-            .map(|article| {
+        let plain_titles: Vec<Option<Cow<'_, str>>> = self
+            .articles()
+            .map(|(article, _)| {
                 article.title.as_ref().map(|title| match title.kind {
                     TextKind::Plain => Cow::Borrowed(title.value.as_str()),
                     TextKind::Html => Cow::Owned(title.to_plain()),
                 })
             })
             .collect();
-        let inputs: Vec<TitleInput<'_>> = (self.articles.iter().zip(&plain_titles))
-            .zip(&self.source_of)
-            .map(|((article, title), source)| TitleInput {
+        let inputs: Vec<TitleInput<'_>> = (self.articles().zip(&plain_titles))
+            .map(|((article, source), title)| TitleInput {
                 title: title.as_deref(),
-                source: *source,
+                source,
                 date: article_date(article).map(|date| date.timestamp()),
             })
             .collect();

@@ -2,8 +2,8 @@
 
 use std::time::Duration;
 
-use super::merge;
 use super::tests::{article, from, ts};
+use super::{MergePool, merge, merge_newest};
 use crate::model::Article;
 use crate::pipeline::{DedupOptions, TagAliases};
 
@@ -102,5 +102,62 @@ fn fifty_thousand_articles_merge_into_their_stories() {
             article.published,
             Some(base + chrono::TimeDelta::minutes(story as i64 * 5))
         );
+    }
+}
+
+/// `merge_newest` keeps what merging everything, filtering and cutting keeps, in the same
+/// order: with ties in dates, undated stories, stories carried by several sources, and
+/// limits below, at and far above the number of stories.
+#[test]
+fn merge_newest_equals_merge_then_filter_then_cut() {
+    let hours = [
+        "2026-03-01T00:00:00Z",
+        "2026-03-01T01:00:00Z",
+        "2026-03-01T02:00:00Z",
+    ];
+    let sources = || {
+        (0..6)
+            .map(|source| {
+                let articles = (0..90)
+                    .map(|n: usize| {
+                        // Every third source repeats the stories of the one before it.
+                        let story = if source % 3 == 2 {
+                            n + 90 * (source - 1)
+                        } else {
+                            n + 90 * source
+                        };
+                        let link = format!("https://news.example/{story}");
+                        let published = (story % 7 != 0).then(|| hours[story % 3]);
+                        let title =
+                            format!("Story {story} about {}", ["rain", "skip", "sun"][story % 3]);
+                        article(&link, Some(&link), &title, published)
+                    })
+                    .collect();
+                from(&format!("s{source}"), articles)
+            })
+            .collect::<Vec<_>>()
+    };
+    let (options, aliases) = (DedupOptions::default(), TagAliases::default());
+    let keep = |article: &mut Article| {
+        article.link = article.link.take().map(|link| format!("{link}?kept"));
+        !article
+            .title
+            .as_ref()
+            .is_some_and(|title| title.value.contains("skip"))
+    };
+    for limit in [0, 1, 7, 64, 100, 129, 1000] {
+        let mut expected: Vec<Article> = merge(sources(), &options, &aliases)
+            .into_iter()
+            .filter_map(|mut article| keep(&mut article).then_some(article))
+            .collect();
+        expected.truncate(limit);
+        let mut pool = MergePool::with_capacity(6);
+        for source in sources() {
+            pool.add(source);
+        }
+        let newest = merge_newest(pool, &options, &aliases, limit, keep);
+        assert_eq!(newest, expected, "limit {limit}");
+        // 360 stories (two sources repeat others), a third of them skipped.
+        assert_eq!(newest.len(), limit.min(240), "limit {limit}");
     }
 }

@@ -128,7 +128,7 @@ fn a_pool_gathered_source_by_source_merges_as_the_sources_given_together() {
         ]
     };
     let (options, aliases) = (DedupOptions::default(), TagAliases::default());
-    let mut pool = MergePool::with_capacity(0, 0);
+    let mut pool = MergePool::with_capacity(0);
     for source in sources() {
         pool.add(source);
     }

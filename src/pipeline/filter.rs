@@ -34,6 +34,11 @@ impl FilterRules {
         Prepared::new(self, now, aliases).keeps(article)
     }
 
+    /// [`FilterRules::keeps`] for many articles: the rules are worked out once.
+    pub fn prepare<'r>(&'r self, now: Timestamp, aliases: &'r TagAliases) -> PreparedRules<'r> {
+        PreparedRules(Prepared::new(self, now, aliases))
+    }
+
     /// The articles that pass every rule. Without a `limit` they keep their order; with
     /// one, the `limit` newest (by published, else updated; undated last) are kept,
     /// newest first.
@@ -70,6 +75,16 @@ impl TimeBound {
                 now.checked_sub_signed(delta)
             }
         }
+    }
+}
+
+/// Filter rules ready to judge articles: [`FilterRules::prepare`].
+pub struct PreparedRules<'r>(Prepared<'r>);
+
+impl PreparedRules<'_> {
+    /// True when `article` passes every rule but `limit`.
+    pub fn keeps(&self, article: &Article) -> bool {
+        self.0.keeps(article)
     }
 }
 

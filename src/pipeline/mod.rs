@@ -68,7 +68,8 @@ mod title;
 
 pub use by_tag::{MAX_SLUG, SECTION_SCHEME, TagFeed, slug, split_by_tag};
 pub use canonical::{TRACKING_PARAMS, TRACKING_PREFIXES, canonical_url, without_tracking};
-pub use dedup::{GLOBAL_ID_MIN_LEN, MergePool, SourceArticles, merge, merge_pool};
+pub use dedup::{GLOBAL_ID_MIN_LEN, MergePool, SourceArticles, merge, merge_newest, merge_pool};
+pub use filter::PreparedRules;
 pub use order::{article_date, sort_newest_first};
 
 use std::collections::BTreeMap;

@@ -54,26 +54,42 @@ pub(super) fn assemble(
         // Cleaned once for the feed and every tag feed: a tag feed's articles are the
         // feed's, and clean the same.
         let clean = output::clean(&assembled.built.feed);
-        match output::write_formats(&clean, &meta.formats, dir, &meta.name) {
-            Ok(written) => assembled.files = written,
+        // Written once per format; the tag feeds are joined from these documents.
+        let written = output::pieces(&clean, &meta.formats).and_then(|pieces| {
+            output::write_formats(&pieces, &meta.formats, dir, &meta.name)
+                .map(|written| (written, pieces))
+        });
+        match written {
+            Ok((written, pieces)) => {
+                assembled.files = written;
+                if meta.per_tag {
+                    let built = &assembled.built;
+                    let articles = &built.feed.articles;
+                    let tags = &built.tags;
+                    match output::write_per_tag(
+                        meta,
+                        &clean,
+                        &pieces,
+                        articles,
+                        tags,
+                        dir,
+                        options.now,
+                    ) {
+                        Ok(written) => assembled.files.extend(written),
+                        Err(error) => {
+                            assembled.error = Some(format!(
+                                "writing the per-tag feeds of `{}`: {error}",
+                                meta.name
+                            ));
+                        }
+                    }
+                }
+            }
             Err(error) => {
                 assembled.error = Some(format!(
                     "writing `{}`: {error}",
                     dir.join(&meta.name).display()
                 ));
-            }
-        }
-        if meta.per_tag && assembled.error.is_none() {
-            let built = &assembled.built;
-            let articles = &built.feed.articles;
-            match output::write_per_tag(meta, &clean, articles, &built.tags, dir, options.now) {
-                Ok(written) => assembled.files.extend(written),
-                Err(error) => {
-                    assembled.error = Some(format!(
-                        "writing the per-tag feeds of `{}`: {error}",
-                        meta.name
-                    ));
-                }
             }
         }
     }

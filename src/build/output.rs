@@ -1,7 +1,8 @@
 //! Writes a built feed's files: one per format, and with `per-tag` one per tag and
 //! format plus an index, each written atomically (a temporary file renamed over the old).
-//! The feed is cleaned once ([`clean`]); its tag feeds are written from that
-//! ([`emit::CleanFeed::write_part`]), never cleaning an article again.
+//! The feed is cleaned once ([`clean`]) and written once per format; its tag feeds are
+//! joined from those documents' pieces ([`emit::CleanFeed::write_part_from`]), never
+//! cleaning or writing an article again.
 
 use std::fs;
 use std::io;
@@ -11,7 +12,7 @@ use chrono::{DateTime, Utc};
 
 use super::atomic::write_if_changed;
 use crate::config::FeedMeta;
-use crate::emit::{CleanFeed, EmitOptions, FeedPart, OutputFormat};
+use crate::emit::{CleanFeed, EmitOptions, FeedPart, FeedPieces, OutputFormat};
 use crate::fetch::map_bounded;
 use crate::model::{Article, Feed, Generator, Text, Timestamp};
 use crate::pipeline::TagFeed;
@@ -80,23 +81,27 @@ fn stamp(path: &Path) -> io::Result<String> {
     Ok(format!("{}:{modified}", meta.len()))
 }
 
-/// Writes `feed` in every format of `meta` under `dir` as `STEM.EXT`; returns the files.
+/// `feed` written in each of `formats`, cut for its tag feeds.
+pub(super) fn pieces(feed: &CleanFeed, formats: &[OutputFormat]) -> io::Result<FeedPieces> {
+    feed.pieces(formats)
+        .map_err(|error| io::Error::other(error.to_string()))
+}
+
+/// Writes the documents of `pieces`, one per format of `formats`, under `dir` as
+/// `STEM.EXT`; returns the files.
 pub(super) fn write_formats(
-    feed: &CleanFeed,
+    pieces: &FeedPieces,
     formats: &[OutputFormat],
     dir: &Path,
     stem: &str,
 ) -> io::Result<Vec<Written>> {
-    let documents = feed
-        .write_formats(formats)
-        .map_err(|error| io::Error::other(error.to_string()))?;
-    write_documents(formats, documents, dir, stem)
+    write_documents(formats, pieces.documents(), dir, stem)
 }
 
 /// Writes `documents`, one per format of `formats`, under `dir` as `STEM.EXT`.
-fn write_documents(
+fn write_documents<'d>(
     formats: &[OutputFormat],
-    documents: Vec<Vec<u8>>,
+    documents: impl IntoIterator<Item = &'d [u8]>,
     dir: &Path,
     stem: &str,
 ) -> io::Result<Vec<Written>> {
@@ -104,7 +109,7 @@ fn write_documents(
     let mut written = Vec::new();
     for (&format, bytes) in formats.iter().zip(documents) {
         let path = dir.join(format!("{stem}.{}", extension(format)));
-        write_if_changed(&path, &bytes)?;
+        write_if_changed(&path, bytes)?;
         let stamp = stamp(&path)?;
         written.push((path, stamp));
     }
@@ -121,6 +126,7 @@ fn write_documents(
 pub(super) fn write_per_tag(
     meta: &FeedMeta,
     feed: &CleanFeed,
+    pieces: &FeedPieces,
     articles: &[Article],
     tags: &[TagFeed],
     output_dir: &Path,
@@ -136,9 +142,14 @@ pub(super) fn write_per_tag(
             positions: &tag.positions,
         };
         let documents = feed
-            .write_part(&part, &meta.formats)
+            .write_part_from(pieces, &part)
             .map_err(|error| io::Error::other(error.to_string()))?;
-        write_documents(&meta.formats, documents, &dir, &tag.slug)
+        write_documents(
+            &meta.formats,
+            documents.iter().map(Vec::as_slice),
+            &dir,
+            &tag.slug,
+        )
     });
     let mut written = Vec::new();
     for paths in results {
@@ -291,7 +302,9 @@ mod tests {
         assert_eq!(tags.len(), 3);
         let feed = compose_feed(meta, &meta.title, articles, now);
         let dir = tempfile::tempdir().unwrap();
-        write_per_tag(meta, &clean(&feed), &feed.articles, &tags, dir.path(), now).unwrap();
+        let clean = clean(&feed);
+        let pieces = pieces(&clean, &meta.formats).unwrap();
+        write_per_tag(meta, &clean, &pieces, &feed.articles, &tags, dir.path(), now).unwrap();
         for tag in &tags {
             let articles = tag.articles(&feed.articles).cloned().collect();
             let own = compose_feed(meta, &tag_title(meta, tag), articles, now);

@@ -26,16 +26,39 @@ pub(super) fn write(prepared: &Prepared) -> Result<Vec<u8>, EmitError> {
         write_document_declaration: true,
         indent_size: Some(2),
     };
-    let bytes = feed(prepared)
+    let lacking_author = prepared.articles().iter().any(|a| a.authors.is_empty());
+    write_feed(&feed(prepared, lacking_author), config)
+}
+
+/// Writes `prepared` without its entries, as if they included one without an author
+/// when `lacking_author` (the feed then names an unknown one).
+pub(super) fn write_shell(prepared: &Prepared, lacking_author: bool) -> Result<Vec<u8>, EmitError> {
+    let config = WriteConfig {
+        write_document_declaration: true,
+        indent_size: Some(2),
+    };
+    write_feed(&feed(&prepared.shell(), lacking_author), config)
+}
+
+/// Whether the entry of `article` depends on the document it is in: an undated one is
+/// dated by the document's `updated`.
+pub(super) fn entry_depends_on_document(article: &Article) -> bool {
+    article.updated.is_none() && article.published.is_none()
+}
+
+fn write_feed(feed: &Feed, config: WriteConfig) -> Result<Vec<u8>, EmitError> {
+    let bytes = feed
         .write_with_config(Vec::new(), config)
         .map_err(|err| EmitError::serialize(OutputFormat::Atom, err))?;
     finish_xml(bytes, OutputFormat::Atom)
 }
 
-fn feed(prepared: &Prepared) -> Feed {
+/// The feed of `prepared`; an unknown author stands for the feed's when it has none and
+/// `lacking_author` (some entry has none: Atom requires one or the other).
+fn feed(prepared: &Prepared, lacking_author: bool) -> Feed {
     let feed = &prepared.feed;
     let mut authors: Vec<Person> = feed.authors.iter().map(person).collect();
-    if authors.is_empty() && prepared.articles().iter().any(|a| a.authors.is_empty()) {
+    if authors.is_empty() && lacking_author {
         authors.push(Person {
             name: UNKNOWN_PERSON.to_owned(),
             ..Person::default()

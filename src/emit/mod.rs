@@ -15,7 +15,10 @@ pub mod opml;
 mod prepare;
 mod rss;
 mod sanitize;
+mod splice;
 mod syntax;
+
+pub use splice::FeedPieces;
 
 use std::borrow::Cow;
 use std::fmt;
@@ -170,6 +173,43 @@ impl CleanFeed {
             .collect()
     }
 
+    /// Writes the whole feed in each of `formats` (in that order) once, cut so that its
+    /// parts can be written from it ([`CleanFeed::write_part_from`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`write()`].
+    pub fn pieces(&self, formats: &[OutputFormat]) -> Result<FeedPieces, EmitError> {
+        splice::cut(&self.cleaned.whole(), formats)
+    }
+
+    /// Writes `part` in each format of `pieces` (cut from this feed): the bytes
+    /// [`CleanFeed::write_part`] gives, mostly joined from the pieces rather than written
+    /// again.
+    ///
+    /// # Errors
+    ///
+    /// As [`write()`].
+    pub fn write_part_from(
+        &self,
+        pieces: &FeedPieces,
+        part: &FeedPart<'_>,
+    ) -> Result<Vec<Vec<u8>>, EmitError> {
+        let prepared = self
+            .cleaned
+            .part(part.title.clone(), part.updated, part.positions);
+        splice::write_part(pieces, &prepared)
+    }
+
+    /// Which formats of `pieces` `part` is joined in, for tests.
+    #[cfg(test)]
+    fn joined_for_tests(&self, pieces: &FeedPieces, part: &FeedPart<'_>) -> Vec<bool> {
+        let prepared = self
+            .cleaned
+            .part(part.title.clone(), part.updated, part.positions);
+        splice::joined_for_tests(pieces, &prepared)
+    }
+
     /// Writes `part` in each of `formats`, in that order.
     ///
     /// # Errors
@@ -223,5 +263,7 @@ fn finish_xml(bytes: Vec<u8>, format: OutputFormat) -> Result<Vec<u8>, EmitError
 
 #[cfg(test)]
 mod part_tests;
+#[cfg(test)]
+mod splice_tests;
 #[cfg(test)]
 mod tests;

@@ -165,6 +165,27 @@ pub(super) struct Prepared<'a> {
 }
 
 impl<'a> Prepared<'a> {
+    /// The same document without its articles, for writing their bytes into (see
+    /// `splice.rs`); its title and `updated` stay as they are, also when they came from
+    /// the articles.
+    pub(super) fn shell(&self) -> Prepared<'a> {
+        Prepared {
+            feed: self.feed,
+            cleaned: self.cleaned,
+            title: self.title.clone(),
+            positions: Vec::new(),
+            articles: Vec::new(),
+            self_url: self.self_url,
+            base_url: self.base_url,
+            known_updated: self.known_updated,
+        }
+    }
+
+    /// The positions of the document's articles in the feed, in order.
+    pub(super) fn positions(&self) -> &[usize] {
+        &self.positions
+    }
+
     /// The document's articles, in order.
     pub(super) fn articles(&self) -> &[&'a Article] {
         &self.articles

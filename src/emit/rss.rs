@@ -29,10 +29,68 @@ const UNKNOWN_MEDIA_TYPE: &str = "application/octet-stream";
 
 /// Writes `prepared` as an RSS 2.0 document.
 pub(super) fn write(prepared: &Prepared) -> Result<Vec<u8>, EmitError> {
-    let bytes = channel(prepared)
+    write_channel(&channel(prepared))
+}
+
+/// Writes `prepared` without its items, declaring `namespaces` (those the items to be
+/// written into it need, see [`item_namespaces`]).
+pub(super) fn write_shell(
+    prepared: &Prepared,
+    namespaces: &BTreeMap<String, String>,
+) -> Result<Vec<u8>, EmitError> {
+    let mut channel = channel(&prepared.shell());
+    (channel.namespaces).extend(namespaces.iter().map(|(k, v)| (k.clone(), v.clone())));
+    write_channel(&channel)
+}
+
+/// The namespaces the item of `article` needs the channel to declare: Media RSS when it
+/// has extra enclosures, and those the `rss` crate declares for what the item holds
+/// (`content:encoded`, Dublin Core), read from a channel holding only that item.
+pub(super) fn item_namespaces(
+    article: &Article,
+    feed_language: Option<&str>,
+) -> Result<BTreeMap<String, String>, EmitError> {
+    let item = item(article, feed_language);
+    let mut namespaces = BTreeMap::new();
+    if item.extensions.contains_key(MEDIA_PREFIX) {
+        namespaces.insert(MEDIA_PREFIX.to_owned(), MEDIA_NAMESPACE.to_owned());
+    }
+    let alone = Channel {
+        items: vec![item],
+        ..Channel::default()
+    };
+    let bytes = alone
+        .write_to(Vec::new())
+        .map_err(|err| EmitError::serialize(OutputFormat::Rss, err))?;
+    let mut reader = quick_xml::Reader::from_reader(bytes.as_slice());
+    loop {
+        match reader.read_event() {
+            Ok(quick_xml::events::Event::Start(root)) => {
+                for attribute in root.attributes().flatten() {
+                    let key: &str = attribute.key.as_ref();
+                    if let Some(prefix) = key.strip_prefix("xmlns:") {
+                        namespaces.insert(prefix.to_owned(), attribute.value.into_owned());
+                    }
+                }
+                return Ok(namespaces);
+            }
+            Ok(quick_xml::events::Event::Eof) | Err(_) => return Ok(namespaces),
+            Ok(_) => {}
+        }
+    }
+}
+
+fn write_channel(channel: &Channel) -> Result<Vec<u8>, EmitError> {
+    let bytes = channel
         .pretty_write_to(Vec::new(), b' ', 2)
         .map_err(|err| EmitError::serialize(OutputFormat::Rss, err))?;
     finish_xml(bytes, OutputFormat::Rss)
+}
+
+fn declare_media(channel: &mut Channel) {
+    channel
+        .namespaces
+        .insert(MEDIA_PREFIX.to_owned(), MEDIA_NAMESPACE.to_owned());
 }
 
 fn channel(prepared: &Prepared) -> Channel {
@@ -80,9 +138,7 @@ fn channel(prepared: &Prepared) -> Channel {
         .iter()
         .any(|item| item.extensions.contains_key(MEDIA_PREFIX))
     {
-        channel
-            .namespaces
-            .insert(MEDIA_PREFIX.to_owned(), MEDIA_NAMESPACE.to_owned());
+        declare_media(&mut channel);
     }
     channel
 }

@@ -227,6 +227,11 @@ fn link_near(
         frequency[*word as usize] += 1;
     }
     let rare_limit = rare_limit(&frequency, pair_budget);
+    // The edits each title allows against one no longer than itself, worked out once
+    // rather than for every pair.
+    let allowed: Vec<usize> = (titles.iter())
+        .map(|title| floor_edits((1.0 - threshold) * title.chars as f64))
+        .collect();
     // Posting lists hold the ids of earlier titles with that signature word.
     let mut postings: Vec<Vec<u32>> = vec![Vec::new(); n_words];
     // The last title each title was compared with, so a pair is compared once.
@@ -243,7 +248,13 @@ fn link_near(
                 }
                 *last = id;
                 let other = &titles[other_id as usize];
-                if is_near(title, other, threshold, window_secs) {
+                // Edits allowed between the two: similarity = 1 − edits / longer.
+                let allowed = if title.chars >= other.chars {
+                    allowed[id as usize]
+                } else {
+                    allowed[other_id as usize]
+                };
+                if is_near(title, other, allowed, threshold, window_secs) {
                     link_members(&title.members, &other.members, window_secs, sets);
                 }
             }
@@ -314,8 +325,10 @@ fn signature(words: &[u32], frequency: &[u32], rare_limit: u32, size: usize) -> 
     rare
 }
 
-/// The cheap checks first (dates, lengths, character counts), the edit distance last.
-fn is_near(a: &Title, b: &Title, threshold: f64, window_secs: i64) -> bool {
+/// Whether two titles are one story's, `allowed` being the most edits their similarity
+/// bound allows (the longer one's): the cheap checks first (dates, lengths, character
+/// counts), the edit distance last.
+fn is_near(a: &Title, b: &Title, allowed: usize, threshold: f64, window_secs: i64) -> bool {
     if a.first_date.saturating_sub(window_secs) > b.last_date
         || b.first_date.saturating_sub(window_secs) > a.last_date
     {
@@ -325,8 +338,6 @@ fn is_near(a: &Title, b: &Title, threshold: f64, window_secs: i64) -> bool {
         return false;
     }
     let longer = a.chars.max(b.chars);
-    // Edits allowed between these two: similarity = 1 − edits / longer.
-    let allowed = floor_edits((1.0 - threshold) * longer as f64);
     if a.chars.abs_diff(b.chars) > allowed || bag_distance(&a.histogram, &b.histogram) > allowed {
         return false;
     }

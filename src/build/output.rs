@@ -304,7 +304,16 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let clean = clean(&feed);
         let pieces = pieces(&clean, &meta.formats).unwrap();
-        write_per_tag(meta, &clean, &pieces, &feed.articles, &tags, dir.path(), now).unwrap();
+        write_per_tag(
+            meta,
+            &clean,
+            &pieces,
+            &feed.articles,
+            &tags,
+            dir.path(),
+            now,
+        )
+        .unwrap();
         for tag in &tags {
             let articles = tag.articles(&feed.articles).cloned().collect();
             let own = compose_feed(meta, &tag_title(meta, tag), articles, now);

@@ -424,7 +424,7 @@ fn finish(
     })
 }
 
-/// Records a source's articles and then its validators.
+/// Records a source's articles and its validators, together.
 fn record_read(
     job: &Job<'_>,
     articles: &EncodedArticles<'_>,
@@ -433,11 +433,9 @@ fn record_read(
     store: &mut Store,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    // Articles first: validators saved without them would make the next run's
-    // `304 Not Modified` stand for articles the store never got (a run killed between
-    // the two calls).
-    store.remember_encoded(&job.key, articles, now)?;
-    store.record_success(&job.key, etag.as_deref(), last_modified.as_deref(), now)
+    let (etag, last_modified) = (etag.as_deref(), last_modified.as_deref());
+    store.remember_response(&job.key, articles, etag, last_modified, now)?;
+    Ok(())
 }
 
 /// Records a failure, with the backoff it earns (URL sources only). The error is kept

@@ -46,6 +46,14 @@ use super::text::fold_words;
 /// milliseconds whatever the titles.
 const PAIR_BUDGET: u64 = 1_000_000;
 
+/// The comparisons a batch's titles may offer in all, per title: a batch's budget grows
+/// with its size, from [`MIN_PAIR_BUDGET`] up to [`PAIR_BUDGET`], so merging many small
+/// feeds does not spend the largest merge's budget on each of them.
+const PAIRS_PER_TITLE: u64 = 200;
+
+/// The smallest budget a batch gets, however few its titles.
+const MIN_PAIR_BUDGET: u64 = 50_000;
+
 /// Words in at most this many titles are always admitted, whatever the budget.
 const ALWAYS_RARE: u32 = 4;
 
@@ -74,7 +82,10 @@ pub(crate) fn link_similar_titles(
     window_secs: i64,
     sets: &mut DisjointSets,
 ) {
-    link_with_budget(inputs, threshold, window_secs, PAIR_BUDGET, sets);
+    let budget = (inputs.len() as u64)
+        .saturating_mul(PAIRS_PER_TITLE)
+        .clamp(MIN_PAIR_BUDGET, PAIR_BUDGET);
+    link_with_budget(inputs, threshold, window_secs, budget, sets);
 }
 
 fn link_with_budget(

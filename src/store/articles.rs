@@ -8,6 +8,7 @@ use rusqlite::OptionalExtension;
 
 use super::error::Failure;
 use super::hash::same_content;
+use super::sources::record_success;
 use super::{RowKind, Store, StoreError, article_hash, from_millis, to_millis};
 use crate::model::Article;
 
@@ -99,60 +100,36 @@ impl Store {
         at: DateTime<Utc>,
     ) -> Result<Vec<Seen>, StoreError> {
         let result = (|| -> Result<Vec<Seen>, Failure> {
-            let EncodedArticles {
-                articles,
-                hashes,
-                json,
-            } = encoded;
-            let json = json.as_ref().map_err(|error| {
-                // serde_json errors are not Clone: the message is kept, by its category.
-                serde_json::Error::io(std::io::Error::other(error.to_string()))
-            })?;
-            let at_millis = to_millis(at);
             let tx = self.conn.transaction()?;
-            let mut seen = Vec::with_capacity(json.len());
-            {
-                let mut select = tx.prepare_cached(
-                    "SELECT first_seen, content_hash FROM article
-                     WHERE source_key = ?1 AND article_id = ?2",
-                )?;
-                let mut upsert = tx.prepare_cached(
-                    "INSERT INTO article (source_key, article_id, first_seen, last_seen,
-                        position, content_hash, article)
-                     VALUES (?1, ?2, ?3, ?3, ?4, ?5, ?6)
-                     ON CONFLICT (source_key, article_id) DO UPDATE SET
-                        last_seen = excluded.last_seen, position = excluded.position,
-                        content_hash = excluded.content_hash, article = excluded.article",
-                )?;
-                let rows = articles.iter().zip(hashes).zip(json);
-                for (position, ((article, hash), json)) in rows.enumerate() {
-                    let before = select
-                        .query_row([key, article.id.as_str()], |row| {
-                            Ok((row.get::<_, i64>(0)?, row.get::<_, String>(1)?))
-                        })
-                        .optional()?;
-                    seen.push(match &before {
-                        None => Seen {
-                            first_seen: at,
-                            is_new: true,
-                            changed: false,
-                        },
-                        Some((first_seen, old_hash)) => Seen {
-                            first_seen: from_millis(*first_seen).unwrap_or(at),
-                            is_new: false,
-                            changed: !same_content(old_hash, hash, article),
-                        },
-                    });
-                    let position = i64::try_from(position).unwrap_or(i64::MAX);
-                    upsert.execute(rusqlite::params![
-                        key, article.id, at_millis, position, hash, json
-                    ])?;
-                }
-            }
+            let seen = remember_rows(&tx, key, encoded, at)?;
             tx.commit()?;
             Ok(seen)
         })();
         self.context(result, || format!("remembering articles of source `{key}`"))
+    }
+
+    /// A source's response as one transaction: [`Store::remember_encoded`] of its
+    /// articles, then [`Store::record_success`] with its validators, so the validators
+    /// are never stored without the articles they describe (a later `304 Not Modified`
+    /// stands for those).
+    pub fn remember_response(
+        &mut self,
+        key: &str,
+        encoded: &EncodedArticles<'_>,
+        etag: Option<&str>,
+        last_modified: Option<&str>,
+        at: DateTime<Utc>,
+    ) -> Result<Vec<Seen>, StoreError> {
+        let result = (|| -> Result<Vec<Seen>, Failure> {
+            let tx = self.conn.transaction()?;
+            let seen = remember_rows(&tx, key, encoded, at)?;
+            record_success(&tx, key, etag, last_modified, at)?;
+            tx.commit()?;
+            Ok(seen)
+        })();
+        self.context(result, || {
+            format!("remembering the response of source `{key}`")
+        })
     }
 
     /// The articles of source `key` last seen at or after `since`: most recently seen
@@ -200,6 +177,74 @@ impl Store {
         })();
         self.context(result, || format!("reading articles of source `{key}`"))
     }
+}
+
+/// Writes the rows of [`Store::remember_encoded`] in `tx`.
+fn remember_rows(
+    tx: &rusqlite::Transaction<'_>,
+    key: &str,
+    encoded: &EncodedArticles<'_>,
+    at: DateTime<Utc>,
+) -> Result<Vec<Seen>, Failure> {
+    let EncodedArticles {
+        articles,
+        hashes,
+        json,
+    } = encoded;
+    let json = json.as_ref().map_err(|error| {
+        // serde_json errors are not Clone: the message is kept, by its category.
+        serde_json::Error::io(std::io::Error::other(error.to_string()))
+    })?;
+    let at_millis = to_millis(at);
+    let mut seen = Vec::with_capacity(json.len());
+    // A source seen for the first time has no row to look up.
+    let known: bool = tx
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM article WHERE source_key = ?1)")?
+        .query_row([key], |row| row.get(0))?;
+    let mut select = tx.prepare_cached(
+        "SELECT first_seen, content_hash FROM article
+         WHERE source_key = ?1 AND article_id = ?2",
+    )?;
+    let mut upsert = tx.prepare_cached(
+        "INSERT INTO article (source_key, article_id, first_seen, last_seen,
+            position, content_hash, article)
+         VALUES (?1, ?2, ?3, ?3, ?4, ?5, ?6)
+         ON CONFLICT (source_key, article_id) DO UPDATE SET
+            last_seen = excluded.last_seen, position = excluded.position,
+            content_hash = excluded.content_hash, article = excluded.article",
+    )?;
+    let mut first_copies = std::collections::HashSet::new();
+    let rows = articles.iter().zip(hashes).zip(json);
+    for (position, ((article, hash), json)) in rows.enumerate() {
+        // Without older rows, only an id repeated in this call was seen before.
+        let look_up = known || !first_copies.insert(article.id.as_str());
+        let before = if look_up {
+            select
+                .query_row([key, article.id.as_str()], |row| {
+                    Ok((row.get::<_, i64>(0)?, row.get::<_, String>(1)?))
+                })
+                .optional()?
+        } else {
+            None
+        };
+        seen.push(match &before {
+            None => Seen {
+                first_seen: at,
+                is_new: true,
+                changed: false,
+            },
+            Some((first_seen, old_hash)) => Seen {
+                first_seen: from_millis(*first_seen).unwrap_or(at),
+                is_new: false,
+                changed: !same_content(old_hash, hash, article),
+            },
+        });
+        let position = i64::try_from(position).unwrap_or(i64::MAX);
+        upsert.execute(rusqlite::params![
+            key, article.id, at_millis, position, hash, json
+        ])?;
+    }
+    Ok(seen)
 }
 
 /// A stored article without its value: enough to tell one stored version of a source's

@@ -58,22 +58,7 @@ impl Store {
         last_modified: Option<&str>,
         at: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        let result = (|| -> Result<(), Failure> {
-            self.conn
-                .prepare_cached(
-                    "INSERT INTO source (key, etag, last_modified, last_attempt, last_success,
-                        consecutive_failures)
-                     VALUES (?1, ?2, ?3, ?4, ?4, 0)
-                     ON CONFLICT (key) DO UPDATE SET
-                        etag = excluded.etag, last_modified = excluded.last_modified,
-                        last_attempt = excluded.last_attempt,
-                        last_success = excluded.last_success,
-                        last_error = NULL, failing_since = NULL, consecutive_failures = 0,
-                        retry_at = NULL",
-                )?
-                .execute(rusqlite::params![key, etag, last_modified, to_millis(at)])?;
-            Ok(())
-        })();
+        let result = record_success(&self.conn, key, etag, last_modified, at);
         self.context(result, || format!("recording a success of source `{key}`"))
     }
 
@@ -146,6 +131,29 @@ fn read_record(row: &Row<'_>) -> rusqlite::Result<SourceRecord> {
         consecutive_failures: u32::try_from(failures.max(0)).unwrap_or(u32::MAX),
         retry_at: time(7)?,
     })
+}
+
+/// [`Store::record_success`] on `conn` (a connection or a transaction).
+pub(super) fn record_success(
+    conn: &rusqlite::Connection,
+    key: &str,
+    etag: Option<&str>,
+    last_modified: Option<&str>,
+    at: DateTime<Utc>,
+) -> Result<(), Failure> {
+    conn.prepare_cached(
+        "INSERT INTO source (key, etag, last_modified, last_attempt, last_success,
+            consecutive_failures)
+         VALUES (?1, ?2, ?3, ?4, ?4, 0)
+         ON CONFLICT (key) DO UPDATE SET
+            etag = excluded.etag, last_modified = excluded.last_modified,
+            last_attempt = excluded.last_attempt,
+            last_success = excluded.last_success,
+            last_error = NULL, failing_since = NULL, consecutive_failures = 0,
+            retry_at = NULL",
+    )?
+    .execute(rusqlite::params![key, etag, last_modified, to_millis(at)])?;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -373,3 +373,32 @@ fn run_many_sources(n_sources: usize, n_articles: usize) {
          cold remember {cold:?}, warm remember {warm:?}, read {read:?}"
     );
 }
+
+#[test]
+fn a_response_s_articles_and_validators_are_stored_together() {
+    let mut store = Store::open_in_memory().unwrap();
+    let encoded = EncodedArticles::new(vec![article("a"), article("b"), article("a")]);
+    let seen = store
+        .remember_response("k", &encoded, Some("\"v1\""), None, at(1))
+        .unwrap();
+    // A repeated id is new only the first time, on a source never seen before too.
+    let new: Vec<bool> = seen.iter().map(|seen| seen.is_new).collect();
+    assert_eq!(new, [true, true, false]);
+    let record = store.source("k").unwrap().unwrap();
+    assert_eq!(record.etag.as_deref(), Some("\"v1\""));
+    assert_eq!(record.last_success, Some(at(1)));
+    assert_eq!(store.articles_seen_since("k", at(1)).unwrap().len(), 2);
+    // The next response: known articles are not new, and keep their first sighting.
+    let seen = store
+        .remember_response(
+            "k",
+            &EncodedArticles::new(vec![article("b")]),
+            None,
+            None,
+            at(2),
+        )
+        .unwrap();
+    assert_eq!(seen[0].first_seen, at(1));
+    assert!(!seen[0].is_new);
+    assert_eq!(store.source("k").unwrap().unwrap().etag, None);
+}

@@ -43,6 +43,9 @@ use error::Failure;
 /// How long a call waits for another process's write lock before failing.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
+/// The page size of a new store, in bytes.
+const PAGE_SIZE: i64 = 16_384;
+
 /// The path an in-memory store reports in its errors.
 const MEMORY_PATH: &str = ":memory:";
 
@@ -179,6 +182,10 @@ impl Store {
         };
         conn.busy_timeout(BUSY_TIMEOUT)
             .map_err(step("setting the busy timeout"))?;
+        // Takes effect only while the file is empty (a new store): article rows are
+        // kilobytes, and a 4 KiB page holds one or two of them.
+        conn.pragma_update(None, "page_size", PAGE_SIZE)
+            .map_err(step("setting the page size"))?;
         // The first statement that reads the file: a non-SQLite file fails here.
         conn.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(()))
             .map_err(step("setting the WAL journal mode"))?;

@@ -169,7 +169,7 @@ fn an_upgraded_store_keeps_its_records_and_sees_no_article_as_changed() {
 }
 
 #[test]
-fn a_file_store_uses_wal_and_records_its_schema_version() {
+fn a_file_store_uses_wal_large_pages_and_records_its_schema_version() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("feedmill.sqlite");
     let store = Store::open(&path).unwrap();
@@ -188,6 +188,25 @@ fn a_file_store_uses_wal_and_records_its_schema_version() {
         .query_row("PRAGMA user_version", [], |row| row.get(0))
         .unwrap();
     assert_eq!(version, schema::SCHEMA_VERSION);
+    let page_size = |store: &Store| -> i64 {
+        (store.conn)
+            .query_row("PRAGMA page_size", [], |row| row.get(0))
+            .unwrap()
+    };
+    assert_eq!(page_size(&store), PAGE_SIZE);
+    // A store made with SQLite's default pages keeps them (and works) when reopened.
+    drop(store);
+    let older = dir.path().join("older.sqlite");
+    Connection::open(&older)
+        .unwrap()
+        .execute_batch("PRAGMA page_size = 4096; CREATE TABLE t (x); DROP TABLE t;")
+        .unwrap();
+    let mut store = Store::open(&older).unwrap();
+    assert_eq!(page_size(&store), 4096);
+    store
+        .remember_articles("k", &[article("a")], at(1))
+        .unwrap();
+    assert_eq!(store.articles_seen_since("k", at(1)).unwrap().len(), 1);
 }
 
 #[test]

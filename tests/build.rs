@@ -508,3 +508,66 @@ fn a_definition_is_merged_and_written_while_another_s_source_is_still_being_fetc
     assert_eq!(titles(&run.items("world")), ["Early story"]);
     assert_eq!(titles(&run.items("zz-late")), ["Late story"]);
 }
+
+#[test]
+fn a_store_that_cannot_be_written_ends_the_run_with_its_error_and_never_hangs() {
+    // Another connection holds the write lock for the whole run: recording the first
+    // fetched source waits the busy timeout (5 s) and fails, while fetch workers, the
+    // run's thread and the output workers are all running.
+    let server = TestServer::start_concurrent([(
+        "/feed.xml",
+        Response::ok(
+            "application/rss+xml",
+            rss(&[(
+                "Minsk trade fair opens",
+                "https://wire.example.net/a",
+                "Mon, 23 Nov 2026 08:45:00 GMT",
+                &[],
+            )]),
+        ),
+    )]);
+    let run = Run::new(&definition(&server.url("/feed.xml")));
+    let path = run.dir.path().join("state.sqlite");
+    let mut store = feedmill::store::Store::open(&path).expect("store opens");
+    let holder = rusqlite::Connection::open(&path).expect("second connection");
+    holder
+        .execute_batch("BEGIN EXCLUSIVE")
+        .expect("write lock taken");
+    let loaded = feedmill::config::load(&[run.dir.path().join("world.toml")], None)
+        .expect("valid definition");
+    let (done, finished) = std::sync::mpsc::channel();
+    let public = run.public();
+    std::thread::spawn(move || {
+        let fetcher = feedmill::fetch::Fetcher::new(&feedmill::fetch::FetchOptions::default())
+            .expect("fetcher");
+        let options = feedmill::build::BuildOptions {
+            now: at(25, 8),
+            output_dir: Some(public),
+            max_concurrent: 4,
+            default_retention: std::time::Duration::from_secs(30 * 86400),
+        };
+        let result = feedmill::build::run(
+            &loaded.definitions,
+            &mut store,
+            &fetcher,
+            &options,
+            &mut |_| {},
+        );
+        let _ = done.send(result.map(|_| ()).map_err(|error| error.to_string()));
+    });
+    let started = std::time::Instant::now();
+    let result = finished
+        .recv_timeout(std::time::Duration::from_secs(60))
+        .expect("the run ends (the busy timeout is 5 s)");
+    assert!(
+        started.elapsed() >= std::time::Duration::from_secs(4),
+        "the write waited for the lock: {:?}",
+        started.elapsed()
+    );
+    let error = result.expect_err("a store that cannot be written is an error");
+    assert!(
+        error.contains("state.sqlite") && error.contains("world/wire"),
+        "{error}"
+    );
+    drop(holder);
+}

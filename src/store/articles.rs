@@ -100,7 +100,7 @@ impl Store {
         at: DateTime<Utc>,
     ) -> Result<Vec<Seen>, StoreError> {
         let result = (|| -> Result<Vec<Seen>, Failure> {
-            let tx = self.conn.transaction()?;
+            let tx = self.write_transaction()?;
             let seen = remember_rows(&tx, key, encoded, at)?;
             tx.commit()?;
             Ok(seen)
@@ -121,7 +121,7 @@ impl Store {
         at: DateTime<Utc>,
     ) -> Result<Vec<Seen>, StoreError> {
         let result = (|| -> Result<Vec<Seen>, Failure> {
-            let tx = self.conn.transaction()?;
+            let tx = self.write_transaction()?;
             let seen = remember_rows(&tx, key, encoded, at)?;
             record_success(&tx, key, etag, last_modified, at)?;
             tx.commit()?;

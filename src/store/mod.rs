@@ -150,7 +150,7 @@ impl Store {
     pub fn prune(&mut self, older_than: DateTime<Utc>) -> Result<usize, StoreError> {
         let cutoff = older_than.timestamp_millis();
         let result = (|| -> Result<usize, Failure> {
-            let tx = self.conn.transaction()?;
+            let tx = self.write_transaction()?;
             let n_articles = tx
                 .prepare_cached("DELETE FROM article WHERE last_seen < ?1")?
                 .execute([cutoff])?;
@@ -198,6 +198,15 @@ impl Store {
             path,
             skipped: RefCell::new(Vec::new()),
         })
+    }
+
+    /// A transaction that writes: it takes the write lock at once, so that when another
+    /// process holds it, the call waits up to [`BUSY_TIMEOUT`] (a transaction that read
+    /// first and then tried to write would fail at once instead: SQLite cannot wait
+    /// there without risking a deadlock).
+    fn write_transaction(&mut self) -> rusqlite::Result<rusqlite::Transaction<'_>> {
+        self.conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
     }
 
     /// Adds the store path and `action` to a failure.

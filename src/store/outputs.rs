@@ -28,7 +28,7 @@ impl Store {
     ) -> Result<usize, StoreError> {
         let result = (|| -> Result<usize, Failure> {
             let at_millis = to_millis(at);
-            let tx = self.conn.transaction()?;
+            let tx = self.write_transaction()?;
             let mut n_new = 0;
             {
                 let mut insert = tx.prepare_cached(
@@ -71,7 +71,7 @@ impl Store {
         let n_new = self.mark_emitted(output, &ids, at)?;
         let result = (|| -> Result<(), Failure> {
             let at_millis = to_millis(at);
-            let tx = self.conn.transaction()?;
+            let tx = self.write_transaction()?;
             {
                 let mut upsert = tx.prepare_cached(
                     "INSERT INTO emitted_article (output, article_id, first_emitted, article)

@@ -4,7 +4,7 @@
 //! token right and wrong by `?key=` and `Authorization: Bearer`. No secret appears in
 //! stdout or stderr, in the index page, OPML, feeds or error bodies, nor in what
 //! `build` writes; the serve token appears only in links given back to a caller who
-//! presented it.
+//! presented it. `check` and `convert` show no secret in what they print either.
 
 mod support;
 
@@ -289,5 +289,49 @@ fn no_secret_reaches_logs_pages_or_outputs() {
         "{} responses checked, {} log lines",
         bodies.len(),
         out.lines().count() + err.lines().count()
+    );
+}
+
+/// `feedmill check` and `feedmill convert` are run by hand, but what they print lands in
+/// terminals, scrollback and cron mail: URLs in their reports, errors and warnings show
+/// secrets as `REDACTED` too. (`convert`'s output feed is data and is not touched.)
+#[test]
+fn check_and_convert_print_no_secret() {
+    let server = upstream();
+    let dir = tempfile::tempdir().expect("temp dir");
+    configure(dir.path(), &server);
+    let feedmill = env!("CARGO_BIN_EXE_feedmill");
+    let check = Command::new(feedmill)
+        .arg("check")
+        .arg(dir.path().join("guarded.toml"))
+        .output()
+        .expect("check runs");
+    let stdout = String::from_utf8_lossy(&check.stdout);
+    let stderr = String::from_utf8_lossy(&check.stderr);
+    assert_no_secret("check stdout", &stdout, &UPSTREAM_SECRETS);
+    assert_no_secret("check stderr", &stderr, &UPSTREAM_SECRETS);
+    // Sources needing a header or a cookie are read with them, as `build` reads them;
+    // the failing source's error is there, with its URL redacted.
+    assert_eq!(stdout.matches("with 1 articles").count(), 4, "{stdout}");
+    assert!(
+        stdout.contains("failing.xml?api_key=REDACTED`: server answered HTTP 500"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("query.xml?token=REDACTED, time zone"),
+        "{stdout}"
+    );
+
+    let failing = server.url(&format!("/failing.xml?api_key={FAILING_SECRET}"));
+    let convert = Command::new(feedmill)
+        .args(["convert", &failing, "--to", "atom"])
+        .output()
+        .expect("convert runs");
+    assert!(!convert.status.success());
+    let stderr = String::from_utf8_lossy(&convert.stderr);
+    assert_no_secret("convert stderr", &stderr, &UPSTREAM_SECRETS);
+    assert!(
+        stderr.contains("500") && stderr.contains("REDACTED"),
+        "{stderr}"
     );
 }

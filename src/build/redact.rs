@@ -81,7 +81,8 @@ pub fn redact_urls_in(text: &str) -> Cow<'_, str> {
         let end = candidate
             .find(|ch: char| ch.is_whitespace() || matches!(ch, '`' | '"' | '\'' | '<' | '>'))
             .unwrap_or(candidate.len());
-        let raw = &candidate[..end];
+        // Punctuation ending a sentence or a list item is the text's, not the URL's.
+        let raw = candidate[..end].trim_end_matches([',', '.', ';', ':', ')', '!', '?']);
         match Url::parse(raw) {
             Ok(url) => match redact_url(&url) {
                 Cow::Borrowed(_) => out.push_str(raw),
@@ -89,7 +90,7 @@ pub fn redact_urls_in(text: &str) -> Cow<'_, str> {
             },
             Err(_) => out.push_str(raw),
         }
-        rest = &candidate[end..];
+        rest = &candidate[raw.len()..];
     }
     out.push_str(rest);
     Cow::Owned(out)
@@ -128,6 +129,11 @@ mod tests {
              redirected from http://example.org/old?sig=REDACTED and https://example.org/ok"
         );
         assert!(matches!(redact_urls_in("no links here"), Cow::Borrowed(_)));
+        // Punctuation after a URL stays where it was.
+        assert_eq!(
+            redact_urls_in("(feed, https://example.org/f?key=abc, zone UTC); see https://x.org/a."),
+            "(feed, https://example.org/f?key=REDACTED, zone UTC); see https://x.org/a."
+        );
     }
 
     #[test]

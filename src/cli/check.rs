@@ -13,7 +13,7 @@ use anyhow::Context as _;
 use chrono::{DateTime, SecondsFormat, Utc};
 use clap::Args;
 use feedmill::config::{self, SourceDefinition, SourceKind, SourceLocation};
-use feedmill::fetch::{self, FetchOptions};
+use feedmill::fetch::{self, FetchOptions, Fetcher, Request, Response};
 use feedmill::model::Article;
 use feedmill::source::feed::{self, ReadOptions, Warning};
 use feedmill::source::page::selectors::{
@@ -95,6 +95,8 @@ pub(crate) fn run(args: CheckArgs) -> anyhow::Result<u8> {
             super::message("error", &format!("source {}: {error:#}", source.name));
         }
     }
+    // URLs quoted in the report (sources, errors, links) show no secrets.
+    let report = feedmill::build::redact_urls_in(&report);
     write_stdout(report.as_bytes()).context("writing standard output")?;
     Ok(if failed {
         exit_code::FAILURE
@@ -126,7 +128,10 @@ fn check_source(
         );
         return Ok(());
     }
-    let loaded = load(&source.location)?;
+    let loaded = match &source.location {
+        SourceLocation::Url(url) => fetch_source(source, url)?,
+        location => load(location)?,
+    };
     let articles = match &source.kind {
         SourceKind::Feed => {
             let options = ReadOptions {
@@ -183,6 +188,24 @@ struct Loaded {
     body: Vec<u8>,
     url: Option<Url>,
     content_type: Option<String>,
+}
+
+/// Fetches a url source as `build` does: with its `headers` and `cookies`.
+fn fetch_source(source: &SourceDefinition, url: &Url) -> anyhow::Result<Loaded> {
+    let mut request = Request::new(url.clone());
+    request.headers = source.headers.clone();
+    request.cookies = source.cookies.clone();
+    // The fetch error names the URL already.
+    match Fetcher::new(&FetchOptions::default())?.get(&request)? {
+        Response::Modified(fetched) => Ok(Loaded {
+            body: fetched.body,
+            url: Some(fetched.final_url),
+            content_type: fetched.content_type,
+        }),
+        Response::NotModified { .. } => {
+            anyhow::bail!("`{url}` answered 304 Not Modified to a request without validators")
+        }
+    }
 }
 
 fn load(location: &SourceLocation) -> anyhow::Result<Loaded> {

@@ -166,5 +166,7 @@ fn load_config(
 /// Prints `<level>: <text>` on stderr. A failing stderr is ignored: there is nowhere
 /// left to report it.
 fn message(level: &str, text: &str) {
+    // An error may quote a URL with a token in its query: shown as `REDACTED`.
+    let text = feedmill::build::redact_urls_in(text);
     let _ = writeln!(io::stderr().lock(), "{level}: {text}");
 }

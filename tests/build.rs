@@ -527,32 +527,16 @@ fn a_store_that_cannot_be_written_ends_the_run_with_its_error_and_never_hangs() 
         ),
     )]);
     let run = Run::new(&definition(&server.url("/feed.xml")));
-    let path = run.dir.path().join("state.sqlite");
-    let mut store = feedmill::store::Store::open(&path).expect("store opens");
-    let holder = rusqlite::Connection::open(&path).expect("second connection");
+    let mut store = run.store();
+    let holder =
+        rusqlite::Connection::open(run.dir.path().join("state.sqlite")).expect("second connection");
     holder
         .execute_batch("BEGIN EXCLUSIVE")
         .expect("write lock taken");
-    let loaded = feedmill::config::load(&[run.dir.path().join("world.toml")], None)
-        .expect("valid definition");
     let (done, finished) = std::sync::mpsc::channel();
-    let public = run.public();
+    let (paths, public) = ([run.dir.path().join("world.toml")], run.public());
     std::thread::spawn(move || {
-        let fetcher = feedmill::fetch::Fetcher::new(&feedmill::fetch::FetchOptions::default())
-            .expect("fetcher");
-        let options = feedmill::build::BuildOptions {
-            now: at(25, 8),
-            output_dir: Some(public),
-            max_concurrent: 4,
-            default_retention: std::time::Duration::from_secs(30 * 86400),
-        };
-        let result = feedmill::build::run(
-            &loaded.definitions,
-            &mut store,
-            &fetcher,
-            &options,
-            &mut |_| {},
-        );
+        let result = run_build(&paths, &mut store, public, 4, at(25, 8));
         let _ = done.send(result.map(|_| ()).map_err(|error| error.to_string()));
     });
     let started = std::time::Instant::now();

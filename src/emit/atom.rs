@@ -22,22 +22,14 @@ const UNKNOWN_PERSON: &str = "unknown";
 
 /// Writes `prepared` as an Atom 1.0 document.
 pub(super) fn write(prepared: &Prepared) -> Result<Vec<u8>, EmitError> {
-    let config = WriteConfig {
-        write_document_declaration: true,
-        indent_size: Some(2),
-    };
     let lacking_author = prepared.articles().iter().any(|a| a.authors.is_empty());
-    write_feed(&feed(prepared, lacking_author), config)
+    write_feed(&feed(prepared, lacking_author))
 }
 
 /// Writes `prepared` without its entries, as if they included one without an author
 /// when `lacking_author` (the feed then names an unknown one).
 pub(super) fn write_shell(prepared: &Prepared, lacking_author: bool) -> Result<Vec<u8>, EmitError> {
-    let config = WriteConfig {
-        write_document_declaration: true,
-        indent_size: Some(2),
-    };
-    write_feed(&feed(&prepared.shell(), lacking_author), config)
+    write_feed(&feed(&prepared.shell(), lacking_author))
 }
 
 /// Whether the entry of `article` depends on the document it is in: an undated one is
@@ -46,7 +38,11 @@ pub(super) fn entry_depends_on_document(article: &Article) -> bool {
     article.updated.is_none() && article.published.is_none()
 }
 
-fn write_feed(feed: &Feed, config: WriteConfig) -> Result<Vec<u8>, EmitError> {
+fn write_feed(feed: &Feed) -> Result<Vec<u8>, EmitError> {
+    let config = WriteConfig {
+        write_document_declaration: true,
+        indent_size: Some(2),
+    };
     let bytes = feed
         .write_with_config(Vec::new(), config)
         .map_err(|err| EmitError::serialize(OutputFormat::Atom, err))?;

@@ -174,7 +174,7 @@ fn layout(format: OutputFormat) -> Layout {
         OutputFormat::Json => Layout {
             separator: b"\n    ",
             marker: b"\"items\": []",
-            at: 10,
+            at: b"\"items\": [".len(),
             after: b"\n  ",
             between: b",",
         },

@@ -36,48 +36,24 @@ impl Run {
     }
 
     pub fn build(&self, now: DateTime<Utc>) -> BuildReport {
-        let loaded =
-            config::load(&[self.dir.path().join("world.toml")], None).expect("valid definition");
-        let mut store = Store::open(&self.dir.path().join("state.sqlite")).expect("store opens");
-        let fetcher = Fetcher::new(&FetchOptions::default()).expect("fetcher");
-        let options = BuildOptions {
-            now,
-            output_dir: Some(self.public()),
-            max_concurrent: 4,
-            default_retention: Duration::from_secs(30 * 86400),
-        };
-        build::run(
-            &loaded.definitions,
-            &mut store,
-            &fetcher,
-            &options,
-            &mut |_| {},
-        )
-        .expect("run completes")
+        let mut store = self.store();
+        let paths = [self.dir.path().join("world.toml")];
+        run_build(&paths, &mut store, self.public(), 4, now)
+            .expect("run completes")
+            .1
     }
 
     /// Builds every definition file in the directory (not only `world.toml`), two
     /// sources at a time; returns the definitions in the order loaded and the report.
     pub fn build_dir(&self, now: DateTime<Utc>) -> (Vec<config::FeedDefinition>, BuildReport) {
-        let loaded =
-            config::load(&[self.dir.path().to_path_buf()], None).expect("valid definitions");
-        let mut store = Store::open(&self.dir.path().join("state.sqlite")).expect("store opens");
-        let fetcher = Fetcher::new(&FetchOptions::default()).expect("fetcher");
-        let options = BuildOptions {
-            now,
-            output_dir: Some(self.public()),
-            max_concurrent: 2,
-            default_retention: Duration::from_secs(30 * 86400),
-        };
-        let report = build::run(
-            &loaded.definitions,
-            &mut store,
-            &fetcher,
-            &options,
-            &mut |_| {},
-        )
-        .expect("run completes");
-        (loaded.definitions, report)
+        let mut store = self.store();
+        let paths = [self.dir.path().to_path_buf()];
+        run_build(&paths, &mut store, self.public(), 2, now).expect("run completes")
+    }
+
+    /// The directory's store (`state.sqlite`), opened.
+    pub fn store(&self) -> Store {
+        Store::open(&self.dir.path().join("state.sqlite")).expect("store opens")
     }
 
     /// The JSON Feed output's items.
@@ -87,6 +63,28 @@ impl Run {
         let feed: Value = serde_json::from_str(&text).expect("valid JSON");
         feed["items"].as_array().cloned().unwrap_or_default()
     }
+}
+
+/// Loads the definitions at `paths` and builds them into `public` with `store`, at most
+/// `max_concurrent` sources at a time; returns the definitions in the order loaded and
+/// the run's result.
+pub fn run_build(
+    paths: &[PathBuf],
+    store: &mut Store,
+    public: PathBuf,
+    max_concurrent: usize,
+    now: DateTime<Utc>,
+) -> Result<(Vec<config::FeedDefinition>, BuildReport), build::BuildError> {
+    let loaded = config::load(paths, None).expect("valid definitions");
+    let fetcher = Fetcher::new(&FetchOptions::default()).expect("fetcher");
+    let options = BuildOptions {
+        now,
+        output_dir: Some(public),
+        max_concurrent,
+        default_retention: Duration::from_secs(30 * 86400),
+    };
+    let report = build::run(&loaded.definitions, store, &fetcher, &options, &mut |_| {})?;
+    Ok((loaded.definitions, report))
 }
 
 pub fn titles(items: &[Value]) -> Vec<String> {
